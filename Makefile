@@ -1,0 +1,64 @@
+# Every command a developer needs. `make run` and `make test` set everything up themselves.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install install-dev assets run serve test test-fast lint fmt migrations-check demo clean
+
+help:
+	@echo "make run               install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test              install the test dependencies and run the whole suite"
+	@echo "make lint              ruff check and format check"
+	@echo "make fmt               format and fix what ruff can fix"
+	@echo "make migrations-check  fail when a model change has no migration"
+
+$(PY):
+	"$$(./scripts/find-python)" -m venv $(VENV)
+
+# The lock files pin every package; they are written by `uv pip compile` (see README).
+$(VENV)/.installed: requirements.lock $(PY)
+	$(PY) -m pip install -q -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed assets
+install-dev: $(VENV)/.installed-dev assets
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/.copied: node_modules/.package-lock.json scripts/copy-assets
+	./scripts/copy-assets
+	@touch $@
+
+assets: static/vendor/.copied
+
+run: install
+	mkdir -p var
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

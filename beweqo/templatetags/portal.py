@@ -1,0 +1,38 @@
+"""Template helpers shared by all apps."""
+
+from django import forms, template
+
+register = template.Library()
+
+_WIDGET_CLASSES = {
+    forms.CheckboxInput: "kern-form-check__checkbox",
+    forms.RadioSelect: "kern-form-check__radio",
+    forms.CheckboxSelectMultiple: "kern-form-check__checkbox",
+    forms.Select: "kern-form-input__select",
+    forms.SelectMultiple: "kern-form-input__select",
+}
+
+
+@register.filter
+def kern_widget(bound_field):
+    """Render a field's widget with the design system's class (and its error variant)."""
+    widget = bound_field.field.widget
+    css = next(
+        (c for cls, c in _WIDGET_CLASSES.items() if isinstance(widget, cls)),
+        "kern-form-input__input",
+    )
+    if bound_field.errors:
+        css = f"{css} {css}--error"
+    existing = widget.attrs.get("class", "")
+    return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def field_kind(bound_field) -> str:
+    """'check' for single checkboxes, 'choices' for radio/checkbox groups, else 'input'."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "check"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return "choices"
+    return "input"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("netzwerk/", views.about, name="about"),
+    path("mitglieder/", views.directory, name="directory"),
+    path("mitglieder/<slug:slug>/", views.institution_detail, name="institution_detail"),
+    path("mitglieder/<slug:slug>/profil/", views.institution_edit, name="institution_edit"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("mein-bereich/", views.my_area, name="my_area"),
+]

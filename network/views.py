@@ -1,0 +1,125 @@
+"""Public pages of the network, its members directory and the personal area."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from network.filters import InstitutionDirectoryFilter
+from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
+from network.models import SteeringCircleMember
+from network.permissions import get_institution_for_user
+from network.selectors import (
+    institution_get_public,
+    institution_list_for_directory,
+    institution_people,
+    user_roles,
+)
+from network.services import accessibility_feedback_submit, institution_update_profile
+from workgroups.selectors import working_group_list
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+@require_safe
+def home(request):
+    return render(request, "network/home.html")
+
+
+@require_safe
+def about(request):
+    steering = SteeringCircleMember.objects.select_related("institution").order_by(
+        "institution__name"
+    )
+    represented = sorted({m.institution for m in steering}, key=lambda i: i.name)
+    return render(
+        request,
+        "network/about.html",
+        {"working_groups": working_group_list(), "steering_institutions": represented},
+    )
+
+
+@require_safe
+def directory(request):
+    filterset = InstitutionDirectoryFilter(
+        request.GET or None, queryset=institution_list_for_directory()
+    )
+    paginator = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("seite"))
+    template = "network/directory.html#results" if request.htmx else "network/directory.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@require_safe
+def institution_detail(request, slug: str):
+    institution = institution_get_public(slug=slug)
+    return render(
+        request,
+        "network/institution_detail.html",
+        {
+            "institution": institution,
+            "working_groups": {m.group for m in institution.group_members.select_related("group")},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, slug: str):
+    institution = get_institution_for_user(request.user, slug, manage=True)
+    form = InstitutionProfileForm(
+        request.POST or None, request.FILES or None, instance=institution
+    )
+    if request.method == "POST" and form.is_valid():
+        institution_update_profile(institution=institution, data=form.cleaned_data)
+        messages.success(request, _("Das Profil wurde gespeichert."))
+        return redirect(institution)
+    return render(
+        request,
+        "network/institution_edit.html",
+        {
+            "institution": institution,
+            "form": form,
+            "people": institution_people(institution=institution),
+        },
+    )
+
+
+@require_safe
+def imprint(request):
+    return render(request, "network/imprint.html")
+
+
+@require_safe
+def privacy(request):
+    return render(request, "network/privacy.html")
+
+
+@require_safe
+def easy_language(request):
+    return render(request, "network/easy_language.html")
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility(request):
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accessibility_feedback_submit(
+            message=form.cleaned_data["message"],
+            page_url=form.cleaned_data["page_url"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(
+            request,
+            _("Danke für Ihre Rückmeldung. Die Geschäftsstelle meldet sich innerhalb von zwei Wochen."),
+        )
+        return redirect("network:accessibility")
+    return render(request, "network/accessibility.html", {"form": form})
+
+
+@login_required
+@require_safe
+def my_area(request):
+    return render(request, "network/my_area.html", {"roles": user_roles(request.user)})

@@ -1,0 +1,36 @@
+"""Settings for the test suite: the real ones, on the services that tests/services.py found."""
+
+import os
+
+from tests.services import SERVICES
+
+os.environ["DEBUG"] = "false"
+os.environ["SECRET_KEY"] = "test-secret-key-" + "x" * 50
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+os.environ["SITE_URL"] = "https://beweqo.test"
+os.environ["DATABASE_URL"] = SERVICES.database_url
+os.environ["REDIS_URL"] = SERVICES.redis_url
+os.environ.pop("SMTP_HOST", None)
+
+from beweqo.settings import *  # noqa: E402, F403
+
+# Tests talk plain HTTP to the test client and the live server.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Static files straight from the finders: no collectstatic run before the tests.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run inline unless a test starts a real worker (tests/beweqo/test_celery.py).
+CELERY_TASK_ALWAYS_EAGER = True
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
