@@ -1,0 +1,48 @@
+"""`manage.py load_demo`: fill the database with the demo network and print the demo logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from network.demo import demo_data_load, demo_password
+
+MFA_NOTE = (
+    "Geschäftsstelle und Beratung sehen personenbezogene Daten: Beim ersten Aufruf von "
+    "/verwaltung/ richten sie die Zwei-Faktor-Anmeldung (TOTP) ein."
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Lädt Demodaten (Einrichtungen, Steuerkreis, Arbeitsgruppen, eine Anmeldung je Rolle) "
+        "und gibt die Demo-Anmeldungen aus. Mehrfaches Ausführen ändert nichts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Auch mit DEBUG=false ausführen (nie in der Produktion!).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        # Demo accounts with a published password must never reach a production database.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo läuft nur mit DEBUG=true. Demo-Passwörter gehören nicht in die "
+                "Produktion; wer es trotzdem will, gibt --force an."
+            )
+        password = demo_password()
+        logins = demo_data_load(password=password)
+
+        rows = [("Rolle", "E-Mail", "Passwort")]
+        rows += [(login.role, login.email, password) for login in logins]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+
+        self.stdout.write(self.style.SUCCESS("Demodaten geladen. Demo-Anmeldungen:"))
+        self.stdout.write("\n".join(line.rstrip() for line in lines))
+        self.stdout.write(MFA_NOTE)
