@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from beweqo import views
 
@@ -12,8 +10,3 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("network.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )

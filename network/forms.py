@@ -14,9 +14,9 @@ class AccessibilityFeedbackForm(forms.ModelForm):
         model = AccessibilityFeedback
         fields = ["page_url", "message", "email"]
         labels = {
-            "page_url": _("Auf welcher Seite ist die Barriere? (optional)"),
+            "page_url": _("Auf welcher Seite ist die Barriere?"),
             "message": _("Was hat nicht funktioniert?"),
-            "email": _("E-Mail-Adresse für unsere Antwort (optional)"),
+            "email": _("E-Mail-Adresse für unsere Antwort"),
         }
         help_texts = {
             "page_url": _("Zum Beispiel die Adresse der Seite oder ihr Titel."),

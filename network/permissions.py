@@ -26,3 +26,12 @@ def get_institution_for_user(user, slug: str, *, manage: bool = False) -> Instit
     if manage and membership.role != MembershipRole.ADMIN:
         raise PermissionDenied
     return institution
+
+
+def can_manage_institution(user, institution: Institution) -> bool:
+    """Whether `user` may edit the profile of `institution` (its admins and the office)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_network_office(user) or Membership.objects.filter(
+        user=user, institution=institution, role=MembershipRole.ADMIN
+    ).exists()

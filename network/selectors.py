@@ -78,3 +78,18 @@ def institution_get_public(*, slug: str) -> Institution:
 
 def institution_people(*, institution: Institution) -> QuerySet[Membership]:
     return institution.memberships.select_related("user").order_by("role", "user__name")
+
+
+def institution_working_groups(*, institution: Institution) -> list:
+    """The working groups in which someone represents `institution`, in their usual order."""
+    from workgroups.selectors import working_groups_with_institution
+
+    return list(working_groups_with_institution(institution))
+
+
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def logo_content_type(name: str) -> str:
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return _LOGO_TYPES.get(suffix, "application/octet-stream")

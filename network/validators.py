@@ -47,3 +47,21 @@ def validate_logo(upload) -> None:
             % {"w": width, "h": height},
             code="too_many_pixels",
         )
+
+
+class MaximumLengthPasswordValidator:
+    """Refuse absurdly long passwords: they only serve to make hashing expensive."""
+
+    def __init__(self, max_length: int = 200):
+        self.max_length = max_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                _("Das Passwort darf höchstens %(max)d Zeichen lang sein.")
+                % {"max": self.max_length},
+                code="password_too_long",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Höchstens %(max)d Zeichen.") % {"max": self.max_length}

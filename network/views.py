@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -10,12 +11,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
 from network.models import SteeringCircleMember
-from network.permissions import get_institution_for_user
+from network.permissions import can_manage_institution, get_institution_for_user
 from network.selectors import (
     institution_get_public,
     institution_list_for_directory,
     institution_people,
-    user_roles,
+    institution_working_groups,
+    logo_content_type,
 )
 from network.services import accessibility_feedback_submit, institution_update_profile
 from workgroups.selectors import working_group_list
@@ -26,6 +28,23 @@ DIRECTORY_PAGE_SIZE = 24
 @require_safe
 def home(request):
     return render(request, "network/home.html")
+
+
+# The audiences of the home page's entry paths: URL key -> template.
+AUDIENCE_TEMPLATES = {
+    "weiterbildung-und-arbeit": "network/audience_weiterbildung_und_arbeit.html",
+    "beschaeftigte": "network/audience_beschaeftigte.html",
+    "unternehmen": "network/audience_unternehmen.html",
+    "einrichtungen": "network/audience_einrichtungen.html",
+}
+
+
+@require_safe
+def audience(request, key: str):
+    template = AUDIENCE_TEMPLATES.get(key)
+    if template is None:
+        raise Http404
+    return render(request, template, {"audience_key": key})
 
 
 @require_safe
@@ -60,9 +79,27 @@ def institution_detail(request, slug: str):
         "network/institution_detail.html",
         {
             "institution": institution,
-            "working_groups": {m.group for m in institution.group_members.select_related("group")},
+            "working_groups": institution_working_groups(institution=institution),
+            "can_edit": can_manage_institution(request.user, institution),
         },
     )
+
+
+@require_safe
+def institution_logo(request, slug: str):
+    """The logo of a member institution. Served through a view because uploads never live
+    under the static paths; the content type comes from the validated format."""
+    institution = institution_get_public(slug=slug)
+    if not institution.logo:
+        raise Http404
+    try:
+        handle = institution.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=logo_content_type(institution.logo.name))
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
 
 
 @login_required
@@ -122,4 +159,10 @@ def accessibility(request):
 @login_required
 @require_safe
 def my_area(request):
-    return render(request, "network/my_area.html", {"roles": user_roles(request.user)})
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return render(
+        request,
+        "network/my_area.html",
+        {"roles": request.roles, "mfa_enabled": is_mfa_enabled(request.user)},
+    )

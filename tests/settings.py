@@ -12,7 +12,11 @@ os.environ["DATABASE_URL"] = SERVICES.database_url
 os.environ["REDIS_URL"] = SERVICES.redis_url
 os.environ.pop("SMTP_HOST", None)
 
-from beweqo.settings import *  # noqa: E402, F403
+from beweqo.settings import *  # noqa: F403
+
+# One test database per run, so that two runs on one machine do not drop each other's.
+if SERVICES.database_url:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_beweqo_{os.getpid()}"}  # noqa: F405
 
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False

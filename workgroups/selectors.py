@@ -11,3 +11,7 @@ def group_memberships_for_person(person) -> QuerySet[WorkingGroupMember]:
 
 def working_group_list() -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.select_related("lead_institution").order_by("position", "name")
+
+
+def working_groups_with_institution(institution) -> QuerySet[WorkingGroup]:
+    return WorkingGroup.objects.filter(members__institution=institution).distinct()
