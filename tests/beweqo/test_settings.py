@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     clean.pop("DATABASE_URL", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     clean["DJANGO_SETTINGS_MODULE"] = "beweqo.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
