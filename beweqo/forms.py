@@ -18,7 +18,9 @@ class HoneypotField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Bitte lassen Sie dieses Feld leer."))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):

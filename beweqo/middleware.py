@@ -39,7 +39,10 @@ class StaffSessionTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _("Sie wurden aus Sicherheitsgründen abgemeldet. Bitte melden Sie sich neu an."),
+                    _(
+                        "Sie wurden aus Sicherheitsgründen abgemeldet. "
+                        "Bitte melden Sie sich neu an."
+                    ),
                 )
                 return redirect_to_login(request.get_full_path())
             request.session[SESSION_SEEN] = now

@@ -27,7 +27,10 @@ def readyz(request):
         checks["redis"] = _check_redis()
     ready = all(checks.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": {k: "ok" if v else "down" for k, v in checks.items()}},
+        {
+            "status": "ok" if ready else "unavailable",
+            "checks": {k: "ok" if v else "down" for k, v in checks.items()},
+        },
         status=200 if ready else 503,
     )
 
@@ -46,7 +49,9 @@ def _check_redis() -> bool:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         return bool(client.ping())
     except Exception:
         logger.exception("Readiness: Redis unreachable")

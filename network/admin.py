@@ -29,7 +29,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Rollen"), {"fields": ["is_active", "is_network_office", "is_staff", "is_superuser"]}),
         (_("Zeitpunkte"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
+    ]
     inlines = [MembershipInline]
 
 
@@ -42,7 +44,20 @@ class InstitutionAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "district", "description"]}),
-        (_("Kontakt"), {"fields": ["street", "postcode", "city", "website", "email", "phone", "contact_person"]}),
+        (
+            _("Kontakt"),
+            {
+                "fields": [
+                    "street",
+                    "postcode",
+                    "city",
+                    "website",
+                    "email",
+                    "phone",
+                    "contact_person",
+                ]
+            },
+        ),
         (_("Logo"), {"fields": ["logo", "logo_alt"]}),
         (_("Status"), {"fields": ["is_network_member", "is_active", "joined_on"]}),
     ]

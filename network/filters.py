@@ -8,9 +8,7 @@ from network.models import District, Institution, InstitutionKind
 
 
 class InstitutionDirectoryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Name enthält"), method="filter_text", max_length=100
-    )
+    q = django_filters.CharFilter(label=_("Name enthält"), method="filter_text", max_length=100)
     kind = django_filters.ChoiceFilter(
         label=_("Art der Einrichtung"), choices=InstitutionKind.choices, empty_label=_("alle")
     )

@@ -32,6 +32,9 @@ def can_manage_institution(user, institution: Institution) -> bool:
     """Whether `user` may edit the profile of `institution` (its admins and the office)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_network_office(user) or Membership.objects.filter(
-        user=user, institution=institution, role=MembershipRole.ADMIN
-    ).exists()
+    return (
+        is_network_office(user)
+        or Membership.objects.filter(
+            user=user, institution=institution, role=MembershipRole.ADMIN
+        ).exists()
+    )

@@ -87,7 +87,12 @@ def institution_working_groups(*, institution: Institution) -> list:
     return list(working_groups_with_institution(institution))
 
 
-_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+_LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 
 
 def logo_content_type(name: str) -> str:

@@ -15,9 +15,7 @@ def accessibility_feedback_submit(
     """
     from network.tasks import accessibility_feedback_notify
 
-    feedback = AccessibilityFeedback.objects.create(
-        message=message, page_url=page_url, email=email
-    )
+    feedback = AccessibilityFeedback.objects.create(message=message, page_url=page_url, email=email)
     accessibility_feedback_notify.delay_on_commit(feedback.pk)
     return feedback
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
@@ -61,6 +62,7 @@ def about(request):
 
 
 @require_safe
+@vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
 def directory(request):
     filterset = InstitutionDirectoryFilter(
         request.GET or None, queryset=institution_list_for_directory()
@@ -106,9 +108,7 @@ def institution_logo(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def institution_edit(request, slug: str):
     institution = get_institution_for_user(request.user, slug, manage=True)
-    form = InstitutionProfileForm(
-        request.POST or None, request.FILES or None, instance=institution
-    )
+    form = InstitutionProfileForm(request.POST or None, request.FILES or None, instance=institution)
     if request.method == "POST" and form.is_valid():
         institution_update_profile(institution=institution, data=form.cleaned_data)
         messages.success(request, _("Das Profil wurde gespeichert."))
@@ -150,7 +150,10 @@ def accessibility(request):
         )
         messages.success(
             request,
-            _("Danke für Ihre Rückmeldung. Die Geschäftsstelle meldet sich innerhalb von zwei Wochen."),
+            _(
+                "Danke für Ihre Rückmeldung. "
+                "Die Geschäftsstelle meldet sich innerhalb von zwei Wochen."
+            ),
         )
         return redirect("network:accessibility")
     return render(request, "network/accessibility.html", {"form": form})

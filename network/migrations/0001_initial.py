@@ -10,123 +10,350 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessibilityFeedback',
+            name="AccessibilityFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page_url', models.CharField(blank=True, max_length=500, verbose_name='betroffene Seite')),
-                ('message', models.TextField(max_length=5000, verbose_name='Beschreibung')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail-Adresse für Rückfragen')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='eingegangen am')),
-                ('handled', models.BooleanField(default=False, verbose_name='erledigt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "page_url",
+                    models.CharField(blank=True, max_length=500, verbose_name="betroffene Seite"),
+                ),
+                ("message", models.TextField(max_length=5000, verbose_name="Beschreibung")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="E-Mail-Adresse für Rückfragen"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="eingegangen am"),
+                ),
+                ("handled", models.BooleanField(default=False, verbose_name="erledigt")),
             ],
             options={
-                'verbose_name': 'Rückmeldung zur Barrierefreiheit',
-                'verbose_name_plural': 'Rückmeldungen zur Barrierefreiheit',
-                'ordering': ['-created_at'],
+                "verbose_name": "Rückmeldung zur Barrierefreiheit",
+                "verbose_name_plural": "Rückmeldungen zur Barrierefreiheit",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='E-Mail-Adresse')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='Name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('is_staff', models.BooleanField(default=False, help_text='Darf die Verwaltungsoberfläche öffnen.', verbose_name='Zugang zur Verwaltung')),
-                ('is_network_office', models.BooleanField(default=False, help_text='Arbeitet für die Geschäftsstelle des Netzwerks.', verbose_name='Geschäftsstelle')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registriert am')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="E-Mail-Adresse"),
+                ),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="Name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Darf die Verwaltungsoberfläche öffnen.",
+                        verbose_name="Zugang zur Verwaltung",
+                    ),
+                ),
+                (
+                    "is_network_office",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Arbeitet für die Geschäftsstelle des Netzwerks.",
+                        verbose_name="Geschäftsstelle",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registriert am"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Person',
-                'verbose_name_plural': 'Personen',
-                'ordering': ['name', 'email'],
+                "verbose_name": "Person",
+                "verbose_name_plural": "Personen",
+                "ordering": ["name", "email"],
             },
             managers=[
-                ('objects', network.models.UserManager()),
+                ("objects", network.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='Kurzname')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='Kurzadresse')),
-                ('kind', models.CharField(choices=[('district', 'Landkreis'), ('employment_agency', 'Agentur für Arbeit'), ('job_centre', 'Jobcenter'), ('chamber', 'Kammer'), ('union', 'Gewerkschaft'), ('employers_association', 'Arbeitgeberverband'), ('training_provider', 'Weiterbildungsträger'), ('university', 'Hochschule'), ('school_quality_centre', 'Zentrum für Schulqualität'), ('economic_development', 'Wirtschaftsförderung'), ('social_partner_agency', 'Agentur der Sozialpartner'), ('company', 'Unternehmen')], max_length=40, verbose_name='Art')),
-                ('district', models.CharField(choices=[('ostalbkreis', 'Ostalbkreis'), ('heidenheim', 'Landkreis Heidenheim'), ('outside', 'außerhalb der Region')], max_length=20, verbose_name='Landkreis')),
-                ('description', models.TextField(blank=True, help_text='Was die Einrichtung für Weiterbildung in der Region tut, in 2–5 Sätzen.', max_length=1500, verbose_name='Kurzbeschreibung')),
-                ('street', models.CharField(blank=True, max_length=120, verbose_name='Straße und Hausnummer')),
-                ('postcode', models.CharField(blank=True, max_length=5, verbose_name='Postleitzahl')),
-                ('city', models.CharField(blank=True, max_length=80, verbose_name='Ort')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='Website')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail-Adresse')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='Telefon')),
-                ('contact_person', models.CharField(blank=True, max_length=150, verbose_name='Ansprechperson')),
-                ('logo', models.ImageField(blank=True, help_text='PNG, JPEG oder WebP, höchstens 2 MB.', upload_to='logos/', validators=[network.validators.validate_logo], verbose_name='Logo')),
-                ('logo_alt', models.CharField(blank=True, help_text='Leer lassen, wenn das Logo nur den Namen zeigt.', max_length=200, verbose_name='Alternativtext des Logos')),
-                ('is_network_member', models.BooleanField(default=True, help_text='Mitglieder erscheinen im öffentlichen Mitgliederverzeichnis.', verbose_name='Mitglied des Netzwerks')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='dabei seit')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='angelegt am')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="Kurzname"),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="Kurzadresse")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "Landkreis"),
+                            ("employment_agency", "Agentur für Arbeit"),
+                            ("job_centre", "Jobcenter"),
+                            ("chamber", "Kammer"),
+                            ("union", "Gewerkschaft"),
+                            ("employers_association", "Arbeitgeberverband"),
+                            ("training_provider", "Weiterbildungsträger"),
+                            ("university", "Hochschule"),
+                            ("school_quality_centre", "Zentrum für Schulqualität"),
+                            ("economic_development", "Wirtschaftsförderung"),
+                            ("social_partner_agency", "Agentur der Sozialpartner"),
+                            ("company", "Unternehmen"),
+                        ],
+                        max_length=40,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "district",
+                    models.CharField(
+                        choices=[
+                            ("ostalbkreis", "Ostalbkreis"),
+                            ("heidenheim", "Landkreis Heidenheim"),
+                            ("outside", "außerhalb der Region"),
+                        ],
+                        max_length=20,
+                        verbose_name="Landkreis",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Was die Einrichtung für Weiterbildung in der Region tut, in 2–5 Sätzen.",
+                        max_length=1500,
+                        verbose_name="Kurzbeschreibung",
+                    ),
+                ),
+                (
+                    "street",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="Straße und Hausnummer"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=5, verbose_name="Postleitzahl"),
+                ),
+                ("city", models.CharField(blank=True, max_length=80, verbose_name="Ort")),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="Website")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="E-Mail-Adresse"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="Telefon")),
+                (
+                    "contact_person",
+                    models.CharField(blank=True, max_length=150, verbose_name="Ansprechperson"),
+                ),
+                (
+                    "logo",
+                    models.ImageField(
+                        blank=True,
+                        help_text="PNG, JPEG oder WebP, höchstens 2 MB.",
+                        upload_to="logos/",
+                        validators=[network.validators.validate_logo],
+                        verbose_name="Logo",
+                    ),
+                ),
+                (
+                    "logo_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leer lassen, wenn das Logo nur den Namen zeigt.",
+                        max_length=200,
+                        verbose_name="Alternativtext des Logos",
+                    ),
+                ),
+                (
+                    "is_network_member",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Mitglieder erscheinen im öffentlichen Mitgliederverzeichnis.",
+                        verbose_name="Mitglied des Netzwerks",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="dabei seit")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="angelegt am")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
             ],
             options={
-                'verbose_name': 'Einrichtung',
-                'verbose_name_plural': 'Einrichtungen',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['kind', 'district'], name='network_ins_kind_f72014_idx')],
+                "verbose_name": "Einrichtung",
+                "verbose_name_plural": "Einrichtungen",
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["kind", "district"], name="network_ins_kind_f72014_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Administration'), ('editor', 'Redaktion'), ('counsellor', 'Beratung')], max_length=20, verbose_name='Rolle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='seit')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='network.institution', verbose_name='Einrichtung')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='Person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administration"),
+                            ("editor", "Redaktion"),
+                            ("counsellor", "Beratung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="seit")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="network.institution",
+                        verbose_name="Einrichtung",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Zugehörigkeit',
-                'verbose_name_plural': 'Zugehörigkeiten',
-                'ordering': ['institution__name', 'user__email'],
+                "verbose_name": "Zugehörigkeit",
+                "verbose_name_plural": "Zugehörigkeiten",
+                "ordering": ["institution__name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='SteeringCircleMember',
+            name="SteeringCircleMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'Vorsitz'), ('member', 'Mitglied')], default='member', max_length=20, verbose_name='Rolle')),
-                ('since', models.DateField(default=django.utils.timezone.localdate, verbose_name='seit')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steering_members', to='network.institution', verbose_name='vertritt')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='steering_membership', to=settings.AUTH_USER_MODEL, verbose_name='Person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("chair", "Vorsitz"), ("member", "Mitglied")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="seit"),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steering_members",
+                        to="network.institution",
+                        verbose_name="vertritt",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steering_membership",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Mitglied des Steuerkreises',
-                'verbose_name_plural': 'Mitglieder des Steuerkreises',
-                'ordering': ['role', 'institution__name'],
+                "verbose_name": "Mitglied des Steuerkreises",
+                "verbose_name_plural": "Mitglieder des Steuerkreises",
+                "ordering": ["role", "institution__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'institution'), name='membership_one_role_per_institution'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "institution"), name="membership_one_role_per_institution"
+            ),
         ),
     ]

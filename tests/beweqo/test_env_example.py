@@ -4,7 +4,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = re.compile(r"""env_(?:str|bool|int|list|url)\(\s*["']([A-Z_]+)["']|environ(?:\.get)?\(\s*["']([A-Z_]+)["']|getenv\(\s*["']([A-Z_]+)["']""")
+READERS = re.compile(
+    r"""env_(?:str|bool|int|list|url)\(\s*["']([A-Z_]+)["']|environ(?:\.get)?\(\s*["']([A-Z_]+)["']|getenv\(\s*["']([A-Z_]+)["']"""
+)
 APPS = ["beweqo", "network", "offerings", "counselling", "workgroups"]
 IGNORED = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 

@@ -95,7 +95,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_debug_is_off_unless_asked_for():
     result = run_manage(
-        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
         env=PRODUCTION_ENV | {"DEBUG": ""},
     )
     assert result.returncode == 0, result.stderr

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 URL = "/barrierefreiheit/"
 
 
-def test_feedback_is_stored_and_sent_to_the_network_office(client, settings, django_capture_on_commit_callbacks):
+def test_feedback_is_stored_and_sent_to_the_network_office(
+    client, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             URL,

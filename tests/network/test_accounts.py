@@ -50,7 +50,11 @@ def test_signup_sends_verification_mail_and_login_waits_for_it(client):
     assert "_auth_user_id" not in client.session
 
     link = re.search(r"https?://\S+/konto/confirm-email/\S+/", message.body).group(0)
-    path = link.split("beweqo.test", 1)[-1] if "beweqo.test" in link else link.split("testserver", 1)[-1]
+    path = (
+        link.split("beweqo.test", 1)[-1]
+        if "beweqo.test" in link
+        else link.split("testserver", 1)[-1]
+    )
     page = client.get(path)
     assert page.status_code == 200
     assert "neu@beispiel.de" in page.content.decode()

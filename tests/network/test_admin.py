@@ -33,7 +33,9 @@ def office_client(client_for, network_office):
     ],
 )
 def test_admin_pages_open_for_the_network_office(office_client, path):
-    InstitutionFactory(kind=InstitutionKind.UNIVERSITY, district="heidenheim", name="DHBW Heidenheim")
+    InstitutionFactory(
+        kind=InstitutionKind.UNIVERSITY, district="heidenheim", name="DHBW Heidenheim"
+    )
     MembershipFactory()
     SteeringCircleMemberFactory()
     assert office_client.get(path).status_code == 200

@@ -45,7 +45,11 @@ def names(response) -> list[str]:
 def test_directory_lists_active_members_only(client, directory_data):
     response = client.get("/mitglieder/")
     assert response.status_code == 200
-    assert names(response) == ["Agentur für Arbeit Aalen", "DHBW Heidenheim", "Volkshochschule Aalen"]
+    assert names(response) == [
+        "Agentur für Arbeit Aalen",
+        "DHBW Heidenheim",
+        "Volkshochschule Aalen",
+    ]
     content = response.content.decode()
     assert "Muster Maschinenbau" not in content
     assert "Ehemaliger Träger" not in content
@@ -104,12 +108,16 @@ def test_garbage_query_strings_never_break_the_page(client, directory_data, quer
     assert response.status_code in {200, 400}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=st.dictionaries(
-    st.sampled_from(["q", "kind", "district", "seite", "x"]),
-    st.text(max_size=300),
-    max_size=4,
-))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["q", "kind", "district", "seite", "x"]),
+        st.text(max_size=300),
+        max_size=4,
+    )
+)
 def test_generated_query_strings_never_give_a_500(client, directory_data, params):
     response = client.get("/mitglieder/", params)
     assert response.status_code in {200, 400}

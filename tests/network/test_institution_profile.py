@@ -105,7 +105,11 @@ def test_no_logo_is_404(client, institution):
     ("name", "content", "message"),
     [
         ("logo.png", b"this is not an image at all", "Bild"),
-        ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "Bild"),
+        (
+            "logo.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Bild",
+        ),
         ("logo.gif", None, "GIF"),
         ("logo.png", "huge", "4000"),
         ("logo.png", "heavy", "2"),

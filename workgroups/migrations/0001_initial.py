@@ -6,46 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='Kurzadresse')),
-                ('name', models.CharField(max_length=150, verbose_name='Name')),
-                ('audience', models.CharField(max_length=200, verbose_name='Zielgruppe')),
-                ('purpose', models.TextField(max_length=2000, verbose_name='Worum es geht')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('lead_institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_working_groups', to='network.institution', verbose_name='federführende Einrichtung')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="Kurzadresse")),
+                ("name", models.CharField(max_length=150, verbose_name="Name")),
+                ("audience", models.CharField(max_length=200, verbose_name="Zielgruppe")),
+                ("purpose", models.TextField(max_length=2000, verbose_name="Worum es geht")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                (
+                    "lead_institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_working_groups",
+                        to="network.institution",
+                        verbose_name="federführende Einrichtung",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Arbeitsgruppe',
-                'verbose_name_plural': 'Arbeitsgruppen',
-                'ordering': ['position', 'name'],
+                "verbose_name": "Arbeitsgruppe",
+                "verbose_name_plural": "Arbeitsgruppen",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroupMember',
+            name="WorkingGroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Leitung'), ('deputy', 'Stellvertretung'), ('member', 'Mitglied')], default='member', max_length=10, verbose_name='Rolle')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='workgroups.workinggroup', verbose_name='Gruppe')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_members', to='network.institution', verbose_name='vertritt')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to=settings.AUTH_USER_MODEL, verbose_name='Person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Leitung"),
+                            ("deputy", "Stellvertretung"),
+                            ("member", "Mitglied"),
+                        ],
+                        default="member",
+                        max_length=10,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="workgroups.workinggroup",
+                        verbose_name="Gruppe",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_members",
+                        to="network.institution",
+                        verbose_name="vertritt",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Mitglied einer Arbeitsgruppe',
-                'verbose_name_plural': 'Mitglieder der Arbeitsgruppen',
-                'ordering': ['group', 'role', 'person__name'],
-                'constraints': [models.UniqueConstraint(fields=('group', 'person'), name='one_membership_per_group')],
+                "verbose_name": "Mitglied einer Arbeitsgruppe",
+                "verbose_name_plural": "Mitglieder der Arbeitsgruppen",
+                "ordering": ["group", "role", "person__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("group", "person"), name="one_membership_per_group"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,303 @@
+"""The browser harness: Chromium through Playwright against Django's live server.
+
+Every page a browser test loads is checked with axe-core (WCAG 2.2 AA rule set), and any
+console error in the browser (a CSP violation, a failed asset, a script error) fails the
+test. Tests navigate with `visit(page, path)`; pages reached by clicking are checked with
+`assert_accessible(page)`, and whatever a test loaded but did not check is checked at its
+end, so a new feature's pages are covered as soon as a test goes there.
+"""
+
+import functools
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+
+from tests.factories import TEST_PASSWORD
+from tests.services import SERVICES
+
+# Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
+# calls from that thread (factories, assertions) unless told that this is intended.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROWSER_DIR = Path(__file__).resolve().parent
+AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# A page that takes longer than this on a local live server is a bug, not a slow network.
+TIMEOUT_MS = 10_000
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    # This hook sees the whole session's items: only those in this directory are ours.
+    skip = pytest.mark.skip(reason="Chromium is not installed: browser tests are skipped.")
+    for item in items:
+        if BROWSER_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not SERVICES.chromium:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # The Debian package, never a browser that Playwright would download.
+    return {
+        **browser_type_launch_args,
+        "executable_path": SERVICES.chromium,
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+_live_server_url = ""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    global _live_server_url  # read by force_login, which has no fixtures
+    _live_server_url = live_server.url
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "de-DE",
+        "timezone_id": "Europe/Berlin",
+    }
+
+
+# --- per-page bookkeeping -------------------------------------------------------------
+
+
+@dataclass
+class PageRecord:
+    """What happened in one browser tab: documents loaded, those checked, console errors."""
+
+    loaded: list[str] = field(default_factory=list)
+    # Checked with axe, or covered elsewhere (the login form is in the page list).
+    checked: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+_records: dict[Page, PageRecord] = {}
+# axe.run never settles where JavaScript is off (its timers do not run), so pages in such a
+# context are not checked; the same pages are checked with JavaScript elsewhere.
+_without_javascript: set[BrowserContext] = set()
+
+
+def _watch(page: Page) -> PageRecord:
+    if page in _records:
+        return _records[page]
+    record = _records[page] = PageRecord()
+    page.set_default_timeout(TIMEOUT_MS)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            record.errors.append(f"console error on {page.url}: {message.text} ({where})")
+
+    def on_load(loaded: Page) -> None:
+        if loaded.url not in record.loaded:
+            record.loaded.append(loaded.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: record.errors.append(f"script error on {page.url}: {error}"))
+    page.on("load", on_load)
+    return record
+
+
+@pytest.fixture
+def new_context(new_context, live_server, request):
+    """pytest-playwright's factory, with every tab of every context watched.
+
+    At the end of the test, before the contexts close, the pages a test loaded but did not
+    check itself are checked (opened again in the same context, so with the same login),
+    and console errors fail the test.
+    """
+
+    def create(**kwargs) -> BrowserContext:
+        context = new_context(**kwargs)
+        if kwargs.get("java_script_enabled") is False:
+            _without_javascript.add(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("page", _watch)
+        return context
+
+    yield create
+    try:
+        if not getattr(request.node, "rep_call_failed", True):
+            _check_remaining_pages()
+    finally:
+        _records.clear()
+        _without_javascript.clear()
+
+
+def _check_remaining_pages() -> None:
+    problems = []
+    for page, record in list(_records.items()):
+        if page.is_closed():
+            continue
+        unchecked = [url for url in record.loaded if url not in record.checked]
+        if unchecked and page.context not in _without_javascript:
+            tab = page.context.new_page()
+            for url in unchecked:
+                tab.goto(url)
+                problems.extend(_axe_problems(tab, f"{url} (checked again at the end)"))
+            tab.close()
+            problems.extend(_records.pop(tab, PageRecord()).errors)
+        problems.extend(record.errors)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        # Read by new_context: after a failed test, its own error is the one to show.
+        # Subtests report here too: once failed, the test stays failed.
+        failed = report.outcome != "passed" or hasattr(report, "wasxfail")
+        item.rep_call_failed = getattr(item, "rep_call_failed", False) or failed
+    return report
+
+
+# --- axe-core ---------------------------------------------------------------------------
+
+_RUN_AXE = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+    }));
+}"""
+
+
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_SOURCE.exists():
+        pytest.fail(f"{AXE_SOURCE} is missing: run `make assets` (npm ci) first.", pytrace=False)
+    return AXE_SOURCE.read_text(encoding="utf-8")
+
+
+def _axe_problems(page: Page, label: str | None = None) -> list[str]:
+    """axe's violations on the page as it is now, one readable block per rule."""
+    if page.context in _without_javascript:
+        raise RuntimeError("axe-core cannot run where JavaScript is off; check with it on.")
+    # A script tag would be blocked by the CSP: evaluate the source instead.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    violations = page.evaluate(_RUN_AXE, AXE_TAGS)
+    _watch(page).checked.add(page.url)
+    problems = []
+    for violation in violations:
+        lines = [
+            f"axe {violation['id']} ({violation['impact']}) on {label or page.url}: "
+            f"{violation['help']} <{violation['helpUrl']}>"
+        ]
+        for node in violation["nodes"]:
+            target = " ".join(json.dumps(t) for t in node["target"])
+            lines.append(f"    at {target}: {node['html'][:200]}")
+        problems.append("\n".join(lines))
+    return problems
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail with a readable list when axe-core finds WCAG 2.2 AA violations on the page."""
+    problems = _axe_problems(page)
+    if problems:
+        pytest.fail(
+            f"axe-core found {len(problems)} WCAG violation(s):\n" + "\n".join(problems),
+            pytrace=False,
+        )
+
+
+def assert_no_console_errors(page: Page) -> None:
+    record = _watch(page)
+    errors, record.errors = record.errors, []
+    if errors:
+        pytest.fail("\n".join(errors), pytrace=False)
+
+
+def visit(page: Page, path: str, *, status: int | None = None) -> None:
+    """Open `path`, fail on an error status, then check the page with axe-core and fail
+    on browser console errors. `status` demands one exact status instead (an error page)."""
+    record = _watch(page)
+    response = page.goto(path)
+    answered = response.status if response else None
+    problems = []
+    if status is None and (answered is None or answered >= 400):
+        problems.append(f"{path} answered {answered}")
+    elif status is not None and answered != status:
+        problems.append(f"{path} answered {answered}, not {status}")
+    if status is not None:
+        # Chromium logs the expected error status of the document itself as an error.
+        record.errors = [e for e in record.errors if f"status of {status}" not in e]
+    if not problems and page.context not in _without_javascript:
+        problems.extend(_axe_problems(page))
+    # Taken in any case, so that they do not show up again at the next check.
+    errors, record.errors = record.errors, []
+    problems.extend(errors)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def login(page: Page, user, *, password: str = TEST_PASSWORD) -> None:
+    """Log `user` in through the real login form, as a person would.
+
+    The login form and the page after it are not checked with axe here: both are in the
+    page list of test_journeys.py, and checking them before every logged-in test would
+    only cost time.
+    """
+    record = _watch(page)
+    page.goto("/konto/login/")
+    record.checked.add(page.url)
+    page.get_by_label(re.compile(r"^E-Mail")).fill(user.email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("main").get_by_role("button", name=re.compile(r"^Anmeld")).click()
+    expect(page).not_to_have_url(re.compile(r"/konto/login/"))
+    page.wait_for_load_state()
+    record.checked.add(page.url)
+    assert_no_console_errors(page)
+
+
+def force_login(page: Page, user) -> None:
+    """Log `user` in without the form, through a session cookie, as Django's test client
+    does. For tests about pages behind a login; the form itself is tested with `login`."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": session.key, "value": session.value, "url": _live_server_url}]
+    )
+
+
+@pytest.fixture(name="visit")
+def visit_fixture():
+    return visit
+
+
+@pytest.fixture(name="login")
+def login_fixture():
+    return login
+
+
+@pytest.fixture
+def axe():
+    """`axe(page)` fails the test when the page has WCAG 2.2 AA violations."""
+    return assert_accessible
