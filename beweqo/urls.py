@@ -8,5 +8,6 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("verwaltung/", admin.site.urls),
     path("konto/", include("allauth.urls")),
+    path("kurse/", include("offerings.urls")),
     path("", include("network.urls")),
 ]

@@ -1,6 +1,7 @@
 """The course catalogue: offers ("Angebote") with their dates ("Termine"), venues, the
 region's municipalities, and the taxonomies the network office curates."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
@@ -12,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import District
+
+# Offers not reviewed for this long are flagged to visitors and to their provider.
+REVIEW_INTERVAL_DAYS = 183
 
 
 class Term(models.Model):
@@ -308,6 +312,11 @@ class Offer(models.Model):
         return self.price == 0
 
     @property
+    def review_overdue(self) -> bool:
+        """Not reviewed for six months: the page warns that details may have changed."""
+        return self.last_reviewed_on < timezone.localdate() - timedelta(days=REVIEW_INTERVAL_DAYS)
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
@@ -395,3 +404,24 @@ class OfferDate(models.Model):
             Q(end__isnull=True) | Q(end__gte=today)
         )
         return ongoing | Q(start__gte=today)
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in the catalogue's titles, keywords and topics.
+
+    The vocabulary lets the search correct typos ("Exel" → "Excel") and split compounds
+    ("Schweißkurs" → "Schweiß…") against words that really occur, and offer a spelling
+    suggestion when nothing is found.
+    """
+
+    word = models.CharField(max_length=80, unique=True)
+    folded = models.CharField(max_length=100, db_index=True)
+    lexeme = models.CharField(max_length=100)
+    frequency = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("Suchbegriff")
+        verbose_name_plural = _("Suchbegriffe")
+
+    def __str__(self) -> str:
+        return self.word

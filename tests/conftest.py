@@ -40,8 +40,12 @@ def institution(db):
 
 @pytest.fixture
 def other_institution(db):
-    return InstitutionFactory(name="Bildungszentrum Heidenheim", slug="bz-heidenheim",
-                              district="heidenheim", city="Heidenheim an der Brenz")
+    return InstitutionFactory(
+        name="Bildungszentrum Heidenheim",
+        slug="bz-heidenheim",
+        district="heidenheim",
+        city="Heidenheim an der Brenz",
+    )
 
 
 @pytest.fixture
@@ -81,3 +85,36 @@ requires_redis = pytest.mark.skipif(not SERVICES.redis_url, reason="Redis is not
 requires_postgres = pytest.mark.skipif(
     not SERVICES.database_url, reason="PostgreSQL is not reachable"
 )
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """`load_demo` run once for a whole module, outside the per-test transactions.
+
+    Loading takes seconds, so modules that only read the demo data share one load; a test
+    that changes data still runs in its own transaction, which is rolled back.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    out = StringIO()
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        _remove_demo_data()
+
+
+def _remove_demo_data() -> None:
+    from network.models import Institution, SteeringCircleMember, User
+    from offerings.models import Offer, SearchTerm
+    from workgroups.models import WorkingGroupMember
+
+    Offer.objects.all().delete()
+    SearchTerm.objects.all().delete()
+    SteeringCircleMember.objects.all().delete()
+    WorkingGroupMember.objects.all().delete()
+    Institution.objects.all().delete()
+    User.objects.all().delete()

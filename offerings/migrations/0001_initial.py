@@ -9,231 +9,672 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
+        ("network", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryForm',
+            name="DeliveryForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='Kurzname')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='Erläuterung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('course_mode', models.CharField(choices=[('onsite', 'vor Ort'), ('online', 'online'), ('blended', 'gemischt')], max_length=10, verbose_name='Art für schema.org')),
-                ('needs_venue', models.BooleanField(default=True, verbose_name='braucht einen Veranstaltungsort')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="Kurzname")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Erläuterung"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "course_mode",
+                    models.CharField(
+                        choices=[
+                            ("onsite", "vor Ort"),
+                            ("online", "online"),
+                            ("blended", "gemischt"),
+                        ],
+                        max_length=10,
+                        verbose_name="Art für schema.org",
+                    ),
+                ),
+                (
+                    "needs_venue",
+                    models.BooleanField(
+                        default=True, verbose_name="braucht einen Veranstaltungsort"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Lernform',
-                'verbose_name_plural': 'Lernformen',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "Lernform",
+                "verbose_name_plural": "Lernformen",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FundingProgramme',
+            name="FundingProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='Kurzname')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='Erläuterung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('legal_basis', models.CharField(blank=True, max_length=120, verbose_name='Rechtsgrundlage')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='Kurzname')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="Kurzname")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Erläuterung"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=120, verbose_name="Rechtsgrundlage"),
+                ),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=40, verbose_name="Kurzname"),
+                ),
             ],
             options={
-                'verbose_name': 'Förderprogramm',
-                'verbose_name_plural': 'Förderprogramme',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "Förderprogramm",
+                "verbose_name_plural": "Förderprogramme",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TargetGroup',
+            name="TargetGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='Kurzname')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='Erläuterung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="Kurzname")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Erläuterung"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
-                'verbose_name': 'Zielgruppe',
-                'verbose_name_plural': 'Zielgruppen',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "Zielgruppe",
+                "verbose_name_plural": "Zielgruppen",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='Kurzname')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='Erläuterung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='Reihenfolge')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('is_future_skill', models.BooleanField(default=False, help_text='Digitale Kompetenz, Problemlösen, Teamarbeit, Lernfähigkeit …', verbose_name='Zukunftskompetenz')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="Kurzname")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="Erläuterung"),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="Reihenfolge"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "is_future_skill",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Digitale Kompetenz, Problemlösen, Teamarbeit, Lernfähigkeit …",
+                        verbose_name="Zukunftskompetenz",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Thema',
-                'verbose_name_plural': 'Themen',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "Thema",
+                "verbose_name_plural": "Themen",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='Name')),
-                ('slug', models.SlugField(max_length=140, unique=True, verbose_name='Kurzname')),
-                ('district', models.CharField(choices=[('ostalbkreis', 'Ostalbkreis'), ('heidenheim', 'Landkreis Heidenheim'), ('outside', 'außerhalb der Region')], max_length=20, verbose_name='Landkreis')),
-                ('county_name', models.CharField(blank=True, max_length=120, verbose_name='Kreis')),
-                ('latitude', models.FloatField(verbose_name='Breitengrad')),
-                ('longitude', models.FloatField(verbose_name='Längengrad')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="Name")),
+                ("slug", models.SlugField(max_length=140, unique=True, verbose_name="Kurzname")),
+                (
+                    "district",
+                    models.CharField(
+                        choices=[
+                            ("ostalbkreis", "Ostalbkreis"),
+                            ("heidenheim", "Landkreis Heidenheim"),
+                            ("outside", "außerhalb der Region"),
+                        ],
+                        max_length=20,
+                        verbose_name="Landkreis",
+                    ),
+                ),
+                ("county_name", models.CharField(blank=True, max_length=120, verbose_name="Kreis")),
+                ("latitude", models.FloatField(verbose_name="Breitengrad")),
+                ("longitude", models.FloatField(verbose_name="Längengrad")),
             ],
             options={
-                'verbose_name': 'Gemeinde',
-                'verbose_name_plural': 'Gemeinden',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['name'], name='offerings_m_name_453ead_idx')],
+                "verbose_name": "Gemeinde",
+                "verbose_name_plural": "Gemeinden",
+                "ordering": ["name"],
+                "indexes": [models.Index(fields=["name"], name="offerings_m_name_453ead_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('summary', models.CharField(max_length=400, verbose_name='Kurzbeschreibung')),
-                ('description', models.TextField(blank=True, max_length=20000, verbose_name='Beschreibung')),
-                ('keywords', models.CharField(blank=True, help_text='Durch Kommas getrennt.', max_length=500, verbose_name='Schlagwörter')),
-                ('level', models.CharField(choices=[('none', 'ohne Voraussetzungen'), ('dqr1', 'DQR 1'), ('dqr2', 'DQR 2'), ('dqr3', 'DQR 3'), ('dqr4', 'DQR 4 (Berufsausbildung)'), ('dqr5', 'DQR 5'), ('dqr6', 'DQR 6 (Meister, Bachelor)'), ('dqr7', 'DQR 7 (Master)'), ('dqr8', 'DQR 8')], default='none', max_length=10, verbose_name='Niveau')),
-                ('entry_requirements', models.TextField(blank=True, max_length=3000, verbose_name='Voraussetzungen')),
-                ('certificate', models.CharField(choices=[('none', 'keiner'), ('attendance', 'Teilnahmebescheinigung'), ('provider', 'Zertifikat des Anbieters'), ('chamber', 'Prüfung vor der Kammer (IHK, HWK)'), ('state', 'staatlich anerkannter Abschluss'), ('university', 'Hochschulabschluss oder -zertifikat'), ('vendor', 'Herstellerzertifikat')], default='attendance', max_length=20, verbose_name='Abschluss')),
-                ('certificate_name', models.CharField(blank=True, max_length=200, verbose_name='Bezeichnung des Abschlusses')),
-                ('language', models.CharField(choices=[('de', 'Deutsch'), ('en', 'Englisch'), ('tr', 'Türkisch'), ('ar', 'Arabisch'), ('uk', 'Ukrainisch'), ('ru', 'Russisch'), ('other', 'andere Sprache')], default='de', max_length=10, verbose_name='Kurssprache')),
-                ('price', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='0 für kostenlose Angebote.', max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('99999'))], verbose_name='Preis in Euro')),
-                ('price_notes', models.CharField(blank=True, max_length=500, verbose_name='Hinweise zum Preis')),
-                ('azav_measure_number', models.CharField(blank=True, max_length=40, verbose_name='AZAV-Maßnahmenummer')),
-                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='rollstuhlgerecht')),
-                ('accessibility_notes', models.TextField(blank=True, max_length=2000, verbose_name='Hinweise zur Barrierefreiheit')),
-                ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='Ansprechperson')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='Telefon')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='Link zum Angebot')),
-                ('external_id', models.CharField(blank=True, max_length=100, verbose_name='Externe Kennung')),
-                ('status', models.CharField(choices=[('draft', 'Entwurf'), ('published', 'veröffentlicht'), ('archived', 'archiviert')], default='draft', max_length=12, verbose_name='Status')),
-                ('last_reviewed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='zuletzt geprüft am')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='veröffentlicht am')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='angelegt am')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='geändert am')),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('delivery_form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='offerings.deliveryform', verbose_name='Lernform')),
-                ('funding_programmes', models.ManyToManyField(blank=True, related_name='offers', to='offerings.fundingprogramme', verbose_name='Förderung möglich')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='network.institution', verbose_name='Anbieter')),
-                ('target_groups', models.ManyToManyField(blank=True, related_name='offers', to='offerings.targetgroup', verbose_name='Zielgruppen')),
-                ('topics', models.ManyToManyField(blank=True, related_name='offers', to='offerings.topic', verbose_name='Themen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                ("summary", models.CharField(max_length=400, verbose_name="Kurzbeschreibung")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=20000, verbose_name="Beschreibung"),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Durch Kommas getrennt.",
+                        max_length=500,
+                        verbose_name="Schlagwörter",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "ohne Voraussetzungen"),
+                            ("dqr1", "DQR 1"),
+                            ("dqr2", "DQR 2"),
+                            ("dqr3", "DQR 3"),
+                            ("dqr4", "DQR 4 (Berufsausbildung)"),
+                            ("dqr5", "DQR 5"),
+                            ("dqr6", "DQR 6 (Meister, Bachelor)"),
+                            ("dqr7", "DQR 7 (Master)"),
+                            ("dqr8", "DQR 8"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="Niveau",
+                    ),
+                ),
+                (
+                    "entry_requirements",
+                    models.TextField(blank=True, max_length=3000, verbose_name="Voraussetzungen"),
+                ),
+                (
+                    "certificate",
+                    models.CharField(
+                        choices=[
+                            ("none", "keiner"),
+                            ("attendance", "Teilnahmebescheinigung"),
+                            ("provider", "Zertifikat des Anbieters"),
+                            ("chamber", "Prüfung vor der Kammer (IHK, HWK)"),
+                            ("state", "staatlich anerkannter Abschluss"),
+                            ("university", "Hochschulabschluss oder -zertifikat"),
+                            ("vendor", "Herstellerzertifikat"),
+                        ],
+                        default="attendance",
+                        max_length=20,
+                        verbose_name="Abschluss",
+                    ),
+                ),
+                (
+                    "certificate_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Bezeichnung des Abschlusses"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("de", "Deutsch"),
+                            ("en", "Englisch"),
+                            ("tr", "Türkisch"),
+                            ("ar", "Arabisch"),
+                            ("uk", "Ukrainisch"),
+                            ("ru", "Russisch"),
+                            ("other", "andere Sprache"),
+                        ],
+                        default="de",
+                        max_length=10,
+                        verbose_name="Kurssprache",
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        help_text="0 für kostenlose Angebote.",
+                        max_digits=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("99999")),
+                        ],
+                        verbose_name="Preis in Euro",
+                    ),
+                ),
+                (
+                    "price_notes",
+                    models.CharField(blank=True, max_length=500, verbose_name="Hinweise zum Preis"),
+                ),
+                (
+                    "azav_measure_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="AZAV-Maßnahmenummer"),
+                ),
+                (
+                    "wheelchair_accessible",
+                    models.BooleanField(default=False, verbose_name="rollstuhlgerecht"),
+                ),
+                (
+                    "accessibility_notes",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="Hinweise zur Barrierefreiheit"
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="Ansprechperson"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="E-Mail"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="Telefon"),
+                ),
+                (
+                    "url",
+                    models.URLField(blank=True, max_length=500, verbose_name="Link zum Angebot"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=100, verbose_name="Externe Kennung"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Entwurf"),
+                            ("published", "veröffentlicht"),
+                            ("archived", "archiviert"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "last_reviewed_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="zuletzt geprüft am"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="veröffentlicht am"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="angelegt am"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="geändert am")),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                (
+                    "delivery_form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="offerings.deliveryform",
+                        verbose_name="Lernform",
+                    ),
+                ),
+                (
+                    "funding_programmes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="offers",
+                        to="offerings.fundingprogramme",
+                        verbose_name="Förderung möglich",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="network.institution",
+                        verbose_name="Anbieter",
+                    ),
+                ),
+                (
+                    "target_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="offers",
+                        to="offerings.targetgroup",
+                        verbose_name="Zielgruppen",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="offers",
+                        to="offerings.topic",
+                        verbose_name="Themen",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Angebot',
-                'verbose_name_plural': 'Angebote',
-                'ordering': ['title'],
+                "verbose_name": "Angebot",
+                "verbose_name_plural": "Angebote",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Venue',
+            name="Venue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='Bezeichnung')),
-                ('street', models.CharField(blank=True, max_length=120, verbose_name='Straße und Hausnummer')),
-                ('postcode', models.CharField(blank=True, max_length=5, verbose_name='Postleitzahl')),
-                ('city', models.CharField(max_length=80, verbose_name='Ort')),
-                ('district', models.CharField(choices=[('ostalbkreis', 'Ostalbkreis'), ('heidenheim', 'Landkreis Heidenheim'), ('outside', 'außerhalb der Region')], default='outside', max_length=20, verbose_name='Landkreis')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='Breitengrad')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='Längengrad')),
-                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='rollstuhlgerecht')),
-                ('accessibility_notes', models.CharField(blank=True, max_length=500, verbose_name='Hinweise zur Barrierefreiheit')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='venues', to='network.institution', verbose_name='Einrichtung')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='venues', to='offerings.municipality', verbose_name='Gemeinde')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="Bezeichnung")),
+                (
+                    "street",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="Straße und Hausnummer"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=5, verbose_name="Postleitzahl"),
+                ),
+                ("city", models.CharField(max_length=80, verbose_name="Ort")),
+                (
+                    "district",
+                    models.CharField(
+                        choices=[
+                            ("ostalbkreis", "Ostalbkreis"),
+                            ("heidenheim", "Landkreis Heidenheim"),
+                            ("outside", "außerhalb der Region"),
+                        ],
+                        default="outside",
+                        max_length=20,
+                        verbose_name="Landkreis",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="Breitengrad")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="Längengrad")),
+                (
+                    "wheelchair_accessible",
+                    models.BooleanField(default=False, verbose_name="rollstuhlgerecht"),
+                ),
+                (
+                    "accessibility_notes",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="Hinweise zur Barrierefreiheit"
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="venues",
+                        to="network.institution",
+                        verbose_name="Einrichtung",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="venues",
+                        to="offerings.municipality",
+                        verbose_name="Gemeinde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Veranstaltungsort',
-                'verbose_name_plural': 'Veranstaltungsorte',
-                'ordering': ['institution__name', 'name'],
+                "verbose_name": "Veranstaltungsort",
+                "verbose_name_plural": "Veranstaltungsorte",
+                "ordering": ["institution__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OfferDate',
+            name="OfferDate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_kind', models.CharField(choices=[('fixed', 'fester Termin'), ('rolling', 'laufender Einstieg'), ('on_demand', 'auf Anfrage')], default='fixed', max_length=12, verbose_name='Beginn')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='Beginn am')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='Ende am')),
-                ('schedule', models.CharField(choices=[('full_time', 'Vollzeit'), ('part_time', 'Teilzeit')], default='part_time', max_length=10, verbose_name='Zeitmodell')),
-                ('time_of_day', models.CharField(choices=[('morning', 'vormittags'), ('afternoon', 'nachmittags'), ('evening', 'abends'), ('weekend', 'am Wochenende'), ('flexible', 'frei einteilbar')], default='evening', max_length=10, verbose_name='Tageszeit')),
-                ('hours_total', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10000)], verbose_name='Unterrichtsstunden insgesamt')),
-                ('seats', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10000)], verbose_name='Plätze')),
-                ('registration_deadline', models.DateField(blank=True, null=True, verbose_name='Anmeldeschluss')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='Hinweise')),
-                ('external_id', models.CharField(blank=True, max_length=100, verbose_name='Externe Kennung')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dates', to='offerings.offer')),
-                ('venue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dates', to='offerings.venue', verbose_name='Veranstaltungsort')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start_kind",
+                    models.CharField(
+                        choices=[
+                            ("fixed", "fester Termin"),
+                            ("rolling", "laufender Einstieg"),
+                            ("on_demand", "auf Anfrage"),
+                        ],
+                        default="fixed",
+                        max_length=12,
+                        verbose_name="Beginn",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="Beginn am")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="Ende am")),
+                (
+                    "schedule",
+                    models.CharField(
+                        choices=[("full_time", "Vollzeit"), ("part_time", "Teilzeit")],
+                        default="part_time",
+                        max_length=10,
+                        verbose_name="Zeitmodell",
+                    ),
+                ),
+                (
+                    "time_of_day",
+                    models.CharField(
+                        choices=[
+                            ("morning", "vormittags"),
+                            ("afternoon", "nachmittags"),
+                            ("evening", "abends"),
+                            ("weekend", "am Wochenende"),
+                            ("flexible", "frei einteilbar"),
+                        ],
+                        default="evening",
+                        max_length=10,
+                        verbose_name="Tageszeit",
+                    ),
+                ),
+                (
+                    "hours_total",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10000)],
+                        verbose_name="Unterrichtsstunden insgesamt",
+                    ),
+                ),
+                (
+                    "seats",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10000)],
+                        verbose_name="Plätze",
+                    ),
+                ),
+                (
+                    "registration_deadline",
+                    models.DateField(blank=True, null=True, verbose_name="Anmeldeschluss"),
+                ),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="Hinweise")),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=100, verbose_name="Externe Kennung"),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dates",
+                        to="offerings.offer",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dates",
+                        to="offerings.venue",
+                        verbose_name="Veranstaltungsort",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Termin',
-                'verbose_name_plural': 'Termine',
-                'ordering': ['start', 'pk'],
+                "verbose_name": "Termin",
+                "verbose_name_plural": "Termine",
+                "ordering": ["start", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Postcode',
+            name="Postcode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=5, verbose_name='Postleitzahl')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postcodes', to='offerings.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(db_index=True, max_length=5, verbose_name="Postleitzahl"),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postcodes",
+                        to="offerings.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Postleitzahl',
-                'verbose_name_plural': 'Postleitzahlen',
-                'constraints': [models.UniqueConstraint(fields=('code', 'municipality'), name='unique_postcode_place')],
+                "verbose_name": "Postleitzahl",
+                "verbose_name_plural": "Postleitzahlen",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "municipality"), name="unique_postcode_place"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['status', 'institution'], name='offerings_o_status_697970_idx'),
+            model_name="offer",
+            index=models.Index(
+                fields=["status", "institution"], name="offerings_o_status_697970_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['price'], name='offerings_o_price_efeca2_idx'),
+            model_name="offer",
+            index=models.Index(fields=["price"], name="offerings_o_price_efeca2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('institution', 'external_id'), name='unique_external_id_per_institution'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("institution", "external_id"),
+                name="unique_external_id_per_institution",
+            ),
         ),
         migrations.AddIndex(
-            model_name='offerdate',
-            index=models.Index(fields=['offer', 'start'], name='offerings_o_offer_i_5267ee_idx'),
+            model_name="offerdate",
+            index=models.Index(fields=["offer", "start"], name="offerings_o_offer_i_5267ee_idx"),
         ),
         migrations.AddIndex(
-            model_name='offerdate',
-            index=models.Index(fields=['start'], name='offerings_o_start_a9cb35_idx'),
+            model_name="offerdate",
+            index=models.Index(fields=["start"], name="offerings_o_start_a9cb35_idx"),
         ),
         migrations.AddConstraint(
-            model_name='offerdate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', False), ('start_kind', 'fixed')), models.Q(('start_kind', 'fixed'), _negated=True), _connector='OR'), name='fixed_date_has_start'),
+            model_name="offerdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("start__isnull", False), ("start_kind", "fixed")),
+                    models.Q(("start_kind", "fixed"), _negated=True),
+                    _connector="OR",
+                ),
+                name="fixed_date_has_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offerdate',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='date_ends_after_start'),
+            model_name="offerdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True),
+                    ("start__isnull", True),
+                    ("end__gte", models.F("start")),
+                    _connector="OR",
+                ),
+                name="date_ends_after_start",
+            ),
         ),
     ]

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from network.demo import demo_data_load, demo_password
+from offerings.demo import demo_offers_load
 
 MFA_NOTE = (
     "Geschäftsstelle und Beratung sehen personenbezogene Daten: Beim ersten Aufruf von "
@@ -13,8 +15,8 @@ MFA_NOTE = (
 
 class Command(BaseCommand):
     help = (
-        "Lädt Demodaten (Einrichtungen, Steuerkreis, Arbeitsgruppen, eine Anmeldung je Rolle) "
-        "und gibt die Demo-Anmeldungen aus. Mehrfaches Ausführen ändert nichts."
+        "Lädt Demodaten (Einrichtungen, Steuerkreis, Arbeitsgruppen, eine Anmeldung je Rolle, "
+        "Kursangebote) und gibt die Demo-Anmeldungen aus. Mehrfaches Ausführen ändert nichts."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +34,10 @@ class Command(BaseCommand):
                 "Produktion; wer es trotzdem will, gibt --force an."
             )
         password = demo_password()
-        logins = demo_data_load(password=password)
+        # One transaction: offers need the institutions, and a failure leaves neither behind.
+        with transaction.atomic():
+            logins = demo_data_load(password=password)
+            offer_count = demo_offers_load()
 
         rows = [("Rolle", "E-Mail", "Passwort")]
         rows += [(login.role, login.email, password) for login in logins]
@@ -46,3 +51,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demodaten geladen. Demo-Anmeldungen:"))
         self.stdout.write("\n".join(line.rstrip() for line in lines))
         self.stdout.write(MFA_NOTE)
+        self.stdout.write(f"Kursangebote geladen: {offer_count}")

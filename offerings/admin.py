@@ -1,0 +1,91 @@
+from django.contrib import admin
+
+from offerings.models import (
+    DeliveryForm,
+    FundingProgramme,
+    Municipality,
+    Offer,
+    OfferDate,
+    Postcode,
+    TargetGroup,
+    Topic,
+    Venue,
+)
+from offerings.search import offer_search_refresh
+
+
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(TermAdmin):
+    pass
+
+
+@admin.register(Topic)
+class TopicAdmin(TermAdmin):
+    list_display = [*TermAdmin.list_display, "is_future_skill"]
+    list_filter = ["is_active", "is_future_skill"]
+
+
+@admin.register(FundingProgramme)
+class FundingProgrammeAdmin(TermAdmin):
+    list_display = ["name", "short_name", "legal_basis", "position", "is_active"]
+
+
+@admin.register(DeliveryForm)
+class DeliveryFormAdmin(TermAdmin):
+    list_display = [*TermAdmin.list_display, "course_mode", "needs_venue"]
+
+
+class PostcodeInline(admin.TabularInline):
+    model = Postcode
+    extra = 0
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "county_name", "latitude", "longitude"]
+    list_filter = ["district"]
+    search_fields = ["name", "postcodes__code"]
+    inlines = [PostcodeInline]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "institution", "district", "wheelchair_accessible"]
+    list_filter = ["district", "wheelchair_accessible"]
+    search_fields = ["name", "city", "institution__name"]
+    autocomplete_fields = ["institution", "municipality"]
+
+
+class OfferDateInline(admin.TabularInline):
+    model = OfferDate
+    extra = 0
+    autocomplete_fields = ["venue"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "institution", "status", "price", "delivery_form", "last_reviewed_on"]
+    list_filter = [
+        "status",
+        "delivery_form",
+        "level",
+        "funding_programmes",
+        "institution__district",
+    ]
+    search_fields = ["title", "keywords", "institution__name", "external_id"]
+    autocomplete_fields = ["institution"]
+    filter_horizontal = ["topics", "target_groups", "funding_programmes"]
+    date_hierarchy = "created_at"
+    inlines = [OfferDateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        offer_search_refresh([form.instance])

@@ -1,0 +1,274 @@
+"""The catalogue's filters. Offer-level filters narrow the offers; date-level filters (start,
+place, schedule, time of day, duration, district) must all hold for one and the same open
+date, so they are collected into a single EXISTS subquery."""
+
+import calendar
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import District, Institution
+from offerings.models import (
+    CertificateKind,
+    DeliveryForm,
+    FundingProgramme,
+    Language,
+    Level,
+    Offer,
+    OfferDate,
+    Schedule,
+    StartKind,
+    TargetGroup,
+    TimeOfDay,
+    Topic,
+)
+from offerings.places import bounding_box, place_lookup
+
+START_CHOICES = [
+    ("this_month", _("in diesem Monat")),
+    ("next_month", _("im nächsten Monat")),
+    ("three_months", _("in den nächsten 3 Monaten")),
+    ("rolling", _("laufender Einstieg oder auf Anfrage")),
+]
+DURATION_CHOICES = [
+    ("day", _("bis 8 Stunden")),
+    ("short", _("9 bis 40 Stunden")),
+    ("medium", _("41 bis 160 Stunden")),
+    ("long", _("161 bis 800 Stunden")),
+    ("very_long", _("mehr als 800 Stunden")),
+]
+DURATION_RANGES = {
+    "day": (0, 8),
+    "short": (9, 40),
+    "medium": (41, 160),
+    "long": (161, 800),
+    "very_long": (801, None),
+}
+RADIUS_CHOICES = [("5", "5 km"), ("10", "10 km"), ("25", "25 km"), ("50", "50 km")]
+SORT_CHOICES = [
+    ("relevance", _("Relevanz")),
+    ("start", _("nächster Beginn")),
+    ("price", _("Preis")),
+    ("newest", _("neueste zuerst")),
+]
+
+# Filters that apply to a date rather than to the offer.
+DATE_FILTERS = ("start", "district", "schedule", "time_of_day", "duration", "place")
+
+
+def _month_bounds(today: date, offset: int) -> tuple[date, date]:
+    year, month = today.year + (today.month - 1 + offset) // 12, (today.month - 1 + offset) % 12 + 1
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def start_q(value: str, today: date) -> Q:
+    if value == "rolling":
+        return Q(start_kind__in=[StartKind.ROLLING, StartKind.ON_DEMAND])
+    if value == "this_month":
+        return Q(start__gte=today, start__lte=_month_bounds(today, 0)[1])
+    if value == "next_month":
+        first, last = _month_bounds(today, 1)
+        return Q(start__gte=first, start__lte=last)
+    if value == "three_months":
+        return Q(start__gte=today, start__lte=today + timedelta(days=92))
+    return Q()
+
+
+def duration_q(value: str) -> Q:
+    low, high = DURATION_RANGES[value]
+    condition = Q(hours_total__gte=low)
+    return condition & Q(hours_total__lte=high) if high is not None else condition
+
+
+def district_q(values: list[str]) -> Q:
+    """A date is in a district through its venue; dates without venue (online) count for
+    the provider's district."""
+    return Q(venue__district__in=values) | Q(
+        venue__isnull=True, offer__institution__district__in=values
+    )
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Suchbegriff"), method="filter_nothing", max_length=200)
+    ort = django_filters.CharFilter(
+        label=_("Ort oder Postleitzahl"), method="filter_nothing", max_length=100
+    )
+    umkreis = django_filters.ChoiceFilter(
+        label=_("Umkreis"),
+        choices=RADIUS_CHOICES,
+        method="filter_nothing",
+        empty_label=_("nur dieser Ort"),
+    )
+    kostenlos = django_filters.BooleanFilter(
+        label=_("nur kostenlose Angebote"), method="filter_free", widget=forms.CheckboxInput
+    )
+    preis_bis = django_filters.NumberFilter(
+        label=_("Preis höchstens (Euro)"),
+        field_name="price",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=100000,
+    )
+    foerderung = SlugMultipleChoiceFilter(
+        label=_("Förderung"),
+        field_name="funding_programmes__slug",
+        queryset=FundingProgramme.objects.filter(is_active=True),
+    )
+    zielgruppe = SlugMultipleChoiceFilter(
+        label=_("Zielgruppe"),
+        field_name="target_groups__slug",
+        queryset=TargetGroup.objects.filter(is_active=True),
+    )
+    thema = SlugMultipleChoiceFilter(
+        label=_("Thema"), field_name="topics__slug", queryset=Topic.objects.filter(is_active=True)
+    )
+    lernform = SlugMultipleChoiceFilter(
+        label=_("Lernform"),
+        field_name="delivery_form__slug",
+        queryset=DeliveryForm.objects.filter(is_active=True),
+    )
+    landkreis = django_filters.MultipleChoiceFilter(
+        label=_("Landkreis"),
+        choices=District.choices,
+        method="filter_nothing",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    beginn = django_filters.ChoiceFilter(
+        label=_("Beginn"), choices=START_CHOICES, method="filter_nothing", empty_label=_("egal")
+    )
+    zeitmodell = django_filters.ChoiceFilter(
+        label=_("Vollzeit oder Teilzeit"),
+        choices=Schedule.choices,
+        method="filter_nothing",
+        empty_label=_("egal"),
+    )
+    tageszeit = django_filters.MultipleChoiceFilter(
+        label=_("Tageszeit"),
+        choices=TimeOfDay.choices,
+        method="filter_nothing",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dauer = django_filters.ChoiceFilter(
+        label=_("Dauer"), choices=DURATION_CHOICES, method="filter_nothing", empty_label=_("egal")
+    )
+    niveau = django_filters.MultipleChoiceFilter(
+        label=_("Niveau"),
+        field_name="level",
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    abschluss = django_filters.MultipleChoiceFilter(
+        label=_("Abschluss"),
+        field_name="certificate",
+        choices=CertificateKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sprache = django_filters.MultipleChoiceFilter(
+        label=_("Kurssprache"),
+        field_name="language",
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rollstuhl = django_filters.BooleanFilter(
+        label=_("rollstuhlgerecht"),
+        field_name="wheelchair_accessible",
+        method="filter_true",
+        widget=forms.CheckboxInput,
+    )
+    anbieter = django_filters.ModelChoiceFilter(
+        label=_("Anbieter"),
+        field_name="institution",
+        to_field_name="slug",
+        queryset=Institution.objects.filter(is_active=True, offers__status="published").distinct(),
+        empty_label=_("alle"),
+    )
+    sortierung = django_filters.ChoiceFilter(
+        label=_("Sortierung"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    class Meta:
+        model = Offer
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, today: date | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.place = None
+
+    # Parameters that the selector applies itself (search, dates, sorting).
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_free(self, queryset, name, value):
+        return queryset.filter(price=0) if value else queryset
+
+    def filter_true(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value else queryset
+
+    def clean_place(self):
+        """The municipality for `ort`, or None; sets a form error when it is unknown."""
+        text = (self.form.cleaned_data.get("ort") or "").strip()
+        if not text:
+            return None
+        place = place_lookup(text)
+        if place is None:
+            self.form.add_error(
+                "ort",
+                _(
+                    "Diesen Ort kennen wir nicht. Versuchen Sie eine Postleitzahl "
+                    "oder einen Ort in der Region."
+                ),
+            )
+        return place
+
+    def date_q(self, *, exclude: str = "") -> Q:
+        """The conditions one open date must meet, leaving out the filter `exclude`."""
+        data = self.form.cleaned_data
+        today = self.today
+        condition = OfferDate.open_q(today)
+        if exclude != "start" and data.get("beginn"):
+            condition &= start_q(data["beginn"], today)
+        if exclude != "district" and data.get("landkreis"):
+            condition &= district_q(data["landkreis"])
+        if exclude != "schedule" and data.get("zeitmodell"):
+            condition &= Q(schedule=data["zeitmodell"])
+        if exclude != "time_of_day" and data.get("tageszeit"):
+            condition &= Q(time_of_day__in=data["tageszeit"])
+        if exclude != "duration" and data.get("dauer"):
+            condition &= duration_q(data["dauer"])
+        if exclude != "place" and self.place is not None:
+            condition &= self.place_q()
+        return condition
+
+    def place_q(self) -> Q:
+        data = self.form.cleaned_data
+        if not data.get("umkreis"):
+            return Q(venue__municipality=self.place)
+        south, west, north, east = bounding_box(
+            self.place.latitude, self.place.longitude, int(data["umkreis"])
+        )
+        # A box is close enough to a circle for a course search, and it uses the index.
+        return Q(
+            venue__latitude__gte=south,
+            venue__latitude__lte=north,
+            venue__longitude__gte=west,
+            venue__longitude__lte=east,
+        )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        self.place = self.clean_place()
+        return queryset.filter(
+            Exists(OfferDate.objects.filter(self.date_q(), offer=OuterRef("pk")))
+        )

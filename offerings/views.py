@@ -1,0 +1,193 @@
+"""The public course catalogue and its course pages."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from offerings.selectors import catalogue_search, offer_get_public
+
+
+@require_safe
+@vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
+def catalogue(request):
+    result = catalogue_search(request.GET)
+    # htmx restoring a page from history needs the whole page, not the results fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "offerings/catalogue.html#results" if fragment else "offerings/catalogue.html"
+    return render(request, template, {"result": result, "filter": result.filterset})
+
+
+@require_safe
+def offer_detail(request, pk: int):
+    offer = offer_get_public(pk=pk)
+    return render(request, "offerings/offer_detail.html", {"offer": offer})
+
+
+# --- Open formats: calendar files, Atom feed per search, partner API ---------------------
+# (Imports kept with the views they serve, so this section can be appended without touching
+# the module's head; hoist them when the module is next reorganised.)
+from django import forms  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.http import content_disposition_header  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from offerings import formats  # noqa: E402
+from offerings.search import fold  # noqa: E402
+from offerings.selectors import PAGE_SIZE, CatalogueResult  # noqa: E402
+
+
+def _calendar_filename(offer, date=None) -> str:
+    # fold() spells ß and umlauts out (ss, ae), which slugify alone would drop.
+    name = slugify(fold(offer.title)) or "kurs"
+    when = f"-{date.start:%Y-%m-%d}" if date is not None and date.start else ""
+    return f"{name}{when}.ics"
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_safe
+def offer_ical(request, pk: int):
+    """All fixed dates of a published offer as one calendar file."""
+    offer = offer_get_public(pk=pk)
+    return _calendar_response(
+        formats.offer_ical(offer, offer.open_dates), _calendar_filename(offer)
+    )
+
+
+@require_safe
+def date_ical(request, pk: int, date_pk: int):
+    """One date as a calendar file; only dates a visitor can still join."""
+    offer = offer_get_public(pk=pk)
+    date = next((d for d in offer.open_dates if d.pk == date_pk), None)
+    if date is None:
+        raise Http404(_("Diesen Termin gibt es nicht mehr."))
+    return _calendar_response(formats.date_ical(offer, date), _calendar_filename(offer, date))
+
+
+def _query_string(params: QueryDict, **changes) -> str:
+    params = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _search_words(result: CatalogueResult) -> list[str]:
+    """What a search asked for, in words: the text and the chosen filter options."""
+    parts = [f"„{result.query}“"] if result.query else []
+    form = result.filterset.form
+    data = form.cleaned_data
+    for name in ("kostenlos", "rollstuhl"):
+        if data.get(name):
+            parts.append(str(form.fields[name].label))
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if name in {"q", "ort", "umkreis", "preis_bis", "anbieter", "sortierung"} or not value:
+            continue
+        if hasattr(field, "queryset"):
+            parts.extend(str(item) for item in value)
+        elif hasattr(field, "choices"):
+            labels = {str(key): str(label) for key, label in field.choices}
+            values = [value] if isinstance(value, str) else value
+            parts.extend(labels.get(str(v), str(v)) for v in values)
+    if getattr(result.filterset, "place", None) is not None:
+        radius = data.get("umkreis")
+        parts.append(
+            _("%(place)s und %(km)s km Umkreis") % {"place": result.filterset.place, "km": radius}
+            if radius
+            else str(result.filterset.place)
+        )
+    if data.get("preis_bis") is not None:
+        parts.append(_("bis %(price)s Euro") % {"price": data["preis_bis"]})
+    if data.get("anbieter") is not None:
+        parts.append(str(data["anbieter"]))
+    return parts
+
+
+@require_safe
+def catalogue_feed(request):
+    """An Atom feed for any catalogue URL, so a search can be subscribed to."""
+    params = request.GET.copy()
+    params.pop("seite", None)
+    # A feed reader wants what is new, whatever order the page was sorted in.
+    params["sortierung"] = "newest"
+    result = catalogue_search(params, page_size=formats.FEED_SIZE, with_facets=False)
+    words = _search_words(result)
+    title = (
+        _("%(site)s-Kurse: %(search)s") % {"site": settings.SITE_NAME, "search": ", ".join(words)}
+        if words
+        else _("%(site)s: neue Kurse im Katalog") % {"site": settings.SITE_NAME}
+    )
+    own_query = _query_string(request.GET, seite=None)
+    feed = formats.catalogue_feed(
+        result.page.object_list,
+        title=title,
+        link=formats.absolute(reverse("offerings:catalogue") + own_query),
+        feed_url=formats.absolute(reverse("offerings:catalogue_feed") + own_query),
+        subtitle=_("Die %(n)s neuesten passenden Kurse aus dem Weiterbildungskatalog.")
+        % {"n": formats.FEED_SIZE},
+    )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+class ApiPageForm(forms.Form):
+    seite = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    pro_seite = forms.IntegerField(min_value=1, max_value=100, required=False)
+
+
+@require_safe
+def api_offers(request):
+    """Read-only JSON of the catalogue for partner websites: the catalogue's filters, paged.
+
+    Invalid parameters are named in "errors" with status 400; the results then ignore them,
+    as the catalogue page does.
+    """
+    page_form = ApiPageForm(request.GET)
+    page_form.is_valid()
+    page_size = page_form.cleaned_data.get("pro_seite") or PAGE_SIZE
+    page_number = page_form.cleaned_data.get("seite") or 1
+    params = request.GET.copy()
+    params["seite"] = str(page_number)
+    result = catalogue_search(params, page_size=page_size, with_facets=False)
+    errors = {
+        name: [str(message) for message in messages]
+        for form in (page_form, result.filterset.form)
+        for name, messages in form.errors.items()
+    }
+    page = result.page
+    base = formats.absolute(reverse("offerings:api_offers"))
+    data = {
+        "count": result.total,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "next": base + _query_string(request.GET, seite=page.next_page_number())
+        if page.has_next()
+        else None,
+        "previous": base + _query_string(request.GET, seite=page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "generated_at": timezone.now().isoformat(),
+        "results": [formats.offer_api_dict(offer) for offer in page.object_list],
+    }
+    if errors:
+        data["errors"] = errors
+    response = JsonResponse(
+        data, status=400 if errors else 200, json_dumps_params={"ensure_ascii": False}
+    )
+    # Public catalogue data: any website may read it, and caches may keep it briefly.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,337 @@
+"""Catalogue filters, their facet counts, the stale-date rule, and hostile query strings."""
+
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from offerings.models import (
+    DeliveryForm,
+    FundingProgramme,
+    Municipality,
+    OfferStatus,
+    Schedule,
+    StartKind,
+    TargetGroup,
+    TimeOfDay,
+)
+from offerings.selectors import catalogue_search
+from tests.factories import InstitutionFactory
+from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def titles(query: str) -> set[str]:
+    return {o.title for o in catalogue_search(QueryDict(query)).page.object_list}
+
+
+@pytest.fixture
+def places(db):
+    aalen = Municipality.objects.create(
+        name="Aalen", slug="aalen", district="ostalbkreis", latitude=48.8387, longitude=10.0926
+    )
+    aalen.postcodes.create(code="73430")
+    heidenheim = Municipality.objects.create(
+        name="Heidenheim an der Brenz",
+        slug="heidenheim-an-der-brenz",
+        district="heidenheim",
+        latitude=48.6766,
+        longitude=10.1515,
+    )
+    return {"aalen": aalen, "heidenheim": heidenheim}
+
+
+@pytest.fixture
+def offers(places):
+    provider = InstitutionFactory(name="VHS Aalen", slug="vhs-aalen")
+    other = InstitutionFactory(name="BZ Heidenheim", slug="bz-heidenheim", district="heidenheim")
+    aalen_venue = VenueFactory(institution=provider, municipality=places["aalen"])
+    hdh_venue = VenueFactory(
+        institution=other,
+        city="Heidenheim an der Brenz",
+        district="heidenheim",
+        municipality=places["heidenheim"],
+        latitude=48.6766,
+        longitude=10.1515,
+    )
+    free = OfferFactory(title="Bewerbungstraining", institution=provider, price=0, dates=[])
+    OfferDateFactory(
+        offer=free,
+        venue=aalen_venue,
+        start=TODAY + timedelta(days=3),
+        time_of_day=TimeOfDay.MORNING,
+        hours_total=8,
+    )
+    funded = OfferFactory(
+        title="CNC-Fräsen",
+        institution=other,
+        price=Decimal("2400"),
+        dates=[],
+        wheelchair_accessible=True,
+    )
+    funded.funding_programmes.add(FundingProgramme.objects.get(slug="bildungsgutschein"))
+    funded.target_groups.add(TargetGroup.objects.get(slug="arbeitsuchende"))
+    OfferDateFactory(
+        offer=funded,
+        venue=hdh_venue,
+        start=TODAY + timedelta(days=45),
+        schedule=Schedule.FULL_TIME,
+        time_of_day=TimeOfDay.MORNING,
+        hours_total=600,
+    )
+    online = OfferFactory(
+        title="Excel online",
+        institution=provider,
+        price=Decimal("90"),
+        dates=[],
+        delivery_form=DeliveryForm.objects.get(slug="online-live"),
+    )
+    OfferDateFactory(
+        offer=online,
+        venue=None,
+        start_kind=StartKind.ROLLING,
+        start=None,
+        end=None,
+        time_of_day=TimeOfDay.EVENING,
+        hours_total=20,
+    )
+    past = OfferFactory(title="Vorbei", institution=provider, dates=[])
+    OfferDateFactory(
+        offer=past,
+        venue=aalen_venue,
+        start=TODAY - timedelta(days=20),
+        end=TODAY - timedelta(days=1),
+    )
+    OfferFactory(title="Entwurf", institution=provider, status=OfferStatus.DRAFT)
+    OfferFactory(title="Archiviert", institution=provider, status=OfferStatus.ARCHIVED)
+    return {"free": free, "funded": funded, "online": online, "past": past}
+
+
+def test_catalogue_shows_published_offers_with_open_dates_only(offers):
+    assert titles("") == {"Bewerbungstraining", "CNC-Fräsen", "Excel online"}
+
+
+def test_a_date_that_just_passed_drops_out_by_itself(offers):
+    future = catalogue_search(QueryDict(""), today=TODAY + timedelta(days=4))
+    assert {o.title for o in future.page.object_list} == {"CNC-Fräsen", "Excel online"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kostenlos=on", {"Bewerbungstraining"}),
+        ("preis_bis=100", {"Bewerbungstraining", "Excel online"}),
+        ("foerderung=bildungsgutschein", {"CNC-Fräsen"}),
+        ("zielgruppe=arbeitsuchende", {"CNC-Fräsen"}),
+        ("landkreis=heidenheim", {"CNC-Fräsen"}),
+        ("landkreis=ostalbkreis", {"Bewerbungstraining", "Excel online"}),
+        (
+            "beginn=this_month"
+            if (TODAY + timedelta(days=3)).month == TODAY.month
+            else "beginn=three_months",
+            {"Bewerbungstraining"}
+            if (TODAY + timedelta(days=3)).month == TODAY.month
+            else {"Bewerbungstraining", "CNC-Fräsen"},
+        ),
+        ("beginn=rolling", {"Excel online"}),
+        ("lernform=online-live", {"Excel online"}),
+        ("zeitmodell=full_time", {"CNC-Fräsen"}),
+        ("tageszeit=evening", {"Excel online"}),
+        (
+            "tageszeit=morning&tageszeit=evening",
+            {"Bewerbungstraining", "CNC-Fräsen", "Excel online"},
+        ),
+        ("dauer=day", {"Bewerbungstraining"}),
+        ("dauer=long", {"CNC-Fräsen"}),
+        ("rollstuhl=on", {"CNC-Fräsen"}),
+        ("anbieter=bz-heidenheim", {"CNC-Fräsen"}),
+        ("ort=Aalen", {"Bewerbungstraining"}),
+        ("ort=73430", {"Bewerbungstraining"}),
+        ("ort=Aalen&umkreis=10", {"Bewerbungstraining"}),
+        ("ort=Aalen&umkreis=25", {"Bewerbungstraining", "CNC-Fräsen"}),
+        ("kostenlos=on&landkreis=heidenheim", set()),
+        ("foerderung=bildungsgutschein&zeitmodell=full_time&ort=Heidenheim", {"CNC-Fräsen"}),
+    ],
+)
+def test_each_filter_and_combinations(offers, query, expected):
+    assert titles(query) == expected
+
+
+def test_date_filters_must_hold_for_the_same_date(offers):
+    # CNC has a morning date in Heidenheim; an evening date elsewhere must not combine.
+    OfferDateFactory(
+        offer=offers["funded"],
+        venue=None,
+        start=TODAY + timedelta(days=50),
+        time_of_day=TimeOfDay.EVENING,
+    )
+    assert "CNC-Fräsen" not in titles("tageszeit=evening&landkreis=heidenheim&ort=Heidenheim")
+
+
+def counts(query: str, parameter: str) -> dict[str, int]:
+    return {o.value: o.count for o in catalogue_search(QueryDict(query)).facets[parameter]}
+
+
+def test_facet_counts_use_the_other_active_filters(offers):
+    assert counts("", "kostenlos") == {"on": 1}
+    assert counts("", "landkreis") == {"ostalbkreis": 2, "heidenheim": 1, "outside": 0}
+    # With a district chosen, the district facet still counts every district...
+    assert counts("landkreis=heidenheim", "landkreis")["ostalbkreis"] == 2
+    # ...while other facets count within it.
+    assert counts("landkreis=heidenheim", "kostenlos") == {"on": 0}
+    assert counts("landkreis=heidenheim", "foerderung")["bildungsgutschein"] == 1
+    assert counts("kostenlos=on", "tageszeit")["morning"] == 1
+    assert counts("kostenlos=on", "tageszeit")["evening"] == 0
+    assert counts("", "lernform")["online-live"] == 1
+
+
+def test_facets_mark_the_selected_options(offers):
+    result = catalogue_search(QueryDict("foerderung=bildungsgutschein&niveau=none"))
+    selected = {o.value for o in result.facets["foerderung"] if o.selected}
+    assert selected == {"bildungsgutschein"}
+    assert {o.value for o in result.facets["niveau"] if o.selected} == {"none"}
+
+
+@pytest.mark.parametrize("sort", ["relevance", "start", "price", "newest"])
+def test_sorting(offers, sort):
+    order = [o.title for o in catalogue_search(QueryDict(f"sortierung={sort}")).page.object_list]
+    assert len(order) == 3
+    if sort == "price":
+        assert order == ["Bewerbungstraining", "Excel online", "CNC-Fräsen"]
+    if sort == "start":
+        assert order == ["Bewerbungstraining", "CNC-Fräsen", "Excel online"]
+
+
+def test_query_count_is_the_same_for_one_and_twenty_results(places):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            result = catalogue_search(
+                QueryDict("foerderung=bildungsgutschein&ort=Aalen&umkreis=50&q=Kurs")
+            )
+            list(result.page.object_list)
+        return len(captured)
+
+    programme = FundingProgramme.objects.get(slug="bildungsgutschein")
+    venue = VenueFactory(municipality=places["aalen"])
+
+    def make(n):
+        for _ in range(n):
+            offer = OfferFactory(dates=[])
+            offer.funding_programmes.add(programme)
+            OfferDateFactory(offer=offer, venue=venue)
+            OfferDateFactory(offer=offer, venue=venue, start=TODAY + timedelta(days=90))
+
+    make(1)
+    one = queries()
+    make(19)
+    assert queries() == one
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "preis_bis=-5",
+        "preis_bis=1e309",
+        "preis_bis=99999999999999999999",
+        "umkreis=1000",
+        "ort=Atlantis",
+        "ort=" + "x" * 10_000,
+        "q=" + "Schweißen " * 2_000,
+        "q=%00&ort=%00",
+        "q=%ZZ",
+        "foerderung=gibtsnicht",
+        "niveau=dqr99",
+        "seite=-3",
+        "seite=999999999999",
+        "beginn=gestern",
+        "sortierung=zufall",
+        "kostenlos=vielleicht",
+    ],
+)
+def test_hostile_query_strings_give_a_normal_page(client, offers, query):
+    response = client.get("/kurse/?" + query)
+    assert response.status_code in {200, 400}
+
+
+def test_invalid_values_are_explained(client, offers):
+    response = client.get("/kurse/?preis_bis=-5&ort=Atlantis")
+    assert response.status_code == 200
+    form = response.context["result"].filterset.form
+    assert set(form.errors) >= {"preis_bis", "ort"}
+
+
+PARAMETERS = [
+    "q",
+    "ort",
+    "umkreis",
+    "kostenlos",
+    "preis_bis",
+    "foerderung",
+    "zielgruppe",
+    "thema",
+    "lernform",
+    "landkreis",
+    "beginn",
+    "zeitmodell",
+    "tageszeit",
+    "dauer",
+    "niveau",
+    "abschluss",
+    "sprache",
+    "rollstuhl",
+    "anbieter",
+    "sortierung",
+    "seite",
+    "pro_seite",
+]
+query_strings = st.lists(
+    st.tuples(
+        st.sampled_from(PARAMETERS),
+        st.one_of(
+            st.text(max_size=60),
+            st.sampled_from(
+                [
+                    "on",
+                    "-1",
+                    "0",
+                    "1e9",
+                    "bildungsgutschein",
+                    "aalen",
+                    "73430",
+                    "&|!:*()'",
+                    "%ZZ",
+                    "\x00",
+                    "rolling",
+                    "ostalbkreis",
+                ]
+            ),
+        ),
+    ),
+    max_size=6,
+).map(urlencode)
+
+
+# The JSON endpoint runs the same search and filters as the page, without facet counts, so
+# it takes the thousand; the page, which adds the facets and the template, takes two hundred.
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(query=query_strings)
+def test_a_thousand_generated_query_strings_at_the_json_endpoint(client, offers, query):
+    response = client.get("/kurse/api/angebote/?" + query)
+    assert response.status_code in {200, 400}
+    assert response["Content-Type"] == "application/json"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(query=query_strings)
+def test_generated_query_strings_at_the_catalogue_page(client, offers, query):
+    response = client.get("/kurse/?" + query)
+    assert response.status_code in {200, 400}

@@ -1,0 +1,161 @@
+"""What a visitor sees on the catalogue page and on a course page."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
+
+from offerings.models import FundingProgramme, StartKind
+from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+CATALOGUE = reverse("offerings:catalogue")
+
+
+@pytest.fixture
+def gutschein():
+    return FundingProgramme.objects.get(slug="bildungsgutschein")
+
+
+def test_each_filter_option_shows_how_many_courses_it_would_give(client, gutschein):
+    funded = OfferFactory(title="Schweißen Grundkurs", price=Decimal("900"))
+    funded.funding_programmes.add(gutschein)
+    OfferFactory(title="Excel für Einsteiger", price=Decimal("0"))
+
+    response = client.get(CATALOGUE)
+
+    assertInHTML(
+        '<input type="checkbox" class="kern-form-check__checkbox" name="foerderung"'
+        ' value="bildungsgutschein" id="id_foerderung_bildungsgutschein">',
+        response.content.decode(),
+    )
+    assertInHTML(
+        '<label class="kern-label" for="id_foerderung_bildungsgutschein">Bildungsgutschein'
+        ' <span class="facet-count" id="n-foerderung-bildungsgutschein">(1)</span></label>',
+        response.content.decode(),
+    )
+    # An option nobody offers stays visible, marked as giving nothing.
+    assertInHTML(
+        '<span class="facet-count facet-count--zero" id="n-foerderung-aufstiegs-bafoeg">(0)</span>',
+        response.content.decode(),
+    )
+    assertInHTML(
+        '<span class="facet-count" id="n-kostenlos-on">(1)</span>', response.content.decode()
+    )
+
+
+def test_facet_counts_follow_the_other_active_filters(client, gutschein):
+    funded = OfferFactory(title="Schweißen Grundkurs", price=Decimal("900"))
+    funded.funding_programmes.add(gutschein)
+    OfferFactory(title="Excel für Einsteiger", price=Decimal("0"))
+
+    response = client.get(CATALOGUE, {"kostenlos": "on"})
+
+    assertInHTML(
+        '<span class="facet-count facet-count--zero" id="n-foerderung-bildungsgutschein">'
+        "(0)</span>",
+        response.content.decode(),
+    )
+    assertContains(response, 'name="kostenlos" value="on" id="id_kostenlos" checked')
+
+
+def test_no_results_offers_a_spelling_suggestion_and_says_which_filter_to_drop(client):
+    OfferFactory(title="Excel für Einsteiger", price=Decimal("250"))
+
+    response = client.get(CATALOGUE, {"q": "Exel", "kostenlos": "on"})
+
+    assertContains(response, "Kein Kurs passt zu dieser Suche.")
+    assertContains(response, "0 Kurse gefunden")
+    assertInHTML(f'<a href="{CATALOGUE}?q=excel">excel</a>', response.content.decode())
+    # One link per active filter, each keeping the others.
+    assertContains(response, '<a class="filter-chip" href="?kostenlos=on">')
+    assertContains(response, '<a class="filter-chip" href="?q=Exel">')
+
+
+def test_no_spelling_suggestion_when_no_word_resembles_the_search(client):
+    OfferFactory(title="Excel für Einsteiger")
+
+    response = client.get(CATALOGUE, {"q": "xyzxyz"})
+
+    assertContains(response, "Kein Kurs passt zu dieser Suche.")
+    assertNotContains(response, "Meinten Sie")
+
+
+def test_a_wrong_value_shows_at_its_field(client):
+    OfferFactory()
+
+    response = client.get(CATALOGUE, {"preis_bis": "-5"})
+
+    assertContains(response, "kern-form-input--error")
+    assertContains(response, '<a class="kern-link" href="#id_preis_bis">')
+
+
+def test_htmx_gets_the_results_and_the_new_count_for_the_live_region(client):
+    OfferFactory(title="Excel für Einsteiger")
+
+    response = client.get(CATALOGUE, {"q": "Excel"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert "<html" not in content
+    assertContains(response, 'hx-swap-oob="innerHTML:#result-count"')
+    assertContains(response, "Excel für Einsteiger")
+
+
+def test_course_page_warns_when_the_data_was_not_reviewed_for_seven_months(client):
+    offer = OfferFactory(last_reviewed_on=TODAY - timedelta(days=213))
+
+    response = client.get(offer.get_absolute_url())
+
+    assertContains(response, "Diese Angaben sind älter als sechs Monate.")
+
+
+def test_course_page_has_no_warning_when_the_data_is_fresh(client):
+    offer = OfferFactory(last_reviewed_on=TODAY - timedelta(days=10))
+
+    response = client.get(offer.get_absolute_url())
+
+    assertContains(response, "Zuletzt aktualisiert am")
+    assertNotContains(response, "älter als sechs Monate")
+
+
+def test_course_page_lists_only_the_dates_one_can_still_join(client):
+    offer = OfferFactory(dates=[])
+    OfferDateFactory(
+        offer=offer,
+        start=TODAY - timedelta(days=40),
+        end=TODAY - timedelta(days=20),
+        venue=VenueFactory(institution=offer.institution, name="Alter Saal"),
+    )
+    OfferDateFactory(
+        offer=offer,
+        start=TODAY + timedelta(days=14),
+        venue=VenueFactory(institution=offer.institution, name="Neuer Saal"),
+    )
+    OfferDateFactory(
+        offer=offer,
+        start_kind=StartKind.ROLLING,
+        start=None,
+        end=None,
+        venue=VenueFactory(institution=offer.institution, name="Lernwerkstatt"),
+    )
+
+    response = client.get(offer.get_absolute_url())
+
+    assertContains(response, '<th scope="col" class="kern-table__header">Beginn</th>', html=True)
+    assertContains(response, "Neuer Saal")
+    assertContains(response, "Lernwerkstatt")
+    assertContains(response, "laufender Einstieg")
+    assertNotContains(response, "Alter Saal")
+
+
+def test_course_description_is_shown_as_text_not_markup(client):
+    offer = OfferFactory(description="Erste Zeile <script>alert(1)</script>\nZweite Zeile")
+
+    response = client.get(offer.get_absolute_url())
+
+    assertContains(response, "Erste Zeile &lt;script&gt;alert(1)&lt;/script&gt;<br>Zweite Zeile")
+    assertNotContains(response, "<script>alert(1)")
