@@ -1,18 +1,12 @@
 from django.urls import path
 
-from offerings import views
+from offerings import bookmarks, views
 
 app_name = "offerings"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<int:pk>/", views.offer_detail, name="detail"),
-]
-
-# Open formats and the Merkliste.
-from offerings import bookmarks  # noqa: E402
-
-urlpatterns += [
     path("<int:pk>/kalender.ics", views.offer_ical, name="offer_ical"),
     path("<int:pk>/termine/<int:date_pk>/kalender.ics", views.date_ical, name="date_ical"),
     path("feed/", views.catalogue_feed, name="catalogue_feed"),

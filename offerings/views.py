@@ -1,10 +1,23 @@
 """The public course catalogue and its course pages."""
 
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from offerings.selectors import catalogue_search, offer_get_public
+from offerings import formats
+from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
+from offerings.search import fold
+from offerings.selectors import PAGE_SIZE, CatalogueResult, catalogue_search, offer_get_public
+
+PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_URL}
 
 
 @require_safe
@@ -14,7 +27,11 @@ def catalogue(request):
     # htmx restoring a page from history needs the whole page, not the results fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "offerings/catalogue.html#results" if fragment else "offerings/catalogue.html"
-    return render(request, template, {"result": result, "filter": result.filterset})
+    return render(
+        request,
+        template,
+        {"result": result, "filter": result.filterset, "places_credit": PLACES_CREDIT},
+    )
 
 
 @require_safe
@@ -26,18 +43,6 @@ def offer_detail(request, pk: int):
 # --- Open formats: calendar files, Atom feed per search, partner API ---------------------
 # (Imports kept with the views they serve, so this section can be appended without touching
 # the module's head; hoist them when the module is next reorganised.)
-from django import forms  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.http import content_disposition_header  # noqa: E402
-from django.utils.text import slugify  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-
-from offerings import formats  # noqa: E402
-from offerings.search import fold  # noqa: E402
-from offerings.selectors import PAGE_SIZE, CatalogueResult  # noqa: E402
 
 
 def _calendar_filename(offer, date=None) -> str:

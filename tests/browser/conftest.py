@@ -49,6 +49,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_DIR in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # The live server needs committed data; serialized rollback restores what data
+            # migrations seeded (taxonomies, working groups) after each test's flush.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
             if not SERVICES.chromium:
                 item.add_marker(skip)
 
