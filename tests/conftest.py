@@ -11,6 +11,23 @@ from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.services import SERVICES
 
 
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush the database afterwards, which would also remove what data
+    migrations seed (taxonomies, working groups). Serialized rollback restores it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            # Prepended: pytest-django reads the closest django_db marker.
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs | {"serialized_rollback": True}),
+                append=False,
+            )
+
+
 def pytest_report_header(config):
     lines = [
         f"database: {'PostgreSQL' if SERVICES.database_url else 'SQLite'}",

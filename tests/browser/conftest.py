@@ -49,9 +49,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_DIR in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            # The live server needs committed data; serialized rollback restores what data
-            # migrations seeded (taxonomies, working groups) after each test's flush.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
             if not SERVICES.chromium:
                 item.add_marker(skip)
 
@@ -304,3 +301,19 @@ def login_fixture():
 def axe():
     """`axe(page)` fails the test when the page has WCAG 2.2 AA violations."""
     return assert_accessible
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(transactional_db):
+    """What data migrations seed (taxonomies, working groups), present for every browser test.
+
+    Serialized rollback does not restore it when the live server is in play (seen with
+    pytest-django 4.14 on Django 6.1), so the seeding functions of those migrations run
+    again; they are idempotent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("offerings.migrations.0002_seed_taxonomies").seed(apps, None)
+    import_module("workgroups.migrations.0002_four_working_groups").create_groups(apps, None)
