@@ -98,3 +98,10 @@ _LOGO_TYPES = {
 def logo_content_type(name: str) -> str:
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     return _LOGO_TYPES.get(suffix, "application/octet-stream")
+
+
+def steering_institutions() -> list[Institution]:
+    """The institutions represented in the steering circle, each once, by name."""
+    return list(
+        Institution.objects.filter(steering_members__isnull=False).distinct().order_by("name")
+    )

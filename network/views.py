@@ -11,7 +11,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
-from network.models import SteeringCircleMember
 from network.permissions import can_manage_institution, get_institution_for_user
 from network.selectors import (
     institution_get_public,
@@ -19,6 +18,7 @@ from network.selectors import (
     institution_people,
     institution_working_groups,
     logo_content_type,
+    steering_institutions,
 )
 from network.services import accessibility_feedback_submit, institution_update_profile
 from workgroups.selectors import working_group_list
@@ -50,14 +50,10 @@ def audience(request, key: str):
 
 @require_safe
 def about(request):
-    steering = SteeringCircleMember.objects.select_related("institution").order_by(
-        "institution__name"
-    )
-    represented = sorted({m.institution for m in steering}, key=lambda i: i.name)
     return render(
         request,
         "network/about.html",
-        {"working_groups": working_group_list(), "steering_institutions": represented},
+        {"working_groups": working_group_list(), "steering_institutions": steering_institutions()},
     )
 
 
