@@ -56,8 +56,9 @@ SORT_CHOICES = [
     ("newest", _("neueste zuerst")),
 ]
 
-# Filters that apply to a date rather than to the offer.
-DATE_FILTERS = ("start", "district", "schedule", "time_of_day", "duration", "place")
+# Parameters that apply to a date rather than to the offer (place: "ort" with "umkreis").
+DATE_PARAMETERS = ("beginn", "landkreis", "zeitmodell", "tageszeit", "dauer")
+PLACE_PARAMETERS = ("ort", "umkreis")
 
 
 def _month_bounds(today: date, offset: int) -> tuple[date, date]:
@@ -90,6 +91,19 @@ def district_q(values: list[str]) -> Q:
     return Q(venue__district__in=values) | Q(
         venue__isnull=True, offer__institution__district__in=values
     )
+
+
+def date_option_q(parameter: str, value: str, today: date) -> Q:
+    """The condition on a date for one value of the date-level `parameter`."""
+    if parameter == "beginn":
+        return start_q(value, today)
+    if parameter == "landkreis":
+        return district_q([value])
+    if parameter == "zeitmodell":
+        return Q(schedule=value)
+    if parameter == "tageszeit":
+        return Q(time_of_day=value)
+    return duration_q(value)
 
 
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -233,21 +247,22 @@ class CatalogueFilter(django_filters.FilterSet):
         return place
 
     def date_q(self, *, exclude: str = "") -> Q:
-        """The conditions one open date must meet, leaving out the filter `exclude`."""
+        """The conditions one open date must meet, leaving out the parameter `exclude`.
+
+        A parameter with several values (landkreis, tageszeit) matches any of them.
+        """
         data = self.form.cleaned_data
-        today = self.today
-        condition = OfferDate.open_q(today)
-        if exclude != "start" and data.get("beginn"):
-            condition &= start_q(data["beginn"], today)
-        if exclude != "district" and data.get("landkreis"):
-            condition &= district_q(data["landkreis"])
-        if exclude != "schedule" and data.get("zeitmodell"):
-            condition &= Q(schedule=data["zeitmodell"])
-        if exclude != "time_of_day" and data.get("tageszeit"):
-            condition &= Q(time_of_day__in=data["tageszeit"])
-        if exclude != "duration" and data.get("dauer"):
-            condition &= duration_q(data["dauer"])
-        if exclude != "place" and self.place is not None:
+        condition = OfferDate.open_q(self.today)
+        for parameter in DATE_PARAMETERS:
+            value = data.get(parameter)
+            if parameter == exclude or not value:
+                continue
+            values = [value] if isinstance(value, str) else value
+            any_value = Q()
+            for one in values:
+                any_value |= date_option_q(parameter, one, self.today)
+            condition &= any_value
+        if exclude != "ort" and self.place is not None:
             condition &= self.place_q()
         return condition
 

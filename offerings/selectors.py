@@ -10,12 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from offerings.filters import (
-    DURATION_CHOICES,
-    START_CHOICES,
+    DATE_PARAMETERS,
+    PLACE_PARAMETERS,
     CatalogueFilter,
-    district_q,
-    duration_q,
-    start_q,
+    date_option_q,
 )
 from offerings.models import Offer, OfferDate
 from offerings.search import Correction, parse, search_offers, spelling_suggestion
@@ -41,7 +39,6 @@ class CatalogueResult:
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str = ""
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
-    blocking_filters: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _open_dates_prefetch(today) -> Prefetch:
@@ -102,7 +99,7 @@ def catalogue_search(
         total=total,
         query=parsed.text,
         corrections=fixes,
-        facets=catalogue_facets(filterset, base, today=today) if with_facets else {},
+        facets=catalogue_facets(filterset, base) if with_facets else {},
     )
     if total == 0:
         result.suggestion = spelling_suggestion(parsed, fixes)
@@ -120,7 +117,7 @@ def _page_number(raw: str | None) -> int:
 # --- facets ------------------------------------------------------------------------------
 
 _VALUE_FACETS = {
-    # parameter: (field to group by, choices from the filter)
+    # parameter: offer field to group by
     "niveau": "level",
     "abschluss": "certificate",
     "sprache": "language",
@@ -130,15 +127,6 @@ _RELATION_FACETS = {
     "zielgruppe": "target_groups__slug",
     "thema": "topics__slug",
     "lernform": "delivery_form__slug",
-}
-DATE_PARAMETERS = {"beginn", "landkreis", "zeitmodell", "tageszeit", "dauer", "ort", "umkreis"}
-_DATE_FACETS = {
-    # parameter: (name in CatalogueFilter.date_q, option -> condition)
-    "beginn": ("start", START_CHOICES),
-    "landkreis": ("district", None),
-    "zeitmodell": ("schedule", None),
-    "tageszeit": ("time_of_day", None),
-    "dauer": ("duration", DURATION_CHOICES),
 }
 
 
@@ -150,7 +138,7 @@ def _without(filterset: CatalogueFilter, base: QuerySet[Offer], parameter: str) 
     data = filterset.form.cleaned_data
     queryset = base
     for name, flt in filterset.filters.items():
-        if name == parameter or name in DATE_PARAMETERS:
+        if name == parameter or name in DATE_PARAMETERS or name in PLACE_PARAMETERS:
             continue
         value = data.get(name)
         if value is None or value == "" or (isinstance(value, list | tuple) and not value):
@@ -172,20 +160,8 @@ def _selected(filterset, parameter) -> set[str]:
     return {getattr(v, "slug", v) for v in value}
 
 
-def _date_option_q(parameter: str, value: str, today) -> Q:
-    if parameter == "beginn":
-        return start_q(value, today)
-    if parameter == "landkreis":
-        return district_q([value])
-    if parameter == "zeitmodell":
-        return Q(schedule=value)
-    if parameter == "tageszeit":
-        return Q(time_of_day=value)
-    return duration_q(value)
-
-
 def catalogue_facets(
-    filterset: CatalogueFilter, base: QuerySet[Offer], *, today
+    filterset: CatalogueFilter, base: QuerySet[Offer]
 ) -> dict[str, list[FacetOption]]:
     """For each filter option: how many offers it would give with the other active filters.
 
@@ -193,12 +169,17 @@ def catalogue_facets(
     """
     facets: dict[str, list[FacetOption]] = {}
     form_fields = filterset.form.fields
-    for parameter in [*_RELATION_FACETS, *_VALUE_FACETS, *_DATE_FACETS, "kostenlos", "rollstuhl"]:
+    for parameter in [
+        *_RELATION_FACETS,
+        *_VALUE_FACETS,
+        *DATE_PARAMETERS,
+        "kostenlos",
+        "rollstuhl",
+    ]:
         queryset = _without(filterset, base, parameter)
-        date_name = _DATE_FACETS.get(parameter, ("",))[0]
         selected = _selected(filterset, parameter)
-        if parameter in _DATE_FACETS:
-            date_condition = filterset.date_q(exclude=date_name)
+        if parameter in DATE_PARAMETERS:
+            date_condition = filterset.date_q(exclude=parameter)
             choices = list(form_fields[parameter].choices)
             choices = [(v, label) for v, label in choices if v != ""]
             # One pass over the matching dates counts distinct offers per option; an
@@ -208,7 +189,7 @@ def catalogue_facets(
             )
             aggregates = {
                 f"o{i}": Count(
-                    "offer", distinct=True, filter=_date_option_q(parameter, value, today)
+                    "offer", distinct=True, filter=date_option_q(parameter, value, filterset.today)
                 )
                 for i, (value, _label) in enumerate(choices)
             }
