@@ -11,20 +11,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network.models import District, Institution
+from network.models import District
 from offerings.models import (
     CertificateKind,
-    DeliveryForm,
-    FundingProgramme,
     Language,
     Level,
     Offer,
     OfferDate,
     Schedule,
     StartKind,
-    TargetGroup,
     TimeOfDay,
-    Topic,
 )
 from offerings.places import bounding_box, place_lookup
 
@@ -61,7 +57,7 @@ DATE_PARAMETERS = ("beginn", "landkreis", "zeitmodell", "tageszeit", "dauer")
 PLACE_PARAMETERS = ("ort", "umkreis")
 
 
-def _month_bounds(today: date, offset: int) -> tuple[date, date]:
+def month_bounds(today: date, offset: int) -> tuple[date, date]:
     year, month = today.year + (today.month - 1 + offset) // 12, (today.month - 1 + offset) % 12 + 1
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
@@ -70,9 +66,9 @@ def start_q(value: str, today: date) -> Q:
     if value == "rolling":
         return Q(start_kind__in=[StartKind.ROLLING, StartKind.ON_DEMAND])
     if value == "this_month":
-        return Q(start__gte=today, start__lte=_month_bounds(today, 0)[1])
+        return Q(start__gte=today, start__lte=month_bounds(today, 0)[1])
     if value == "next_month":
-        first, last = _month_bounds(today, 1)
+        first, last = month_bounds(today, 1)
         return Q(start__gte=first, start__lte=last)
     if value == "three_months":
         return Q(start__gte=today, start__lte=today + timedelta(days=92))
@@ -106,11 +102,31 @@ def date_option_q(parameter: str, value: str, today: date) -> Q:
     return duration_q(value)
 
 
-class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
+def _index_choices(parameter: str):
+    """Choices of a taxonomy or provider filter: the terms and providers the catalogue has.
+
+    Read from the catalogue index (offerings.index), so checking and showing them costs no
+    query; imported late because the index builds on this module's definitions.
+    """
+
+    def choices():
+        from offerings.index import catalogue_index
+
+        index = catalogue_index()
+        if parameter == "anbieter":
+            return list(index.providers)
+        taxonomy = index.taxonomies[parameter]
+        return list(zip(taxonomy.slugs, taxonomy.labels, strict=True))
+
+    return choices
+
+
+class TaxonomyFilter(django_filters.MultipleChoiceFilter):
+    """Offers with any of the chosen terms, given by slug (?foerderung=a&foerderung=b)."""
+
+    def __init__(self, parameter: str, *args, **kwargs):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, choices=_index_choices(parameter), **kwargs)
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -134,24 +150,14 @@ class CatalogueFilter(django_filters.FilterSet):
         min_value=0,
         max_value=100000,
     )
-    foerderung = SlugMultipleChoiceFilter(
-        label=_("Förderung"),
-        field_name="funding_programmes__slug",
-        queryset=FundingProgramme.objects.filter(is_active=True),
+    foerderung = TaxonomyFilter(
+        "foerderung", label=_("Förderung"), field_name="funding_programmes__slug"
     )
-    zielgruppe = SlugMultipleChoiceFilter(
-        label=_("Zielgruppe"),
-        field_name="target_groups__slug",
-        queryset=TargetGroup.objects.filter(is_active=True),
+    zielgruppe = TaxonomyFilter(
+        "zielgruppe", label=_("Zielgruppe"), field_name="target_groups__slug"
     )
-    thema = SlugMultipleChoiceFilter(
-        label=_("Thema"), field_name="topics__slug", queryset=Topic.objects.filter(is_active=True)
-    )
-    lernform = SlugMultipleChoiceFilter(
-        label=_("Lernform"),
-        field_name="delivery_form__slug",
-        queryset=DeliveryForm.objects.filter(is_active=True),
-    )
+    thema = TaxonomyFilter("thema", label=_("Thema"), field_name="topics__slug")
+    lernform = TaxonomyFilter("lernform", label=_("Lernform"), field_name="delivery_form__slug")
     landkreis = django_filters.MultipleChoiceFilter(
         label=_("Landkreis"),
         choices=District.choices,
@@ -200,11 +206,10 @@ class CatalogueFilter(django_filters.FilterSet):
         method="filter_true",
         widget=forms.CheckboxInput,
     )
-    anbieter = django_filters.ModelChoiceFilter(
+    anbieter = django_filters.ChoiceFilter(
         label=_("Anbieter"),
-        field_name="institution",
-        to_field_name="slug",
-        queryset=Institution.objects.filter(is_active=True, offers__status="published").distinct(),
+        field_name="institution__slug",
+        choices=_index_choices("anbieter"),
         empty_label=_("alle"),
     )
     sortierung = django_filters.ChoiceFilter(
@@ -280,6 +285,16 @@ class CatalogueFilter(django_filters.FilterSet):
             venue__longitude__gte=west,
             venue__longitude__lte=east,
         )
+
+    def validate(self) -> bool:
+        """Check the parameters and look up the place, without filtering any queryset.
+
+        The catalogue applies the filters through its index (offerings.index); `qs` remains
+        the same filters in the ORM.
+        """
+        valid = self.is_valid()
+        self.place = self.clean_place()
+        return valid
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

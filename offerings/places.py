@@ -13,6 +13,7 @@ import csv
 import importlib.util
 import math
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,7 @@ KM_PER_DEGREE_LATITUDE = EARTH_RADIUS_KM * math.pi / 180
 # Longer input is no place name (the longest German one has 40-odd letters); it is refused
 # before it reaches the database.
 MAX_LOOKUP_LENGTH = 120
+PLACES_CACHE_SECONDS = 600
 
 _POSTCODE = re.compile(r"(\d{5})(?:\s+(.*))?")
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -175,6 +177,7 @@ def places_load(*, source: Path | str | None = None) -> tuple[int, int]:
                 for code in sorted(place.postcodes - known)
             )
             postcode_count += len(place.postcodes)
+    places_forget()
     return len(places), postcode_count
 
 
@@ -204,17 +207,53 @@ def place_lookup(text: str) -> Municipality | None:
     text = text.strip()
     if not text:
         return None
-    candidates = Municipality.objects.annotate(postcode_count=Count("postcodes"))
+    places = _places()
     if match := _POSTCODE.fullmatch(text):
-        return _best(candidates.filter(postcodes__code=match[1]).distinct())
+        return _best(places.by_postcode.get(match[1], []))
     wanted = fold_place_name(text)
     if not wanted:
         return None
-    named = list(candidates)
-    exact = [m for m in named if fold_place_name(m.name) == wanted]
+    exact = [m for folded, m in places.named if folded == wanted]
     if exact:
         return _best(exact)
-    return _best(m for m in named if fold_place_name(m.name).startswith(wanted + " "))
+    return _best(m for folded, m in places.named if folded.startswith(wanted + " "))
+
+
+@dataclass
+class _Places:
+    loaded_at: float
+    named: list[tuple[str, Municipality]]  # (folded name, municipality)
+    by_postcode: dict[str, list[Municipality]]
+
+
+_places_cache: list[_Places] = []
+
+
+def _places() -> _Places:
+    """The region's places, read once per process and re-read every few minutes.
+
+    The catalogue looks a place up on every search by place; the list changes only when
+    `load_places` runs, which empties this process's copy (others catch up within minutes).
+    """
+    if _places_cache and time.monotonic() - _places_cache[0].loaded_at < PLACES_CACHE_SECONDS:
+        return _places_cache[0]
+    municipalities = list(Municipality.objects.annotate(postcode_count=Count("postcodes")))
+    by_pk = {m.pk: m for m in municipalities}
+    by_postcode: dict[str, list[Municipality]] = defaultdict(list)
+    for code, municipality_id in Postcode.objects.values_list("code", "municipality_id"):
+        by_postcode[code].append(by_pk[municipality_id])
+    places = _Places(
+        loaded_at=time.monotonic(),
+        named=[(fold_place_name(m.name), m) for m in municipalities],
+        by_postcode=dict(by_postcode),
+    )
+    _places_cache[:] = [places]
+    return places
+
+
+def places_forget() -> None:
+    """Empty this process's copy of the places (after loading them, and between tests)."""
+    _places_cache.clear()
 
 
 def _best(municipalities: Iterable[Municipality]) -> Municipality | None:

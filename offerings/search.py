@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
+from offerings.index import catalogue_index_invalidate
 from offerings.models import Offer, SearchTerm
 
 MAX_QUERY_LENGTH = 200
@@ -279,6 +280,8 @@ def offer_search_refresh(offers) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(_VECTOR_SQL, [chunk])
     _terms_add(counter)
+    # Bulk writes send no signals (offerings.signals): tell the catalogue index here.
+    catalogue_index_invalidate()
 
 
 def _lexemes(words_: list[str]) -> dict[str, str]:

@@ -2,21 +2,24 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from offerings.filters import (
-    DATE_PARAMETERS,
-    PLACE_PARAMETERS,
-    CatalogueFilter,
-    date_option_q,
+from offerings.filters import DATE_PARAMETERS, CatalogueFilter
+from offerings.index import (
+    OFFER_PARAMETERS,
+    TAXONOMY_FACETS,
+    VALUE_FACETS,
+    CatalogueIndex,
+    catalogue_index,
 )
-from offerings.models import Offer, OfferDate
-from offerings.search import Correction, parse, search_offers, spelling_suggestion
+from offerings.models import FundingProgramme, Offer, OfferDate
+from offerings.search import Correction, ParsedQuery, parse, search_offers, spelling_suggestion
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -39,6 +42,8 @@ class CatalogueResult:
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str = ""
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
+    # Changes whenever what a course card shows may have changed (the data, or the day).
+    cache_version: str = ""
 
 
 def _open_dates_prefetch(today) -> Prefetch:
@@ -51,59 +56,118 @@ def _open_dates_prefetch(today) -> Prefetch:
     )
 
 
-def catalogue_offers() -> QuerySet[Offer]:
+def catalogue_offers():
     return Offer.objects.published().select_related("institution", "delivery_form")
 
 
-def _sorted(queryset: QuerySet[Offer], sort: str, searching: bool, today) -> QuerySet[Offer]:
-    next_start = OfferDate.objects.filter(
-        OfferDate.open_q(today), offer=OuterRef("pk"), start__isnull=False
-    )
-    if sort == "price":
-        return queryset.order_by("price", "title", "pk")
-    if sort == "newest":
-        return queryset.order_by(Coalesce("published_at", "created_at").desc(), "-pk")
-    if sort == "relevance" and searching and queryset.query.annotations.get("rank") is not None:
-        return queryset.order_by("-rank", "title", "pk")
-    soonest = Subquery(next_start.order_by("start").values("start")[:1])
-    return queryset.annotate(next_start=soonest).order_by(
-        F("next_start").asc(nulls_last=True), "title", "pk"
-    )
-
-
 def catalogue_search(
-    params: QueryDict, *, page_size: int = PAGE_SIZE, today=None, with_facets: bool = True
+    params: QueryDict,
+    *,
+    page_size: int = PAGE_SIZE,
+    today=None,
+    with_facets: bool = True,
+    cards: bool = False,
 ) -> CatalogueResult:
     """Everything the catalogue page shows for the query string `params`.
 
-    Feeds and the API pass with_facets=False: they show no filter counts.
+    Filters, facet counts and ordering come from the in-memory index (offerings.index); the
+    database is asked for the free text (once per text and index) and for the offers of the
+    page. Feeds and the API pass with_facets=False: they show no filter counts. With
+    cards=True the page's offers carry only what a course card shows, and their dates are left
+    to `offer_cards_prefetch` (most cards come from the fragment cache and need none).
     """
     today = today or timezone.localdate()
-    parsed = parse(params.get("q", ""))
-    base, fixes = search_offers(catalogue_offers(), parsed)
+    index = catalogue_index(today)
+    filterset = CatalogueFilter(params, queryset=Offer.objects.none(), today=today)
     # Always bound (an empty query string is valid), so the form can report errors.
-    filterset = CatalogueFilter(params, queryset=base, today=today)
-    queryset = filterset.qs
+    filterset.validate()
+    parsed = parse(params.get("q", ""))
+    text = _text_search(index, parsed)
+    selection = Selection(index, filterset, text.mask)
     sort = filterset.form.cleaned_data.get("sortierung") or (
         "relevance" if not parsed.is_empty else "start"
     )
-    ordered = _sorted(queryset, sort, not parsed.is_empty, today).prefetch_related(
-        _open_dates_prefetch(today), "funding_programmes"
-    )
-    paginator = Paginator(ordered, min(page_size, MAX_PAGE_SIZE))
+    ids = index.ordered(np.flatnonzero(selection.offers()), sort, text.rank)
+    paginator = Paginator(ids, min(page_size, MAX_PAGE_SIZE))
     page = paginator.get_page(_page_number(params.get("seite")))
-    total = paginator.count
+    page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
     result = CatalogueResult(
         filterset=filterset,
         page=page,
-        total=total,
+        total=paginator.count,
         query=parsed.text,
-        corrections=fixes,
-        facets=catalogue_facets(filterset, base) if with_facets else {},
+        corrections=text.fixes,
+        facets=selection.facets() if with_facets else {},
+        cache_version=f"{index.token}-{today.isoformat()}",
     )
-    if total == 0:
-        result.suggestion = spelling_suggestion(parsed, fixes)
+    if result.total == 0:
+        result.suggestion = spelling_suggestion(parsed, text.fixes)
     return result
+
+
+def catalogue_offer_ids(params: QueryDict, *, today=None) -> list[int]:
+    """Ids of the offers in the catalogue that match `params`, in the order asked for.
+
+    For matching many saved searches at once (alert digests): no facets, no offers loaded.
+    """
+    today = today or timezone.localdate()
+    index = catalogue_index(today)
+    filterset = CatalogueFilter(params, queryset=Offer.objects.none(), today=today)
+    filterset.validate()
+    parsed = parse(params.get("q", ""))
+    text = _text_search(index, parsed)
+    sort = filterset.form.cleaned_data.get("sortierung") or (
+        "relevance" if not parsed.is_empty else "start"
+    )
+    hits = np.flatnonzero(Selection(index, filterset, text.mask).offers())
+    return index.ordered(hits, sort, text.rank).tolist()
+
+
+# What a course card shows (offer_card.html); loading only that keeps a page of twenty cards
+# and their hundred dates cheap to build.
+_CARD_FIELDS = ("title", "summary", "price", "institution__name", "delivery_form__name")
+_CARD_DATE_FIELDS = (
+    "offer_id",
+    "start_kind",
+    "start",
+    "end",
+    "schedule",
+    "time_of_day",
+    "hours_total",
+    "venue__city",
+)
+
+
+def _offers_in_order(ids: list[int], today, *, cards: bool) -> list[Offer]:
+    """The offers `ids` in the order of `ids`: what a card shows, or (cards=False) everything
+    that feeds and the API show. An offer deleted since the index was built is left out."""
+    offers = Offer.objects.filter(pk__in=ids).select_related("institution", "delivery_form")
+    if cards:
+        offers = offers.only(*_CARD_FIELDS)
+    else:
+        offers = offers.defer("search_vector", "search_text").prefetch_related(
+            _open_dates_prefetch(today), "funding_programmes"
+        )
+    found = offers.in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def offer_cards_prefetch(offers: list[Offer], *, today=None) -> None:
+    """Load the open dates and funding programmes that the cards of `offers` show."""
+    today = today or timezone.localdate()
+    dates = (
+        OfferDate.objects.filter(OfferDate.open_q(today))
+        .select_related("venue")
+        .only(*_CARD_DATE_FIELDS)
+        .order_by(F("start").asc(nulls_last=True), "pk")
+    )
+    prefetch_related_objects(
+        offers,
+        Prefetch("dates", queryset=dates, to_attr="open_dates"),
+        Prefetch(
+            "funding_programmes", queryset=FundingProgramme.objects.only("name", "short_name")
+        ),
+    )
 
 
 def _page_number(raw: str | None) -> int:
@@ -114,39 +178,144 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-# --- facets ------------------------------------------------------------------------------
-
-_VALUE_FACETS = {
-    # parameter: offer field to group by
-    "niveau": "level",
-    "abschluss": "certificate",
-    "sprache": "language",
-}
-_RELATION_FACETS = {
-    "foerderung": "funding_programmes__slug",
-    "zielgruppe": "target_groups__slug",
-    "thema": "topics__slug",
-    "lernform": "delivery_form__slug",
-}
+@dataclass(frozen=True)
+class TextMatch:
+    mask: np.ndarray | None  # offers that match the text; None when no text was given
+    rank: np.ndarray | None
+    fixes: list[Correction]
 
 
-def _without(filterset: CatalogueFilter, base: QuerySet[Offer], parameter: str) -> QuerySet[Offer]:
-    """Offers matching every active offer-level filter except `parameter`.
+def _text_search(index: CatalogueIndex, parsed: ParsedQuery) -> TextMatch:
+    if parsed.is_empty:
+        return TextMatch(None, None, [])
 
-    Date-level filters are left out here: they are applied through `date_q`.
+    def compute() -> TextMatch:
+        queryset, fixes = search_offers(Offer.objects.published(), parsed)
+        fields = ("pk", "rank") if connection.vendor == "postgresql" else ("pk",)
+        rows = list(queryset.order_by().values_list(*fields))
+        ids = [row[0] for row in rows]
+        found = index.positions(ids)
+        mask = np.zeros(index.size, dtype=bool)
+        mask[found] = True
+        rank = np.zeros(index.size, dtype=np.float64)
+        if len(fields) == 2 and rows:
+            by_id = dict(rows)
+            rank[found] = [by_id[int(offer_id)] for offer_id in index.offer_ids[found]]
+        return TextMatch(mask, rank, fixes)
+
+    return index.text_result(parsed, compute)
+
+
+# --- filters and facets over the index ----------------------------------------------------
+
+
+def _is_active(value) -> bool:
+    return not (value is None or value is False or value == "" or value == [])
+
+
+class Selection:
+    """The active filters of one search as masks over the index, and the counts per option.
+
+    An offer matches when it meets every offer-level filter and has one open date that meets
+    every date-level filter. An option's count is the number of offers that would match with
+    that option chosen and the other groups' filters unchanged.
     """
-    data = filterset.form.cleaned_data
-    queryset = base
-    for name, flt in filterset.filters.items():
-        if name == parameter or name in DATE_PARAMETERS or name in PLACE_PARAMETERS:
-            continue
-        value = data.get(name)
-        if value is None or value == "" or (isinstance(value, list | tuple) and not value):
-            continue
-        if hasattr(value, "model") and not value:  # an empty queryset from a multiple choice
-            continue
-        queryset = flt.filter(queryset, value)
-    return queryset
+
+    def __init__(self, index: CatalogueIndex, filterset: CatalogueFilter, text: np.ndarray | None):
+        self.index = index
+        self.filterset = filterset
+        data = filterset.form.cleaned_data
+        self.offer_masks = {
+            name: index.offer_condition(name, data[name])
+            for name in OFFER_PARAMETERS
+            if _is_active(data.get(name))
+        }
+        if text is not None:
+            self.offer_masks["q"] = text
+        self.date_masks = {
+            name: index.date_condition(name, data[name])
+            for name in DATE_PARAMETERS
+            if _is_active(data.get(name))
+        }
+        if filterset.place is not None:
+            radius = data.get("umkreis")
+            self.date_masks["ort"] = index.place_condition(
+                filterset.place, int(radius) if radius else None
+            )
+
+    @staticmethod
+    def _all(masks: dict[str, np.ndarray], size: int, leave_out: str) -> np.ndarray:
+        result = np.ones(size, dtype=bool)
+        for name, mask in masks.items():
+            if name != leave_out:
+                result &= mask
+        return result
+
+    def offers_except(self, parameter: str = "") -> np.ndarray:
+        return self._all(self.offer_masks, self.index.size, parameter)
+
+    def dates_except(self, parameter: str = "") -> np.ndarray:
+        return self._all(self.date_masks, len(self.index.d_offer), parameter)
+
+    def offers(self) -> np.ndarray:
+        dates = self.dates_except() & self.offers_except()[self.index.d_offer]
+        return self.index.offers_with_dates(dates)
+
+    def facets(self) -> dict[str, list[FacetOption]]:
+        index = self.index
+        fields = self.filterset.form.fields
+        facets: dict[str, list[FacetOption]] = {}
+        with_date = index.offers_with_dates(self.dates_except())
+        for parameter in (*TAXONOMY_FACETS, *VALUE_FACETS, "kostenlos", "rollstuhl"):
+            pool = self.offers_except(parameter) & with_date
+            selected = _selected(self.filterset, parameter)
+            if parameter in ("kostenlos", "rollstuhl"):
+                condition = index.offer_condition(parameter, True)
+                count = int(np.count_nonzero(pool & condition))
+                label = str(fields[parameter].label)
+                facets[parameter] = [FacetOption("on", label, count, "on" in selected)]
+                continue
+            if parameter in TAXONOMY_FACETS:
+                taxonomy = index.taxonomies[parameter]
+                counts = index.term_counts(parameter, pool)
+                options = zip(taxonomy.slugs, taxonomy.labels, strict=True)
+            else:
+                choices = VALUE_FACETS[parameter][1]
+                codes = index.codes[parameter][pool]
+                counts = np.bincount(codes[codes >= 0], minlength=len(choices)).tolist()
+                options = choices.choices
+            facets[parameter] = [
+                FacetOption(str(value), str(label), count, str(value) in selected)
+                for (value, label), count in zip(options, counts, strict=True)
+            ]
+        # Providers with matching offers only: a list of two hundred names helps nobody.
+        pool = self.offers_except("anbieter") & with_date
+        counts = np.bincount(index.institution[pool], minlength=len(index.providers)).tolist()
+        chosen = _selected(self.filterset, "anbieter")
+        facets["anbieter"] = [
+            FacetOption(slug, name, count, slug in chosen)
+            for (slug, name), count in zip(index.providers, counts, strict=True)
+            if count or slug in chosen
+        ]
+        offers = self.offers_except()
+        for parameter in DATE_PARAMETERS:
+            selected = _selected(self.filterset, parameter)
+            options = [(v, label) for v, label in fields[parameter].choices if v != ""]
+            values = [value for value, _label in options]
+            if set(self.date_masks) <= {parameter}:
+                # The common case: no other date-level filter, so a table answers it.
+                counts = index.date_option_counts(parameter, values, offers)
+            else:
+                dates = self.dates_except(parameter) & offers[index.d_offer]
+                counts = [
+                    index.count_offers(dates & index.date_option(parameter, value))
+                    for value in values
+                ]
+            facets[parameter] = [
+                FacetOption(str(value), str(label), count, str(value) in selected)
+                for (value, label), count in zip(options, counts, strict=True)
+            ]
+        return facets
 
 
 def _selected(filterset, parameter) -> set[str]:
@@ -157,76 +326,7 @@ def _selected(filterset, parameter) -> set[str]:
         return {value}
     if isinstance(value, bool):
         return {"on"} if value else set()
-    return {getattr(v, "slug", v) for v in value}
-
-
-def catalogue_facets(
-    filterset: CatalogueFilter, base: QuerySet[Offer]
-) -> dict[str, list[FacetOption]]:
-    """For each filter option: how many offers it would give with the other active filters.
-
-    One query per filter group, whatever the number of options or results.
-    """
-    facets: dict[str, list[FacetOption]] = {}
-    form_fields = filterset.form.fields
-    for parameter in [
-        *_RELATION_FACETS,
-        *_VALUE_FACETS,
-        *DATE_PARAMETERS,
-        "kostenlos",
-        "rollstuhl",
-    ]:
-        queryset = _without(filterset, base, parameter)
-        selected = _selected(filterset, parameter)
-        if parameter in DATE_PARAMETERS:
-            date_condition = filterset.date_q(exclude=parameter)
-            choices = list(form_fields[parameter].choices)
-            choices = [(v, label) for v, label in choices if v != ""]
-            # One pass over the matching dates counts distinct offers per option; an
-            # EXISTS per offer and option was orders of magnitude slower on a large catalogue.
-            dates = OfferDate.objects.filter(
-                date_condition, offer__in=queryset.order_by().values("pk")
-            )
-            aggregates = {
-                f"o{i}": Count(
-                    "offer", distinct=True, filter=date_option_q(parameter, value, filterset.today)
-                )
-                for i, (value, _label) in enumerate(choices)
-            }
-            counts = dates.aggregate(**aggregates) if aggregates else {}
-            facets[parameter] = [
-                FacetOption(str(value), str(label), counts.get(f"o{i}", 0), str(value) in selected)
-                for i, (value, label) in enumerate(choices)
-            ]
-            continue
-        # Counted over the open dates of the matching offers, like the date facets above.
-        open_dates = OfferDate.objects.filter(
-            filterset.date_q(), offer__in=queryset.order_by().values("pk")
-        )
-        if parameter in ("kostenlos", "rollstuhl"):
-            condition = (
-                Q(offer__price=0)
-                if parameter == "kostenlos"
-                else Q(offer__wheelchair_accessible=True)
-            )
-            count = open_dates.aggregate(n=Count("offer", distinct=True, filter=condition))["n"]
-            facets[parameter] = [
-                FacetOption("on", str(form_fields[parameter].label), count, "on" in selected)
-            ]
-            continue
-        group_by = "offer__" + (_RELATION_FACETS.get(parameter) or _VALUE_FACETS[parameter])
-        rows = open_dates.order_by().values(group_by).annotate(n=Count("offer", distinct=True))
-        counts = {row[group_by]: row["n"] for row in rows}
-        field = form_fields[parameter]
-        if hasattr(field, "queryset"):
-            options = [(obj.slug, obj.name) for obj in field.queryset]
-        else:
-            options = [(v, label) for v, label in field.choices if v != ""]
-        facets[parameter] = [
-            FacetOption(str(value), str(label), counts.get(value, 0), str(value) in selected)
-            for value, label in options
-        ]
-    return facets
+    return set(value)
 
 
 def offer_get_public(*, pk: int, today=None) -> Offer:

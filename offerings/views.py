@@ -2,12 +2,15 @@
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -15,7 +18,13 @@ from django.views.decorators.vary import vary_on_headers
 from offerings import formats
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
 from offerings.search import fold
-from offerings.selectors import PAGE_SIZE, CatalogueResult, catalogue_search, offer_get_public
+from offerings.selectors import (
+    PAGE_SIZE,
+    CatalogueResult,
+    catalogue_search,
+    offer_cards_prefetch,
+    offer_get_public,
+)
 
 PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_URL}
 
@@ -23,7 +32,8 @@ PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_UR
 @require_safe
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
 def catalogue(request):
-    result = catalogue_search(request.GET)
+    result = catalogue_search(request.GET, cards=True)
+    _prepare_cards(result)
     # htmx restoring a page from history needs the whole page, not the results fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "offerings/catalogue.html#results" if fragment else "offerings/catalogue.html"
@@ -32,6 +42,23 @@ def catalogue(request):
         template,
         {"result": result, "filter": result.filterset, "places_credit": PLACES_CREDIT},
     )
+
+
+def _prepare_cards(result: CatalogueResult) -> None:
+    """Load the dates of the course cards that the fragment cache does not hold.
+
+    offer_card.html caches each card under ("offer_card", pk, catalogue version, language);
+    the same key here tells which cards will come from the cache.
+    """
+    offers = result.page.object_list
+    keys = {
+        make_template_fragment_key(
+            "offer_card", [offer.pk, result.cache_version, get_language()]
+        ): offer
+        for offer in offers
+    }
+    cached = caches["fragments"].get_many(list(keys))
+    offer_cards_prefetch([offer for key, offer in keys.items() if key not in cached])
 
 
 @require_safe
@@ -98,11 +125,9 @@ def _search_words(result: CatalogueResult) -> list[str]:
             parts.append(str(form.fields[name].label))
     for name, field in form.fields.items():
         value = data.get(name)
-        if name in {"q", "ort", "umkreis", "preis_bis", "anbieter", "sortierung"} or not value:
+        if name in {"q", "ort", "umkreis", "preis_bis", "sortierung"} or not value:
             continue
-        if hasattr(field, "queryset"):
-            parts.extend(str(item) for item in value)
-        elif hasattr(field, "choices"):
+        if hasattr(field, "choices"):
             labels = {str(key): str(label) for key, label in field.choices}
             values = [value] if isinstance(value, str) else value
             parts.extend(labels.get(str(v), str(v)) for v in values)
@@ -115,8 +140,6 @@ def _search_words(result: CatalogueResult) -> list[str]:
         )
     if data.get("preis_bis") is not None:
         parts.append(_("bis %(price)s Euro") % {"price": data["preis_bis"]})
-    if data.get("anbieter") is not None:
-        parts.append(str(data["anbieter"]))
     return parts
 
 

@@ -3,10 +3,12 @@ owner (admin of the institution), member (editor there), outsider (admin elsewhe
 anonymous (no login)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from network.models import MembershipRole
+from offerings.index import catalogue_index_clear
+from offerings.places import places_forget
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.services import SERVICES
 
@@ -44,10 +46,21 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached figures must not leak from one test into the next."""
-    cache.clear()
+    """Rate limits and cached figures must not leak from one test into the next.
+
+    The catalogue's index, its places and its card fragments are kept per process; a test's
+    rollback changes data without the commit that would tell them, so they are emptied too.
+    """
+    _forget_everything()
     yield
+    _forget_everything()
+
+
+def _forget_everything() -> None:
     cache.clear()
+    caches["fragments"].clear()
+    catalogue_index_clear()
+    places_forget()
 
 
 @pytest.fixture
