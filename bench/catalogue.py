@@ -1,7 +1,9 @@
 """Benchmark of the course catalogue on the large benchmark catalogue (PostgreSQL).
 
 Prints, for issue 3's speed targets:
-1. server time of 20 representative searches, measured in-process (p50 / p95 / max);
+0. the time to build the in-memory catalogue index (offerings.index);
+1. server time of 20 representative searches, measured in-process (p50 / p95 / max), for the
+   first request of each search (text result and course cards not yet cached) and repeated;
 2. the number of SQL queries of a catalogue page for 1 and for 20 results;
 3. throughput of the catalogue page under gunicorn, against a trivial Django view
    (/healthz) on the same server in the same run, and their ratio;
@@ -81,11 +83,26 @@ def prepare(skip_seed: bool) -> int:
 
 
 def server_times(runs: int) -> None:
+    from django.core.cache import caches
     from django.test import Client
 
+    from offerings.index import catalogue_index, catalogue_index_clear
+
+    catalogue_index_clear()
+    caches["fragments"].clear()
+    start = time.perf_counter()
+    index = catalogue_index()
+    print(
+        f"\n0. Catalogue index: {index.size} offers, {len(index.d_offer)} open dates,"
+        f" built in {(time.perf_counter() - start) * 1000:.0f} ms"
+        " (once per process and change of data)."
+    )
     client = Client()
-    for query in SEARCHES:  # warm up caches and connections
+    cold: dict[str, float] = {}
+    for query in SEARCHES:  # first request of each search: no cached text result or cards
+        start = time.perf_counter()
         assert client.get("/kurse/?" + query).status_code == 200, query
+        cold[query] = (time.perf_counter() - start) * 1000
     timings: dict[str, list[float]] = {q: [] for q in SEARCHES}
     for _ in range(runs):
         for query in SEARCHES:
@@ -94,10 +111,17 @@ def server_times(runs: int) -> None:
             timings[query].append((time.perf_counter() - start) * 1000)
     everything = [t for values in timings.values() for t in values]
     print(f"\n1. Server time of {len(SEARCHES)} searches × {runs} runs (ms, in-process):")
+    print("    first   then (median)")
     for query, values in timings.items():
-        print(f"   {statistics.median(values):7.1f}  /kurse/?{query}")
+        print(f"   {cold[query]:6.1f}  {statistics.median(values):6.1f}  /kurse/?{query}")
+    first = list(cold.values())
     print(
-        f"   p50 {percentile(everything, 0.5):.1f} ms, p95 {percentile(everything, 0.95):.1f} ms,"
+        f"   first request of each search: p50 {percentile(first, 0.5):.1f} ms,"
+        f" p95 {percentile(first, 0.95):.1f} ms, max {max(first):.1f} ms"
+    )
+    print(
+        f"   repeated: p50 {percentile(everything, 0.5):.1f} ms,"
+        f" p95 {percentile(everything, 0.95):.1f} ms,"
         f" max {max(everything):.1f} ms   (target: p95 ≤ 30 ms)"
     )
 

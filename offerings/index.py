@@ -28,8 +28,8 @@ from datetime import date, timedelta
 import numpy as np
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import F, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from network.models import District
@@ -42,6 +42,7 @@ from offerings.models import (
     Level,
     Offer,
     OfferDate,
+    OfferStatus,
     Schedule,
     StartKind,
     TargetGroup,
@@ -333,14 +334,56 @@ def catalogue_index_clear() -> None:
     _indexes.clear()
 
 
+def _lookup(values) -> dict:
+    return {value: i for i, value in enumerate(values)}
+
+
 def _build(token: str, today: date) -> CatalogueIndex:
     started = timezone.now()
-    dates = list(
-        OfferDate.objects.filter(
-            OfferDate.open_q(today),
-            offer__status="published",
-            offer__institution__is_active=True,
+    published = {"offer__status": OfferStatus.PUBLISHED, "offer__institution__is_active": True}
+    offers = list(
+        Offer.objects.in_catalogue(today)
+        .annotate(
+            newest=Coalesce("published_at", "created_at"),
+            title_rank=Window(RowNumber(), order_by=[F("title").asc(), F("pk").asc()]),
         )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "price",
+            "wheelchair_accessible",
+            "level",
+            "certificate",
+            "language",
+            "delivery_form_id",
+            "institution__slug",
+            "institution__name",
+            "newest",
+            "title_rank",
+        )
+    )
+    count = len(offers)
+    columns = list(zip(*offers, strict=True)) if offers else [()] * 11
+    offer_ids = np.array(columns[0], dtype=np.int64)
+    position = {offer_id: i for i, offer_id in enumerate(columns[0])}
+    providers = sorted(set(zip(columns[7], columns[8], strict=True)), key=lambda p: p[1].casefold())
+    provider_position = _lookup(slug for slug, _name in providers)
+
+    def codes(column: int, values) -> np.ndarray:
+        lookup = _lookup(values)
+        return np.array([lookup.get(v, -1) for v in columns[column]], dtype=np.int16)
+
+    price = np.array([float(p) for p in columns[1]], dtype=np.float64)
+    newest = np.array([int(t.timestamp() * 1e6) for t in columns[9]], dtype=np.int64)
+    title_rank = np.array(columns[10], dtype=np.int32)
+    taxonomies = {
+        parameter: _taxonomy(model, relation, position, columns[6], published)
+        for parameter, (relation, model) in TAXONOMY_FACETS.items()
+    }
+
+    dates = [
+        row
+        for row in OfferDate.objects.filter(OfferDate.open_q(today), **published)
         .order_by("offer_id", "pk")
         .values_list(
             "offer_id",
@@ -356,81 +399,35 @@ def _build(token: str, today: date) -> CatalogueIndex:
             "venue__longitude",
             "offer__institution__district",
         )
-    )
-    offer_ids = np.unique(np.fromiter((row[0] for row in dates), dtype=np.int64, count=len(dates)))
-    offers = list(
-        Offer.objects.filter(pk__in=offer_ids.tolist())
-        .annotate(newest=Coalesce("published_at", "created_at"))
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "price",
-            "wheelchair_accessible",
-            "level",
-            "certificate",
-            "language",
-            "delivery_form_id",
-            "institution_id",
-            "institution__slug",
-            "institution__name",
-            "newest",
-        )
-    )
-    count = len(offers)
-    offer_ids = np.fromiter((row[0] for row in offers), dtype=np.int64, count=count)
-    position = {offer_id: i for i, offer_id in enumerate(offer_ids.tolist())}
-    providers = sorted({(row[8], row[9]) for row in offers}, key=lambda p: p[1].casefold())
-    provider_position = {slug: i for i, (slug, _name) in enumerate(providers)}
-
-    def codes(column: int, values) -> np.ndarray:
-        lookup = {value: i for i, value in enumerate(values)}
-        return np.fromiter((lookup.get(row[column], -1) for row in offers), np.int16, count)
-
-    taxonomies = {
-        parameter: _taxonomy(model, relation, offer_ids, position, offers)
-        for parameter, (relation, model) in TAXONOMY_FACETS.items()
-    }
-    title_order = Offer.objects.filter(pk__in=offer_ids.tolist()).order_by("title", "pk")
-    title_rank = np.empty(count, dtype=np.int32)
-    for rank, offer_id in enumerate(title_order.values_list("pk", flat=True)):
-        title_rank[position[offer_id]] = rank
-
-    n_dates = len(dates)
-    d_offer = np.fromiter((position.get(row[0], -1) for row in dates), np.int32, n_dates)
-    keep = d_offer >= 0  # an offer changed between the two reads: leave its dates out
-    district_values = list(District.values)
-
-    def date_column(function, dtype) -> np.ndarray:
-        return np.fromiter((function(row) for row in dates), dtype, n_dates)[keep]
-
-    d_start = date_column(lambda r: r[1].toordinal() if r[1] else -1, np.int32)
-    d_offer = d_offer[keep]
+        # An offer that changed between the two reads: leave its dates out.
+        if row[0] in position
+    ]
+    d = list(zip(*dates, strict=True)) if dates else [()] * 12
+    d_offer = np.array([position[offer_id] for offer_id in d[0]], dtype=np.int32)
+    d_start = np.array([day.toordinal() if day else -1 for day in d[1]], dtype=np.int32)
     next_start = np.full(count, NO_START, dtype=np.int32)
     fixed = d_start >= 0
     np.minimum.at(next_start, d_offer[fixed], d_start[fixed])
-
-    def district(row) -> int:
-        value = row[7] if row[6] is not None else row[11]
-        return district_values.index(value) if value in district_values else -1
-
-    rolling = (StartKind.ROLLING, StartKind.ON_DEMAND)
-    price = np.fromiter((float(row[1]) for row in offers), np.float64, count)
-    newest = np.fromiter((int(row[10].timestamp() * 1e6) for row in offers), np.int64, count)
-    d_first = np.searchsorted(d_offer, np.arange(count))
+    schedule, time_of_day, district = (
+        _lookup(Schedule.values),
+        _lookup(TimeOfDay.values),
+        _lookup(District.values),
+    )
+    rolling = {StartKind.ROLLING, StartKind.ON_DEMAND}
     index = CatalogueIndex(
         token=token,
         today=today,
         built_in_ms=0.0,
         offer_ids=offer_ids,
         price=price,
-        wheelchair=np.fromiter((row[2] for row in offers), bool, count),
+        wheelchair=np.array(columns[2], dtype=bool),
         codes={
             "niveau": codes(3, Level.values),
             "abschluss": codes(4, CertificateKind.values),
             "sprache": codes(5, Language.values),
         },
         taxonomies=taxonomies,
-        institution=np.fromiter((provider_position[row[8]] for row in offers), np.int32, count),
+        institution=np.array([provider_position[slug] for slug in columns[7]], dtype=np.int32),
         providers=tuple(providers),
         title_rank=title_rank,
         newest=newest,
@@ -441,41 +438,48 @@ def _build(token: str, today: date) -> CatalogueIndex:
             "newest": np.lexsort((-offer_ids, -newest)),
         },
         d_offer=d_offer,
-        d_first=d_first.clip(0, max(len(d_offer) - 1, 0)),
+        d_first=np.searchsorted(d_offer, np.arange(count)).clip(0, max(len(d_offer) - 1, 0)),
         has_dates=np.bincount(d_offer, minlength=count)[:count] > 0,
         d_start=d_start,
-        d_rolling=date_column(lambda r: r[2] in rolling, bool),
-        d_schedule=date_column(lambda r: _code(Schedule.values, r[3]), np.int8),
-        d_time=date_column(lambda r: _code(TimeOfDay.values, r[4]), np.int8),
-        d_hours=date_column(lambda r: -1 if r[5] is None else r[5], np.int32),
-        d_district=date_column(district, np.int8),
-        d_municipality=date_column(lambda r: r[8] or -1, np.int64),
-        d_latitude=date_column(lambda r: np.nan if r[9] is None else r[9], np.float64),
-        d_longitude=date_column(lambda r: np.nan if r[10] is None else r[10], np.float64),
+        d_rolling=np.array([kind in rolling for kind in d[2]], dtype=bool),
+        d_schedule=np.array([schedule.get(v, -2) for v in d[3]], dtype=np.int8),
+        d_time=np.array([time_of_day.get(v, -2) for v in d[4]], dtype=np.int8),
+        d_hours=np.array([-1 if h is None else h for h in d[5]], dtype=np.int32),
+        # A date is in its venue's district; a date without venue in its provider's.
+        d_district=np.array(
+            [
+                district.get(venue_district if venue else provider_district, -1)
+                for venue, venue_district, provider_district in zip(d[6], d[7], d[11], strict=True)
+            ],
+            dtype=np.int8,
+        ),
+        d_municipality=np.array([m or -1 for m in d[8]], dtype=np.int64),
+        d_latitude=np.array([np.nan if v is None else v for v in d[9]], dtype=np.float64),
+        d_longitude=np.array([np.nan if v is None else v for v in d[10]], dtype=np.float64),
     )
     index.built_in_ms = (timezone.now() - started).total_seconds() * 1000
     logger.info("Catalogue index: %s offers built in %.0f ms.", count, index.built_in_ms)
     return index
 
 
-def _taxonomy(model, relation, offer_ids, position, offers) -> Taxonomy:
+def _taxonomy(model, relation, position, delivery_forms, published) -> Taxonomy:
     terms = list(model.objects.filter(is_active=True).values_list("pk", "slug", "name"))
     column = {pk: i for i, (pk, _slug, _name) in enumerate(terms)}
     # float32, so that counting per term is one matrix product (pool @ matrix).
-    matrix = np.zeros((len(offer_ids), len(terms)), dtype=np.float32)
+    matrix = np.zeros((len(position), len(terms)), dtype=np.float32)
     if relation == "delivery_form":
-        pairs = ((row[0], row[6]) for row in offers)
+        pairs = zip(position, delivery_forms, strict=True)
     else:
         through = getattr(Offer, relation).through
-        target = F(f"{model._meta.model_name}_id")
-        pairs = (
-            through.objects.filter(offer_id__in=offer_ids.tolist())
-            .values_list("offer_id", target)
-            .iterator(chunk_size=10_000)
+        pairs = through.objects.filter(**published).values_list(
+            "offer_id", f"{model._meta.model_name}_id"
         )
+    rows, cols = [], []
     for offer_id, term_id in pairs:
         if term_id in column and offer_id in position:
-            matrix[position[offer_id], column[term_id]] = 1
+            rows.append(position[offer_id])
+            cols.append(column[term_id])
+    matrix[rows, cols] = 1
     return Taxonomy(
         slugs=tuple(slug for _pk, slug, _name in terms),
         labels=tuple(name for _pk, _slug, name in terms),

@@ -3,7 +3,9 @@ owner (admin of the institution), member (editor there), outsider (admin elsewhe
 anonymous (no login)."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from network.models import MembershipRole
@@ -57,10 +59,22 @@ def _fresh_cache():
 
 
 def _forget_everything() -> None:
-    cache.clear()
+    _cache_clear_own()
     caches["fragments"].clear()
     catalogue_index_clear()
     places_forget()
+
+
+def _cache_clear_own() -> None:
+    """Empty this run's part of the cache. RedisCache.clear() would empty the whole Redis
+    database, and with it the keys of another test run on the same machine."""
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

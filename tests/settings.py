@@ -18,6 +18,10 @@ from beweqo.settings import *  # noqa: F403
 if SERVICES.database_url:
     DATABASES["default"]["TEST"] = {"NAME": f"test_beweqo_{os.getpid()}"}  # noqa: F405
 
+# Keys of one run only, so that two runs sharing the Redis database do not see (or clear,
+# tests/conftest.py) each other's rate limits and catalogue tokens.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -1,0 +1,290 @@
+"""The in-memory catalogue index against the same filters in the ORM.
+
+The FilterSet's queryset states what each filter means in SQL; the index must give the same
+offers, the same counts per option and the same order, for any combination of filters, on a
+varied generated catalogue. And it must follow every change to the data at once.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from offerings import index as catalogue_index_module
+from offerings.filters import DURATION_CHOICES, START_CHOICES, CatalogueFilter
+from offerings.index import catalogue_index
+from offerings.models import (
+    CertificateKind,
+    DeliveryForm,
+    FundingProgramme,
+    Language,
+    Level,
+    Municipality,
+    Offer,
+    OfferDate,
+    OfferStatus,
+    Schedule,
+    StartKind,
+    TargetGroup,
+    TimeOfDay,
+    Topic,
+)
+from offerings.search import parse, search_offers
+from offerings.selectors import catalogue_offer_ids, catalogue_search
+from tests.factories import InstitutionFactory
+from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+WORDS = ["Excel", "Pflege", "Schweißen", "Deutsch", "Buchhaltung"]
+
+
+@pytest.fixture
+def catalogue(db):
+    """Forty offers with attributes and dates drawn from a fixed seed."""
+    rng = random.Random(20261122)
+    aalen = Municipality.objects.create(
+        name="Aalen", slug="aalen", district="ostalbkreis", latitude=48.8387, longitude=10.0926
+    )
+    aalen.postcodes.create(code="73430")
+    heidenheim = Municipality.objects.create(
+        name="Heidenheim an der Brenz",
+        slug="heidenheim-an-der-brenz",
+        district="heidenheim",
+        latitude=48.6766,
+        longitude=10.1515,
+    )
+    providers = [
+        InstitutionFactory(name="VHS Aalen", slug="vhs-aalen", district="ostalbkreis"),
+        InstitutionFactory(name="BZ Heidenheim", slug="bz-heidenheim", district="heidenheim"),
+        InstitutionFactory(name="Akademie Ulm", slug="akademie-ulm", district="outside"),
+    ]
+    venues = [
+        VenueFactory(institution=providers[0], municipality=aalen, district="ostalbkreis"),
+        VenueFactory(
+            institution=providers[1],
+            municipality=heidenheim,
+            district="heidenheim",
+            latitude=48.6766,
+            longitude=10.1515,
+        ),
+        VenueFactory(
+            institution=providers[2],
+            municipality=None,
+            district="outside",
+            latitude=48.4011,
+            longitude=9.9876,
+        ),
+        None,
+    ]
+    funding = list(FundingProgramme.objects.all())
+    groups = list(TargetGroup.objects.all())
+    topics = list(Topic.objects.all())
+    forms = list(DeliveryForm.objects.all())
+    for n in range(40):
+        offer = OfferFactory(
+            title=f"{rng.choice(WORDS)} {n:02}",
+            institution=rng.choice(providers),
+            price=Decimal(rng.choice([0, 0, 50, 90, 400, 2400])),
+            wheelchair_accessible=rng.random() < 0.4,
+            level=rng.choice(Level.values),
+            certificate=rng.choice(CertificateKind.values),
+            language=rng.choice([Language.GERMAN, Language.GERMAN, Language.ENGLISH]),
+            delivery_form=rng.choice(forms),
+            status=rng.choice([OfferStatus.PUBLISHED] * 5 + [OfferStatus.DRAFT]),
+            dates=[],
+        )
+        offer.funding_programmes.set(rng.sample(funding, rng.randint(0, 2)))
+        offer.target_groups.set(rng.sample(groups, rng.randint(0, 2)))
+        offer.topics.set(rng.sample(topics, rng.randint(1, 2)))
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice([StartKind.FIXED] * 4 + [StartKind.ROLLING, StartKind.ON_DEMAND])
+            start = TODAY + timedelta(days=rng.randint(-40, 150))
+            OfferDateFactory(
+                offer=offer,
+                start_kind=kind,
+                start=start if kind == StartKind.FIXED else None,
+                end=(
+                    start + timedelta(days=rng.randint(0, 30))
+                    if kind == StartKind.FIXED
+                    else rng.choice([None, TODAY - timedelta(days=3), TODAY + timedelta(days=60)])
+                ),
+                schedule=rng.choice(Schedule.values),
+                time_of_day=rng.choice(TimeOfDay.values),
+                hours_total=rng.choice([None, 8, 30, 100, 600, 1000]),
+                venue=rng.choice(venues),
+            )
+    return providers
+
+
+def orm_ids(params: QueryDict) -> set[int]:
+    """What the FilterSet's own queryset gives: the reference for the index."""
+    base, _fixes = search_offers(Offer.objects.published(), parse(params.get("q", "")))
+    filterset = CatalogueFilter(params, queryset=base, today=TODAY)
+    return set(filterset.qs.values_list("pk", flat=True))
+
+
+def slugs(model) -> list[str]:
+    return list(model.objects.filter(is_active=True).values_list("slug", flat=True))
+
+
+@st.composite
+def filter_params(draw) -> QueryDict:
+    """A valid combination of filters, as a visitor could click it."""
+    params = QueryDict(mutable=True)
+    optional = {
+        "q": st.sampled_from(WORDS),
+        "kostenlos": st.just("on"),
+        "rollstuhl": st.just("on"),
+        "preis_bis": st.sampled_from(["0", "90", "500"]),
+        "beginn": st.sampled_from([v for v, _ in START_CHOICES]),
+        "zeitmodell": st.sampled_from(Schedule.values),
+        "dauer": st.sampled_from([v for v, _ in DURATION_CHOICES]),
+        "anbieter": st.sampled_from(["vhs-aalen", "bz-heidenheim", "akademie-ulm"]),
+        "ort": st.sampled_from(["Aalen", "73430", "Heidenheim"]),
+        "umkreis": st.sampled_from(["5", "25", "50"]),
+    }
+    for name, strategy in optional.items():
+        if draw(st.booleans()) and draw(st.booleans()):
+            params[name] = draw(strategy)
+    several = {
+        "foerderung": slugs(FundingProgramme),
+        "zielgruppe": slugs(TargetGroup),
+        "thema": slugs(Topic),
+        "lernform": slugs(DeliveryForm),
+        "landkreis": ["ostalbkreis", "heidenheim", "outside"],
+        "tageszeit": TimeOfDay.values,
+        "niveau": Level.values,
+        "abschluss": CertificateKind.values,
+        "sprache": Language.values,
+    }
+    for name, values in several.items():
+        if draw(st.booleans()) and draw(st.booleans()):
+            params.setlist(name, draw(st.lists(st.sampled_from(values), min_size=1, max_size=3)))
+    return params
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(params=filter_params())
+def test_the_index_finds_what_the_orm_finds(catalogue, params):
+    assert set(catalogue_offer_ids(params, today=TODAY)) == orm_ids(params)
+
+
+def with_option(params: QueryDict, parameter: str, value: str) -> QueryDict:
+    changed = params.copy()
+    changed.setlist(parameter, [value])
+    return changed
+
+
+# Each example asks the ORM once per option (about ninety queries), so fewer examples, plus
+# the two paths of the date facets: one date-level filter (a table) and several (per date).
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(params=filter_params())
+@example(params=QueryDict("kostenlos=on&foerderung=bildungsgutschein&niveau=none&niveau=dqr4"))
+@example(params=QueryDict("ort=Aalen&umkreis=50&beginn=three_months&tageszeit=morning&q=Excel"))
+def test_each_option_counts_what_choosing_it_would_give(catalogue, params):
+    result = catalogue_search(params, today=TODAY)
+    assert result.total == len(orm_ids(params))
+    for parameter, options in result.facets.items():
+        for option in options:
+            expected = len(orm_ids(with_option(params, parameter, option.value)))
+            assert option.count == expected, (parameter, option.value)
+
+
+@pytest.mark.parametrize("sort", ["price", "newest", "start"])
+def test_orders_match_the_database(catalogue, sort):
+    ids = catalogue_offer_ids(QueryDict(f"sortierung={sort}"), today=TODAY)
+    offers = Offer.objects.in_catalogue(TODAY)
+    if sort == "price":
+        expected = offers.order_by("price", "title", "pk")
+    elif sort == "newest":
+        expected = offers.order_by(Coalesce("published_at", "created_at").desc(), "-pk")
+    else:
+        first = (
+            OfferDate.objects.filter(OfferDate.open_q(TODAY), offer=OuterRef("pk"))
+            .exclude(start=None)
+            .order_by("start")
+            .values("start")[:1]
+        )
+        expected = offers.annotate(first=Subquery(first)).order_by(
+            F("first").asc(nulls_last=True), "title", "pk"
+        )
+    assert ids == list(expected.values_list("pk", flat=True))
+
+
+# --- following changes --------------------------------------------------------------------
+
+
+def ids(query: str = "") -> set[int]:
+    return set(catalogue_offer_ids(QueryDict(query), today=TODAY))
+
+
+def test_an_edit_shows_at_once(catalogue):
+    offer = Offer.objects.in_catalogue(TODAY).first()
+    assert offer.pk in ids()
+    offer.status = OfferStatus.ARCHIVED
+    offer.save()
+    assert offer.pk not in ids()
+
+
+def test_a_new_date_and_new_terms_show_at_once(catalogue):
+    offer = OfferFactory(title="Neu", dates=[])
+    assert offer.pk not in ids()
+    OfferDateFactory(offer=offer, start=TODAY + timedelta(days=2))
+    assert offer.pk in ids()
+    assert offer.pk not in ids("foerderung=bildungsgutschein")
+    offer.funding_programmes.add(FundingProgramme.objects.get(slug="bildungsgutschein"))
+    assert offer.pk in ids("foerderung=bildungsgutschein")
+
+
+def test_a_deleted_date_and_a_deactivated_provider_drop_out(catalogue):
+    offer = OfferFactory(title="Kurz", dates=[])
+    date = OfferDateFactory(offer=offer, start=TODAY + timedelta(days=2))
+    assert offer.pk in ids()
+    date.delete()
+    assert offer.pk not in ids()
+    other = OfferFactory(title="Anbieter weg")
+    assert other.pk in ids()
+    provider = other.institution
+    provider.is_active = False
+    provider.save()
+    assert other.pk not in ids()
+
+
+def test_other_processes_learn_of_a_change_only_once_it_is_committed(
+    catalogue, django_capture_on_commit_callbacks
+):
+    catalogue_index(TODAY)
+    token = cache.get(catalogue_index_module.TOKEN_KEY)
+    offer = Offer.objects.in_catalogue(TODAY).first()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        offer.title = "Umbenannt"
+        offer.save()
+        assert cache.get(catalogue_index_module.TOKEN_KEY) == token  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert cache.get(catalogue_index_module.TOKEN_KEY) != token
+
+
+def test_a_new_day_drops_dates_that_passed(catalogue):
+    offer = OfferFactory(title="Morgen vorbei", dates=[])
+    OfferDateFactory(offer=offer, start=TODAY, end=TODAY)
+    assert offer.pk in set(catalogue_offer_ids(QueryDict(""), today=TODAY))
+    assert offer.pk not in set(catalogue_offer_ids(QueryDict(""), today=TODAY + timedelta(1)))
+
+
+def test_the_index_survives_a_cache_outage(catalogue, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(catalogue_index_module.cache, "get", broken)
+    monkeypatch.setattr(catalogue_index_module.cache, "add", broken)
+    assert ids() == orm_ids(QueryDict(""))
