@@ -20,6 +20,7 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 COPY . .
 COPY --from=assets /src/static/vendor static/vendor
+RUN python scripts/subset-fonts
 # var/ holds collected static files, uploads (a volume) and beat's schedule.
 RUN mkdir -p var/media var/staticfiles && chown -R beweqo var
 USER beweqo

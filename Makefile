@@ -34,8 +34,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-static/vendor/.copied: node_modules/.package-lock.json scripts/copy-assets
+static/vendor/.copied: node_modules/.package-lock.json scripts/copy-assets scripts/subset-fonts $(VENV)/.installed
 	./scripts/copy-assets
+	$(PY) scripts/subset-fonts
 	@touch $@
 
 assets: static/vendor/.copied
