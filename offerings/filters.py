@@ -3,11 +3,14 @@ place, schedule, time of day, duration, district) must all hold for one and the 
 date, so they are collected into a single EXISTS subquery."""
 
 import calendar
+import math
 from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +25,7 @@ from offerings.models import (
     StartKind,
     TimeOfDay,
 )
-from offerings.places import bounding_box, place_lookup
+from offerings.places import EARTH_RADIUS_KM, bounding_box, place_lookup
 
 START_CHOICES = [
     ("this_month", _("in diesem Monat")),
@@ -100,6 +103,17 @@ def date_option_q(parameter: str, value: str, today: date) -> Q:
     if parameter == "tageszeit":
         return Q(time_of_day=value)
     return duration_q(value)
+
+
+def _distance_km(latitude: float, longitude: float):
+    """The great-circle distance from a point to a date's venue, in SQL (haversine)."""
+    venue_latitude = Radians(F("venue__latitude"))
+    half_lat = Radians(F("venue__latitude") - latitude) / 2
+    half_lon = Radians(F("venue__longitude") - longitude) / 2
+    a = Power(Sin(half_lat), 2) + Cos(venue_latitude) * math.cos(math.radians(latitude)) * Power(
+        Sin(half_lon), 2
+    )
+    return 2 * EARTH_RADIUS_KM * ASin(Sqrt(a))
 
 
 def _index_choices(parameter: str):
@@ -272,19 +286,19 @@ class CatalogueFilter(django_filters.FilterSet):
         return condition
 
     def place_q(self) -> Q:
+        """Dates at the place, or within the radius around it (as the crow flies)."""
         data = self.form.cleaned_data
         if not data.get("umkreis"):
             return Q(venue__municipality=self.place)
-        south, west, north, east = bounding_box(
-            self.place.latitude, self.place.longitude, int(data["umkreis"])
-        )
-        # A box is close enough to a circle for a course search, and it uses the index.
+        km = int(data["umkreis"])
+        south, west, north, east = bounding_box(self.place.latitude, self.place.longitude, km)
+        # The box uses the index; the distance then cuts its corners off.
         return Q(
             venue__latitude__gte=south,
             venue__latitude__lte=north,
             venue__longitude__gte=west,
             venue__longitude__lte=east,
-        )
+        ) & Q(LessThanOrEqual(_distance_km(self.place.latitude, self.place.longitude), km))
 
     def validate(self) -> bool:
         """Check the parameters and look up the place, without filtering any queryset.

@@ -19,6 +19,7 @@ results.
 """
 
 import logging
+import math
 import threading
 import uuid
 from collections import OrderedDict
@@ -49,7 +50,7 @@ from offerings.models import (
     TimeOfDay,
     Topic,
 )
-from offerings.places import bounding_box
+from offerings.places import EARTH_RADIUS_KM, bounding_box
 
 logger = logging.getLogger(__name__)
 
@@ -230,15 +231,29 @@ class CatalogueIndex:
         return result
 
     def place_condition(self, place, radius_km: int | None) -> np.ndarray:
+        """Dates at the place, or within the radius around it (offerings.filters.place_q)."""
         if not radius_km:
             return self.d_municipality == place.pk
         south, west, north, east = bounding_box(place.latitude, place.longitude, radius_km)
-        return (
+        result = (
             (self.d_latitude >= south)
             & (self.d_latitude <= north)
             & (self.d_longitude >= west)
             & (self.d_longitude <= east)
         )
+        inside = np.flatnonzero(result)
+        latitude, longitude = (
+            np.radians(self.d_latitude[inside]),
+            np.radians(self.d_longitude[inside]),
+        )
+        half_lat = (latitude - math.radians(place.latitude)) / 2
+        half_lon = (longitude - math.radians(place.longitude)) / 2
+        a = np.sin(half_lat) ** 2 + np.cos(latitude) * math.cos(math.radians(place.latitude)) * (
+            np.sin(half_lon) ** 2
+        )
+        distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+        result[inside[distance > radius_km]] = False
+        return result
 
     # --- ordering -------------------------------------------------------------------
 

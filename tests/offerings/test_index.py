@@ -288,3 +288,14 @@ def test_the_index_survives_a_cache_outage(catalogue, monkeypatch):
     monkeypatch.setattr(catalogue_index_module.cache, "get", broken)
     monkeypatch.setattr(catalogue_index_module.cache, "add", broken)
     assert ids() == orm_ids(QueryDict(""))
+
+
+def test_the_radius_is_a_circle_not_a_box(catalogue):
+    # 20 km north and 20 km east of Aalen: inside the 25 km box, 28 km away.
+    corner = VenueFactory(municipality=None, latitude=48.8387 + 0.1799, longitude=10.0926 + 0.2733)
+    offer = OfferFactory(title="Ecke", dates=[])
+    OfferDateFactory(offer=offer, venue=corner, start=TODAY + timedelta(days=5))
+    for radius, inside in [("25", False), ("50", True)]:
+        params = QueryDict(f"ort=Aalen&umkreis={radius}")
+        assert (offer.pk in ids(params.urlencode())) is inside
+        assert (offer.pk in orm_ids(params)) is inside
