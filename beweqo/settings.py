@@ -7,6 +7,7 @@ tasks executed inline, a local memory cache and mail printed to the console.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "beweqo",
+    "beweqo.outbox",
     "network",
     "offerings",
     "counselling",
@@ -287,4 +289,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Outbox, course alerts and digests (issue 7) ----------------------------------------
+# Every mail goes through beweqo.outbox: a row first, then a Celery task delivers it.
+ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
+# Task modules that are not called tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["offerings.alerts_tasks"]
+# Attempts per message before a temporary failure counts as final.
+OUTBOX_MAX_ATTEMPTS = 8
+# Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),
+# because a longer countdown would be delivered twice.
+OUTBOX_RETRY_BASE_SECONDS = 60
+OUTBOX_RETRY_MAX_SECONDS = 30 * 60
+# A queued message not picked up for this long is queued again by the sweeper.
+OUTBOX_STALE_SECONDS = 10 * 60
+# A delivery interrupted for this long is flagged for the network office, not resent.
+OUTBOX_SENDING_TIMEOUT = 15 * 60
+# An open SMTP connection is reused by a worker thread for this many idle seconds.
+OUTBOX_CONNECTION_REUSE = 30
+# Delivered mail is deleted after this many days.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90, minimum=1)
+
+# Celery beat, in CELERY_TIMEZONE (Europe/Berlin).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 5 * 60},
+    "outbox-purge": {"task": "outbox.purge", "schedule": crontab(hour=3, minute=15)},
+    "course-alerts-purge-unconfirmed": {
+        "task": "offerings.course_alerts_purge_unconfirmed",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "course-alert-digests-daily": {
+        "task": "offerings.course_alert_digests_send",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "course-alert-digests-weekly": {
+        "task": "offerings.course_alert_digests_send",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
 }

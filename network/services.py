@@ -1,23 +1,37 @@
 """Writes of the network app."""
 
+from django.conf import settings
 from django.db import transaction
 
+from beweqo.outbox.models import OutboxMessage
+from beweqo.outbox.services import message_enqueue
 from network.models import AccessibilityFeedback, Institution
 
 
+@transaction.atomic
 def accessibility_feedback_submit(
     *, message: str, page_url: str = "", email: str = ""
 ) -> AccessibilityFeedback:
-    """Store a reported barrier and tell the network office once the row is committed.
+    """Store a reported barrier and, in the same transaction, the mail to the network office.
 
     The statement under the accessibility law promises an answer, so nothing may get lost:
-    the row is the record, the mail only a notification.
+    the row is the record, the mail only a notification; the outbox delivers it after the
+    commit, even if the broker was down at that moment.
     """
-    from network.tasks import accessibility_feedback_notify
-
     feedback = AccessibilityFeedback.objects.create(message=message, page_url=page_url, email=email)
-    accessibility_feedback_notify.delay_on_commit(feedback.pk)
+    accessibility_feedback_notify(feedback=feedback)
     return feedback
+
+
+def accessibility_feedback_notify(*, feedback: AccessibilityFeedback) -> OutboxMessage:
+    return message_enqueue(
+        to=settings.NETWORK_OFFICE_EMAIL,
+        subject="",
+        template="network/accessibility_feedback",
+        context={"feedback": feedback},
+        key=f"accessibility-feedback:{feedback.pk}",
+        reply_to=feedback.email,
+    )
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
-"""Celery tasks of the network app: thin wrappers that take ids."""
+"""Celery tasks of the network app: thin wrappers that take ids.
+
+The accessibility feedback mail is now written to the outbox in the transaction that
+saves the feedback (network.services); this task stays for messages queued before that
+change and only enqueues (idempotently) what the service would have.
+"""
 
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
 from network.models import AccessibilityFeedback
 
@@ -14,17 +16,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="network.accessibility_feedback_notify")
 def accessibility_feedback_notify(feedback_id: int) -> None:
+    from network.services import accessibility_feedback_notify as notify
+
     feedback = AccessibilityFeedback.objects.filter(pk=feedback_id).first()
     if feedback is None:
         logger.info("Accessibility feedback %s is gone; nothing to send.", feedback_id)
         return
-    context = {"feedback": feedback, "site_url": settings.SITE_URL}
-    subject = render_to_string("network/email/accessibility_feedback_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("network/email/accessibility_feedback.txt", context),
-        to=[settings.NETWORK_OFFICE_EMAIL],
-        reply_to=[feedback.email] if feedback.email else None,
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.send()
+    notify(feedback=feedback)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from offerings.models import (
+    CourseAlert,
     DeliveryForm,
     FundingProgramme,
     Municipality,
@@ -89,3 +90,25 @@ class OfferAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         offer_search_refresh([form.instance])
+
+
+@admin.register(CourseAlert)
+class CourseAlertAdmin(admin.ModelAdmin):
+    """Alerts for the network office: to answer a question or remove one on request."""
+
+    list_display = ["email", "query", "frequency", "created_at", "confirmed_at", "last_sent_at"]
+    list_filter = ["frequency", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "query"]
+    readonly_fields = [
+        "email",
+        "query",
+        "consent_version",
+        "created_at",
+        "confirmed_at",
+        "last_digest_at",
+        "last_sent_at",
+    ]
+    fields = [*readonly_fields[:2], "frequency", *readonly_fields[2:]]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only the address's owner subscribes (double opt-in)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from offerings import bookmarks, views
+from offerings import alerts_views, bookmarks, views
 
 app_name = "offerings"
 
@@ -13,4 +13,19 @@ urlpatterns = [
     path("api/angebote/", views.api_offers, name="api_offers"),
     path("<int:pk>/merken/", bookmarks.bookmark_toggle, name="bookmark_toggle"),
     path("merkliste/", bookmarks.bookmarks, name="bookmarks"),
+    # Course alerts ("Suchauftrag"); the token in the mails' links is the permission.
+    path("suchauftrag/neu/", alerts_views.alert_subscribe, name="alert_subscribe"),
+    path("suchauftrag/gesendet/", alerts_views.alert_sent, name="alert_sent"),
+    path("suchauftrag/meine/", alerts_views.alert_mine, name="alert_mine"),
+    path("suchauftrag/bestaetigen/<str:signed>/", alerts_views.alert_confirm, name="alert_confirm"),
+    re_path(
+        r"^suchauftrag/(?P<token>[A-Za-z0-9_-]{20,64})/$",
+        alerts_views.alert_manage,
+        name="alert_manage",
+    ),
+    re_path(
+        r"^suchauftrag/(?P<token>[A-Za-z0-9_-]{20,64})/abmelden/$",
+        alerts_views.alert_unsubscribe,
+        name="alert_unsubscribe",
+    ),
 ]

@@ -30,11 +30,15 @@ def login(client, email, password=TEST_PASSWORD):
     return client.post(LOGIN, {"login": email, "password": password})
 
 
-def test_signup_sends_verification_mail_and_login_waits_for_it(client):
-    response = client.post(
-        SIGNUP,
-        {"email": "neu@beispiel.de", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
-    )
+def test_signup_sends_verification_mail_and_login_waits_for_it(
+    client, django_capture_on_commit_callbacks
+):
+    # Account mail goes through the outbox, which hands it on after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SIGNUP,
+            {"email": "neu@beispiel.de", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+        )
     assert response.status_code == 302
     user = User.objects.get(email="neu@beispiel.de")
     assert len(mail.outbox) == 1
@@ -74,21 +78,29 @@ def test_login_is_by_email_address_case_insensitively(client):
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
-def test_signup_with_a_taken_address_does_not_reveal_the_account(client):
+def test_signup_with_a_taken_address_does_not_reveal_the_account(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="vergeben@beispiel.de")
-    response = client.post(
-        SIGNUP,
-        {"email": "vergeben@beispiel.de", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SIGNUP,
+            {
+                "email": "vergeben@beispiel.de",
+                "password1": TEST_PASSWORD,
+                "password2": TEST_PASSWORD,
+            },
+        )
     # Enumeration is prevented: the same "check your inbox" answer, and the owner gets a mail.
     assert response.status_code == 302
     assert User.objects.filter(email__iexact="vergeben@beispiel.de").count() == 1
     assert mail.outbox[0].to == ["vergeben@beispiel.de"]
 
 
-def test_password_reset_mail_leads_to_a_new_password(client):
+def test_password_reset_mail_leads_to_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="vergesslich@beispiel.de")
-    response = client.post("/konto/password/reset/", {"email": "vergesslich@beispiel.de"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/konto/password/reset/", {"email": "vergesslich@beispiel.de"})
     assert response.status_code == 302
     body = mail.outbox[0].body
     path = re.search(r"/konto/password/reset/key/\S+/", body).group(0)

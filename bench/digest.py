@@ -1,0 +1,316 @@
+"""Benchmark of the course-alert digest on the large benchmark catalogue (PostgreSQL, Redis).
+
+Creates 10,000 confirmed alerts (addresses at digest-bench.invalid, removed at the end),
+marks some offers as newly published and some dates as new, then has ONE Celery worker
+(a separate process, `-P solo`) build every weekly digest and deliver it to an SMTP sink
+(aiosmtpd) in this process. Prints, for issue 7's targets:
+1. the time from queueing the beat task until the sink holds every digest (target ≤ 60 s);
+2. SQL queries per digest for 100 and for 1,000 alerts (must not grow with the number);
+3. peak memory (max RSS) of the worker and of this process.
+
+It uses its own database, so that it never touches data someone else is filling; the first
+run migrates and fills it (load_places, seed_large: a few minutes):
+    .venv/bin/python bench/digest.py [--alerts 10000]
+Other databases: DATABASE_URL=postgres://… ; broker: BENCH_REDIS_URL (default Redis db 13).
+"""
+
+import argparse
+import os
+import random
+import resource
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MARKER = "digest-bench.invalid"
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/beweqo_bench_digests"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+# Searches people save: filters alone, text alone, both. Each alert takes one of them
+# with a random extra filter, so there are some hundred distinct saved searches.
+SEARCHES = [
+    "",
+    "q=Excel",
+    "q=Pflege",
+    "q=Schweißen",
+    "q=Deutsch",
+    "q=Buchhaltung",
+    "q=Staplerschein",
+    "kostenlos=on",
+    "foerderung=bildungsgutschein",
+    "zielgruppe=arbeitsuchende",
+    "landkreis=heidenheim",
+    "landkreis=ostalbkreis&beginn=three_months",
+    "lernform=praesenz",
+    "dauer=long&zeitmodell=full_time",
+    "ort=Aalen&umkreis=25",
+    "ort=89518&umkreis=10",
+    "tageszeit=evening",
+    "q=Excel&kostenlos=on",
+]
+EXTRAS = ["", "kostenlos=on", "tageszeit=evening", "landkreis=ostalbkreis", "zeitmodell=part_time"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(smtp_port: int) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "beweqo.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SITE_URL": "https://portal.beweqo.example",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SMTP_STARTTLS": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+class CountingSink:
+    """An SMTP server that counts what it accepts and keeps nothing."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[-1]
+    server = DATABASE_URL.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> None:
+    from django.core.management import call_command
+
+    from offerings.models import Offer
+
+    call_command("migrate", verbosity=0)
+    if Offer.objects.count() < 20_000:
+        print("Filling the benchmark catalogue (load_places, seed_large) …", flush=True)
+        call_command("load_places", verbosity=0)
+        call_command("seed_large", "--force", verbosity=0)
+
+
+def cleanup() -> None:
+    from beweqo.outbox.models import DigestClaim, OutboxMessage
+    from offerings.models import CourseAlert
+
+    ids = list(CourseAlert.objects.filter(email__endswith=MARKER).values_list("pk", flat=True))
+    DigestClaim.objects.filter(recipient__in=[f"course-alert:{pk}" for pk in ids]).delete()
+    OutboxMessage.objects.filter(recipient__endswith=MARKER).delete()
+    CourseAlert.objects.filter(pk__in=ids).delete()
+
+
+def create_alerts(count: int) -> list[int]:
+    from django.db.models import Max
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from offerings.alerts import CONSENT_VERSION, alert_query_normalize
+    from offerings.models import CourseAlert, Offer, OfferDate
+
+    rng = random.Random(7)  # noqa: S311  (reproducible test data, not secrets)
+    now = timezone.now()
+    since = now - timedelta(days=7)
+    # What is "new" this week: some offers published, some dates added.
+    offer_ids = list(Offer.objects.in_catalogue().values_list("pk", flat=True))
+    fresh = rng.sample(offer_ids, min(400, len(offer_ids)))
+    Offer.objects.filter(pk__in=fresh).update(published_at=now - timedelta(days=1))
+    last_date = OfferDate.objects.aggregate(m=Max("pk"))["m"] or 0
+    queries = {}
+    for search in SEARCHES:
+        for extra in EXTRAS:
+            raw = "&".join(part for part in (search, extra) if part)
+            queries[raw] = alert_query_normalize(QueryDict(raw))
+    choices = list(queries.values())
+    CourseAlert.objects.bulk_create(
+        [
+            CourseAlert(
+                email=f"person{n}@{MARKER}",
+                query=rng.choice(choices),
+                token=secrets.token_urlsafe(32),
+                consent_version=CONSENT_VERSION,
+                created_at=since - timedelta(days=1),
+                confirmed_at=since,
+                last_digest_at=since,
+                last_date_id=last_date - 3000,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    print(f"   {len(set(choices))} distinct saved searches over {count} alerts")
+    return list(CourseAlert.objects.filter(email__endswith=MARKER).values_list("pk", flat=True))
+
+
+def queries_per_digest(alert_ids: list[int], since, last_date_id: int) -> None:
+    """Builds digests inside a transaction that is rolled back: nothing is sent or kept."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from offerings.alerts import course_alert_digests_send
+    from offerings.models import CourseAlert
+
+    class Rollback(Exception):
+        pass
+
+    executed = [0]
+
+    def counter(execute, sql, params, many, context):
+        executed[0] += 1
+        return execute(sql, params, many, context)
+
+    print("\n2. SQL queries per digest (built, then rolled back):")
+    for size in (100, 1000):
+        # A later week, so that the real run's claims do not interfere.
+        now = timezone.now() + timedelta(weeks=5)
+        executed[0] = 0
+        try:
+            with transaction.atomic():
+                # As before the real run: a week's news for every alert (rolled back too).
+                CourseAlert.objects.filter(pk__in=alert_ids).update(
+                    last_digest_at=since, last_date_id=last_date_id
+                )
+                with connection.execute_wrapper(counter):
+                    run = course_alert_digests_send(
+                        frequency="weekly", now=now, alert_ids=alert_ids[:size]
+                    )
+                raise Rollback
+        except Rollback:
+            pass
+        per = executed[0] / max(run.alerts, 1)
+        print(
+            f"   {size:5d} alerts: {executed[0]} queries, {per:.1f} per alert"
+            f" ({run.sent} digests, {run.nothing_new} without news)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--alerts", type=int, default=10_000)
+    parser.add_argument("--queries-only", action="store_true", help="skip the delivery run")
+    args = parser.parse_args()
+
+    from aiosmtpd.controller import Controller
+
+    sink = CountingSink()
+    port = _free_port()
+    env = _environment(port)
+    os.environ.update(env)
+    ensure_database()
+
+    import django
+
+    django.setup()
+    prepare()
+    cleanup()
+
+    from beweqo.celery import app
+    from offerings.alerts_tasks import course_alert_digests_send_task
+
+    print(f"Creating {args.alerts} confirmed alerts …", flush=True)
+    alert_ids = create_alerts(args.alerts)
+    from offerings.models import CourseAlert as _Alert
+
+    watermark = _Alert.objects.filter(pk=alert_ids[0]).values_list(
+        "last_digest_at", "last_date_id"
+    )[0]
+    if args.queries_only:
+        queries_per_digest(alert_ids, *watermark)
+        cleanup()
+        return
+    app.control.purge()
+
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "beweqo", "worker", "-P", "solo", "-c", "1"),
+            *("-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        time.sleep(3)  # the worker connects to the broker
+        from django.utils import timezone
+
+        from beweqo.outbox.models import DigestClaim
+        from offerings.models import CourseAlert
+
+        started_at = timezone.now()
+        start = time.perf_counter()
+        course_alert_digests_send_task.delay("weekly")
+        expected = None
+        last_count, last_change = 0, time.perf_counter()
+        while True:
+            time.sleep(0.2)
+            if expected is None:
+                done = CourseAlert.objects.filter(
+                    pk__in=alert_ids, last_digest_at__gt=started_at
+                ).count()
+                if done == len(alert_ids):
+                    from beweqo.outbox.models import OutboxMessage
+
+                    expected = OutboxMessage.objects.filter(recipient__endswith=MARKER).count()
+            if expected is not None and sink.count >= expected:
+                break
+            # The one worker builds every digest before it delivers the first: progress is
+            # the claims at first, then the mails.
+            progress = sink.count + DigestClaim.objects.filter(kind="course_alert").count()
+            if progress != last_count:
+                last_count, last_change = progress, time.perf_counter()
+            elif time.perf_counter() - last_change > 120:
+                print("   stalled: no progress for two minutes")
+                break
+        elapsed = time.perf_counter() - start
+        print(
+            f"\n1. {args.alerts} alerts: {expected} digests built and delivered in {elapsed:.1f} s"
+            f" by one worker ({sink.count} mails at the sink; target ≤ 60 s)"
+        )
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still inside a task (acks_late): stop it hard
+            worker.kill()
+            worker.wait()
+        controller.stop()
+
+    queries_per_digest(alert_ids, *watermark)
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n3. Peak memory (max RSS): worker {child:.0f} MiB, this process {own:.0f} MiB")
+    cleanup()
+
+
+if __name__ == "__main__":
+    main()

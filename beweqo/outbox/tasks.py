@@ -1,0 +1,28 @@
+"""Celery tasks of the outbox: thin wrappers around beweqo.outbox.services."""
+
+import logging
+
+from celery import shared_task
+
+from beweqo.outbox.models import OutboxMessage
+from beweqo.outbox.services import message_send, messages_purge, messages_requeue
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="outbox.send")
+def outbox_send(message_id: int) -> str:
+    if not OutboxMessage.objects.filter(pk=message_id).exists():
+        logger.info("Outbox message %s is gone; nothing to send.", message_id)
+        return "gone"
+    return message_send(message_id=message_id)
+
+
+@shared_task(name="outbox.sweep")
+def outbox_sweep() -> int:
+    return messages_requeue()
+
+
+@shared_task(name="outbox.purge")
+def outbox_purge() -> int:
+    return messages_purge()

@@ -1,0 +1,40 @@
+"""django-allauth's mail goes through the outbox like every other mail of the portal."""
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from beweqo.outbox.models import MessageKind
+from beweqo.outbox.services import message_enqueue_rendered
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth renders subject and bodies itself (its own templates, with the request
+        for absolute links); the outbox stores and delivers them."""
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+        }
+        full_context.update(context)
+        rendered = self.render_mail(template_prefix, email, full_context)
+        text, html = rendered.body, ""
+        if getattr(rendered, "content_subtype", "plain") == "html":
+            text, html = "", rendered.body
+        for content, mimetype in getattr(rendered, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        # Every call is a new mail (a second reset request must send a second link).
+        key = f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}"
+        message_enqueue_rendered(
+            to=email,
+            subject=rendered.subject,
+            text=text or html,
+            html=html,
+            key=key,
+            kind=MessageKind.ACCOUNT,
+        )

@@ -1,0 +1,406 @@
+"""Writes of course alerts ("Suchaufträge"): subscribe with double opt-in, confirm, change,
+unsubscribe, purge the unconfirmed, and the periodic digest of new matching courses.
+
+An alert is a saved catalogue query string and an email address, nothing more; no account
+is needed. Before the address is confirmed, the only mail it gets is the confirmation.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beweqo.outbox.models import MessageKind
+from beweqo.outbox.services import digest_claim, message_enqueue
+from offerings.filters import CatalogueFilter
+from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
+from offerings.selectors import catalogue_offer_ids
+
+logger = logging.getLogger(__name__)
+
+# The wording a subscriber agrees to. Change CONSENT_VERSION whenever the text changes:
+# each alert stores the version it was given under.
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXT = _(
+    "Ja, schicken Sie mir neue Kurse zu dieser Suche per E-Mail. Ich kann den Suchauftrag "
+    "jederzeit mit einem Klick beenden. Meine Adresse wird nur dafür verwendet."
+)
+CONFIRM_SALT = "offerings.course-alert.confirm"
+CONFIRM_MAX_AGE = timedelta(hours=48)
+UNCONFIRMED_DAYS = 7
+MAX_ALERTS_PER_ADDRESS = 10
+MAX_QUERY_LENGTH = 2000
+DIGEST_KIND = "course_alert"
+DIGEST_MAX_OFFERS = 20
+# Parameters worth saving: the filters, not the page or the order of the results.
+IGNORED_PARAMETERS = {"seite", "sortierung", "pro_seite"}
+
+
+class AlertError(Exception):
+    """A subscription that cannot be made; the message is for the visitor."""
+
+
+class AlertLimitReached(AlertError):
+    pass
+
+
+class InvalidSearch(AlertError):
+    pass
+
+
+# --- the saved search --------------------------------------------------------------------
+
+
+def alert_query_normalize(params: QueryDict) -> str:
+    """The catalogue filters of `params` as a canonical query string: known parameters only,
+    empty values dropped, sorted, so that the same search is the same alert.
+
+    Raises InvalidSearch when a value is not one the catalogue accepts.
+    """
+    allowed = set(CatalogueFilter.base_filters) - IGNORED_PARAMETERS
+    clean = QueryDict(mutable=True)
+    for name in sorted(allowed & set(params)):
+        values = sorted({v.strip() for v in params.getlist(name) if v and v.strip()})
+        if values:
+            clean.setlist(name, values)
+    form = CatalogueFilter(clean, queryset=Offer.objects.none()).form
+    if not form.is_valid():
+        raise InvalidSearch(_("Diese Suche enthält Angaben, die der Katalog nicht kennt."))
+    encoded = clean.urlencode()
+    if len(encoded) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(_("Diese Suche ist zu lang, um sie zu speichern."))
+    return encoded
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def alert_links(alert: CourseAlert) -> dict[str, str]:
+    """The absolute links every alert mail carries."""
+    catalogue = reverse("offerings:catalogue") + (f"?{alert.query}" if alert.query else "")
+    return {
+        "results_url": _absolute(catalogue),
+        "manage_url": _absolute(reverse("offerings:alert_manage", args=[alert.token])),
+        "unsubscribe_url": _absolute(reverse("offerings:alert_unsubscribe", args=[alert.token])),
+    }
+
+
+def alert_confirm_url(alert: CourseAlert) -> str:
+    signed = signing.dumps({"t": alert.token}, salt=CONFIRM_SALT, compress=False)
+    return _absolute(reverse("offerings:alert_confirm", args=[signed]))
+
+
+# --- subscribe, confirm, change, end -----------------------------------------------------
+
+
+def _confirmation_send(alert: CourseAlert, *, now: datetime) -> None:
+    message_enqueue(
+        to=alert.email,
+        subject="",
+        template="offerings/course_alert_confirm",
+        context={
+            "alert": alert,
+            "confirm_url": alert_confirm_url(alert),
+            "valid_hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600),
+            "unconfirmed_days": UNCONFIRMED_DAYS,
+            "search": alert_describe(alert.query),
+            "results_url": alert_links(alert)["results_url"],
+        },
+        # One per request: asking again (rate-limited) sends a fresh link.
+        key=f"course-alert-confirm:{alert.pk}:{now.timestamp():.6f}",
+        kind=MessageKind.CONFIRMATION,
+    )
+
+
+@transaction.atomic
+def course_alert_subscribe(
+    *,
+    email: str,
+    query: str,
+    frequency: str = AlertFrequency.WEEKLY,
+    verified_emails: frozenset[str] = frozenset(),
+    now: datetime | None = None,
+) -> CourseAlert:
+    """Save the search `query` (normalized) for `email` and ask for confirmation.
+
+    Only the confirmation mail is sent; the alert stays silent until it is confirmed. An
+    address the logged-in visitor has already verified (`verified_emails`) needs no second
+    proof: the alert is confirmed at once. Asking again for the same search sends a new
+    confirmation link instead of a second alert.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    existing = CourseAlert.objects.select_for_update().filter(email=email, query=query).first()
+    if existing is not None:
+        if existing.confirmed_at is None:
+            _confirmation_send(existing, now=now)
+        return existing
+    if CourseAlert.objects.filter(email=email).count() >= MAX_ALERTS_PER_ADDRESS:
+        raise AlertLimitReached(
+            _("Für diese Adresse gibt es schon %(n)d Suchaufträge. Beenden Sie zuerst einen.")
+            % {"n": MAX_ALERTS_PER_ADDRESS}
+        )
+    alert = CourseAlert.objects.create(
+        email=email,
+        query=query,
+        frequency=frequency,
+        token=secrets.token_urlsafe(32),
+        consent_version=CONSENT_VERSION,
+        created_at=now,
+    )
+    if email in verified_emails:
+        course_alert_confirm(alert=alert, now=now)
+    else:
+        _confirmation_send(alert, now=now)
+    return alert
+
+
+def course_alert_from_confirmation(*, signed: str) -> CourseAlert | None:
+    """The alert a confirmation link stands for; None when the link is tampered with,
+    expired or its alert gone."""
+    try:
+        data = signing.loads(signed, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+        return None
+    return CourseAlert.objects.filter(token=data["t"]).first()
+
+
+def course_alert_confirm(*, alert: CourseAlert, now: datetime | None = None) -> CourseAlert:
+    """Record the consent. The first digest then covers what is new from this moment."""
+    if alert.confirmed_at is not None:
+        return alert
+    now = now or timezone.now()
+    alert.confirmed_at = now
+    alert.last_digest_at = now
+    alert.last_date_id = OfferDate.objects.aggregate(last=Max("pk"))["last"] or 0
+    alert.save(update_fields=["confirmed_at", "last_digest_at", "last_date_id"])
+    return alert
+
+
+def course_alert_set_frequency(*, alert: CourseAlert, frequency: str) -> CourseAlert:
+    if frequency not in AlertFrequency.values:
+        raise ValueError(f"Unknown frequency {frequency!r}")
+    alert.frequency = frequency
+    alert.save(update_fields=["frequency"])
+    return alert
+
+
+def course_alert_unsubscribe(*, token: str) -> bool:
+    """End an alert; its row is deleted, since nothing else needs the address."""
+    deleted, _ = CourseAlert.objects.filter(token=token).delete()
+    return bool(deleted)
+
+
+def course_alerts_purge_unconfirmed(*, now: datetime | None = None) -> int:
+    """Delete alerts whose address was not confirmed within UNCONFIRMED_DAYS."""
+    now = now or timezone.now()
+    deleted, _ = CourseAlert.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=UNCONFIRMED_DAYS)
+    ).delete()
+    return deleted
+
+
+# --- what an alert's search means, in words ------------------------------------------------
+
+
+def alert_describe(query: str) -> list[str]:
+    """The search of an alert as short phrases: the text and the chosen options."""
+    params = QueryDict(query)
+    form = CatalogueFilter(params, queryset=Offer.objects.none()).form
+    if not form.is_valid():
+        return []
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False) or name in IGNORED_PARAMETERS:
+            continue
+        if hasattr(value, "model") and not value:  # an empty queryset
+            continue
+        if name == "q":
+            parts.append(f"„{value}“")
+        elif name == "umkreis":
+            parts.append(_("%(km)s km Umkreis") % {"km": value})
+        elif name == "preis_bis":
+            parts.append(_("bis %(price)s Euro") % {"price": value})
+        elif value is True:
+            parts.append(str(field.label))
+        elif hasattr(value, "model") or hasattr(value, "pk"):
+            items = value if hasattr(value, "model") else [value]
+            parts.extend(str(item) for item in items)
+        elif hasattr(field, "choices"):
+            labels = {str(key): str(label) for key, label in field.choices}
+            values = [value] if isinstance(value, str) else value
+            parts.extend(labels.get(str(v), str(v)) for v in values)
+        else:
+            parts.append(str(value))
+    return parts
+
+
+# --- the digest --------------------------------------------------------------------------
+
+
+def digest_period(frequency: str, when: datetime) -> str:
+    """The period one digest covers, in Berlin time: a day, or an ISO week."""
+    local = timezone.localtime(when)
+    if frequency == AlertFrequency.DAILY:
+        return local.date().isoformat()
+    year, week, _day = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class DigestRun:
+    period: str
+    alerts: int = 0
+    sent: int = 0
+    nothing_new: int = 0
+    already_claimed: int = 0
+
+
+def _new_offer_ids(since: datetime, last_date_id: int, today) -> set[int]:
+    """Offers in the catalogue published after `since`, or with an open date added after
+    the date id `last_date_id` (dates carry no timestamp; their ids only grow)."""
+    new_date = OfferDate.objects.filter(
+        OfferDate.open_q(today), offer=OuterRef("pk"), pk__gt=last_date_id
+    )
+    return set(
+        Offer.objects.in_catalogue(today)
+        .filter(
+            Q(published_at__gt=since)
+            | Q(published_at__isnull=True, created_at__gt=since)
+            | Exists(new_date)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _digest_offers(ids: list[int], today, *, since: datetime) -> list[Offer]:
+    """The offers `ids` as a digest lists them, in that order."""
+    dates = Prefetch(
+        "dates",
+        queryset=OfferDate.objects.filter(OfferDate.open_q(today))
+        .select_related("venue")
+        .order_by("start", "pk"),
+        to_attr="open_dates",
+    )
+    offers = (
+        Offer.objects.filter(pk__in=ids)
+        .select_related("institution")
+        .prefetch_related(dates)
+        .in_bulk()
+    )
+    listed = [offers[pk] for pk in ids if pk in offers]
+    for offer in listed:
+        offer.is_new = (offer.published_at or offer.created_at) > since
+        offer.next_date = offer.open_dates[0] if offer.open_dates else None
+        offer.url = _absolute(offer.get_absolute_url())
+    return listed
+
+
+def course_alert_digests_send(
+    *, frequency: str, now: datetime | None = None, alert_ids: list[int] | None = None
+) -> DigestRun:
+    """Build this period's digest for every confirmed alert of `frequency`.
+
+    Each alert's digest is claimed (beweqo.outbox DigestClaim) in the transaction that
+    enqueues its mail and moves the alert's watermark, so a second run, or a second worker
+    at the same time, sends nothing twice. No mail when nothing new matches. Matching uses
+    the catalogue's in-memory index (catalogue_offer_ids); the database is asked for the
+    new offers once per distinct watermark, not once per alert.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    run = DigestRun(period=digest_period(frequency, now))
+    date_watermark = OfferDate.objects.aggregate(last=Max("pk"))["last"] or 0
+    new_by_watermark: dict[tuple[datetime, int], set[int]] = {}
+    # Alerts share searches and watermarks (all alerts of one run move to the same one), so
+    # matches, offers and the search in words are worked out once per search and watermark.
+    matches_by_search: dict[tuple, list[int]] = {}
+    offers_by_search: dict[tuple, list[Offer]] = {}
+    words_by_query: dict[str, list[str]] = {}
+    alerts = CourseAlert.objects.filter(frequency=frequency, confirmed_at__isnull=False)
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=alert_ids)
+    for alert in alerts.order_by("pk").iterator(chunk_size=500):
+        run.alerts += 1
+        with transaction.atomic():
+            claim = digest_claim(
+                kind=DIGEST_KIND, recipient=f"course-alert:{alert.pk}", period=run.period
+            )
+            if claim is None:
+                run.already_claimed += 1
+                continue
+            since = alert.last_digest_at or alert.confirmed_at
+            watermark = (since, alert.last_date_id)
+            if watermark not in new_by_watermark:
+                new_by_watermark[watermark] = _new_offer_ids(since, alert.last_date_id, today)
+            new_ids = new_by_watermark[watermark]
+            search_key = (alert.query, *watermark)
+            if search_key not in matches_by_search:
+                matches_by_search[search_key] = (
+                    [
+                        pk
+                        for pk in catalogue_offer_ids(QueryDict(alert.query), today=today)
+                        if pk in new_ids
+                    ]
+                    if new_ids
+                    else []
+                )
+            matches = matches_by_search[search_key]
+            if matches:
+                if alert.query not in words_by_query:
+                    words_by_query[alert.query] = alert_describe(alert.query)
+                if search_key not in offers_by_search:
+                    offers_by_search[search_key] = _digest_offers(
+                        matches[:DIGEST_MAX_OFFERS], today, since=since
+                    )
+                claim.message = _digest_enqueue(
+                    alert,
+                    offers_by_search[search_key],
+                    total=len(matches),
+                    period=run.period,
+                    search=words_by_query[alert.query],
+                )
+                claim.save(update_fields=["message"])
+                run.sent += 1
+            else:
+                run.nothing_new += 1
+            CourseAlert.objects.filter(pk=alert.pk).update(
+                last_digest_at=now,
+                last_date_id=date_watermark,
+                **({"last_sent_at": now} if matches else {}),
+            )
+    logger.info("Course alert digests %s: %s", frequency, run)
+    return run
+
+
+def _digest_enqueue(alert, offers, *, total, period, search):
+    links = alert_links(alert)
+    return message_enqueue(
+        to=alert.email,
+        subject="",
+        template="offerings/course_alert_digest",
+        context={
+            "alert": alert,
+            "offers": offers,
+            "total": total,
+            "more": max(total - len(offers), 0),
+            "search": search,
+            **links,
+        },
+        key=f"digest:{DIGEST_KIND}:{alert.pk}:{period}",
+        kind=MessageKind.DIGEST,
+        list_unsubscribe=links["unsubscribe_url"],
+    )
