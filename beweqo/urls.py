@@ -9,5 +9,6 @@ urlpatterns = [
     path("verwaltung/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("kurse/", include("offerings.urls")),
+    path("arbeitsgruppen/", include("workgroups.urls")),
     path("", include("network.urls")),
 ]

@@ -65,3 +65,112 @@ class SteeringCircleMemberFactory(DjangoModelFactory):
 
     person = factory.SubFactory(UserFactory)
     institution = factory.SubFactory(InstitutionFactory)
+
+
+# --- working groups and the steering circle ------------------------------------------------
+# (Imports inside the helpers, so this section could be appended without touching the head.)
+
+
+def seeded_group(slug: str = "unternehmen"):
+    """One of the bodies the data migrations create."""
+    from workgroups.models import WorkingGroup
+
+    return WorkingGroup.objects.get(slug=slug)
+
+
+def _now_plus(**delta):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(**delta)
+
+
+def _hours(hours: int):
+    import datetime
+
+    return datetime.timedelta(hours=hours)
+
+
+def _today_plus(days: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+class WorkingGroupMemberFactory(DjangoModelFactory):
+    """A member of a seeded working group (by default "unternehmen")."""
+
+    class Meta:
+        model = "workgroups.WorkingGroupMember"
+
+    group = factory.LazyFunction(seeded_group)
+    person = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = "member"
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A meeting in a week, two hours long, at the IHK in Heidenheim."""
+
+    class Meta:
+        model = "workgroups.Meeting"
+
+    group = factory.LazyFunction(seeded_group)
+    title = factory.Sequence(lambda n: f"Sitzung {n}")
+    starts_at = factory.LazyFunction(lambda: _now_plus(days=7).replace(second=0, microsecond=0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + _hours(2))
+    location = "IHK Ostwürttemberg, Ludwig-Erhard-Straße 1, 89520 Heidenheim"
+    agenda = "1. Begrüßung\n2. Berichte aus den Einrichtungen\n3. Verschiedenes"
+
+
+class MinutesFactory(DjangoModelFactory):
+    """Published minutes of a meeting three days ago, with their search data built.
+
+    Pass decisions=["…", "…"] for numbered decisions."""
+
+    class Meta:
+        model = "workgroups.Minutes"
+        skip_postgeneration_save = True
+
+    meeting = factory.SubFactory(
+        MeetingFactory,
+        starts_at=factory.LazyFunction(lambda: _now_plus(days=-3).replace(second=0, microsecond=0)),
+    )
+    status = "published"
+    published_at = factory.LazyFunction(lambda: _now_plus())
+    text = "## Berichte\n\nDie Einrichtungen berichten über ihre Weiterbildungsangebote."
+
+    @factory.post_generation
+    def decisions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from workgroups.models import Decision
+        from workgroups.search import minutes_search_refresh
+
+        for number, text in enumerate(extracted or [], start=1):
+            Decision.objects.create(minutes=self, number=number, text=text)
+        minutes_search_refresh(self)
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "workgroups.ActionItem"
+
+    group = factory.LazyFunction(seeded_group)
+    title = factory.Sequence(lambda n: f"Aufgabe {n}")
+    assignee = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: _today_plus(14))
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = "workgroups.Measure"
+
+    group = factory.LazyFunction(seeded_group)
+    title = factory.Sequence(lambda n: f"Maßnahme {n}")
+    goal = "Mehr kleine Betriebe planen Weiterbildung für ihre Beschäftigten."
+    target_group = "kleine und mittlere Unternehmen"
+    status = "planned"

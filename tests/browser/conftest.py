@@ -20,6 +20,7 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests.factories import TEST_PASSWORD
+from tests.seeds import seed_from_migrations
 from tests.services import SERVICES
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
@@ -311,9 +312,4 @@ def _seed_data(transactional_db):
     pytest-django 4.14 on Django 6.1), so the seeding functions of those migrations run
     again; they are idempotent.
     """
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("offerings.migrations.0002_seed_taxonomies").seed(apps, None)
-    import_module("workgroups.migrations.0002_four_working_groups").create_groups(apps, None)
+    seed_from_migrations()

@@ -29,9 +29,17 @@ PAGES = [
     "/konto/signup/",
     "/konto/password/reset/",
     "/mein-bereich/",
+    "/kurse/suchauftrag/neu/?q=Excel&kostenlos=on",
+    "/kurse/suchauftrag/gesendet/",
+    "/kurse/suchauftrag/meine/",
+    "/arbeitsgruppen/",
+    "/arbeitsgruppen/unternehmen/",
 ]
 LOGGED_IN_PAGES = [
     "/mitglieder/vhs-aalen/profil/",
+    # Internal pages of the bodies need a group role: tests/browser/test_workgroups.py.
+    "/arbeitsgruppen/meine-aufgaben/",
+    "/arbeitsgruppen/suche/?q=Protokoll",
 ]
 
 

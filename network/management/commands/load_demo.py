@@ -6,6 +6,7 @@ from django.db import transaction
 
 from network.demo import demo_data_load, demo_password
 from offerings.demo import demo_offers_load
+from workgroups.demo import demo_workgroups_load
 
 MFA_NOTE = (
     "Geschäftsstelle und Beratung sehen personenbezogene Daten: Beim ersten Aufruf von "
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = demo_data_load(password=password)
             offer_count = demo_offers_load()
+            meeting_count = demo_workgroups_load()
 
         rows = [("Rolle", "E-Mail", "Passwort")]
         rows += [(login.role, login.email, password) for login in logins]
@@ -52,3 +54,4 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(line.rstrip() for line in lines))
         self.stdout.write(MFA_NOTE)
         self.stdout.write(f"Kursangebote geladen: {offer_count}")
+        self.stdout.write(f"Sitzungen der Arbeitsgruppen und des Steuerkreises: {meeting_count}")
