@@ -130,6 +130,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After another process changed the catalogue, answer from the previous index while a thread
+# builds the new one (offerings.index).
+CATALOGUE_INDEX_REBUILD_IN_BACKGROUND = True
 # Rendered fragments of the catalogue (course cards), per process: their keys carry the
 # catalogue index's token, so a change to the data makes new keys rather than stale hits.
 CACHES["fragments"] = {

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -293,6 +294,8 @@ def _code(values, value) -> int:
 
 _lock = threading.Lock()
 _indexes: dict[date, CatalogueIndex] = {}
+_rebuilding: set[date] = set()
+_generation = [0]  # raised by every change made in this process
 
 
 def _current_token() -> str:
@@ -310,20 +313,57 @@ def _current_token() -> str:
 
 
 def catalogue_index(today: date | None = None) -> CatalogueIndex:
-    """The index of the catalogue as of `today`, built or rebuilt when the data changed."""
+    """The index of the catalogue as of `today`, built or rebuilt when the data changed.
+
+    When another process changed the data, the previous index keeps answering while a
+    thread builds the new one (about a second on the large catalogue), so that no visitor
+    waits for it; the process that made the change builds it at once (see
+    `catalogue_index_invalidate`), so that an editor sees the change.
+    """
     today = today or timezone.localdate()
     token = _current_token()
     index = _indexes.get(today)
     if index is not None and index.token == token:
         return index
+    if index is not None and settings.CATALOGUE_INDEX_REBUILD_IN_BACKGROUND:
+        _rebuild_in_background(token, today)
+        return index
     with _lock:
         index = _indexes.get(today)
         if index is None or index.token != token:
             index = _build(token, today)
-            if len(_indexes) >= 2:  # today's and, in tests, one other day
-                _indexes.clear()
-            _indexes[today] = index
+            _keep(today, index)
     return index
+
+
+def _keep(today: date, index: CatalogueIndex) -> None:
+    if today not in _indexes and len(_indexes) >= 2:  # today's and, in tests, one other day
+        _indexes.clear()
+    _indexes[today] = index
+
+
+def _rebuild_in_background(token: str, today: date) -> None:
+    with _lock:
+        if today in _rebuilding:
+            return
+        _rebuilding.add(today)
+        generation = _generation[0]
+
+    def rebuild() -> None:
+        try:
+            index = _build(token, today)
+            with _lock:
+                # Dropped if this process changed data meanwhile: it builds afresh anyway.
+                if _generation[0] == generation:
+                    _keep(today, index)
+        except Exception:
+            logger.exception("Rebuilding the catalogue index failed; the old one stays.")
+        finally:
+            with _lock:
+                _rebuilding.discard(today)
+            connection.close()
+
+    threading.Thread(target=rebuild, name="catalogue-index", daemon=True).start()
 
 
 def _set_new_token() -> None:
@@ -341,12 +381,16 @@ def catalogue_index_invalidate() -> None:
     """
     transaction.on_commit(_set_new_token)
     # This process must not serve its old index in the same transaction either.
-    _indexes.clear()
+    with _lock:
+        _generation[0] += 1
+        _indexes.clear()
 
 
 def catalogue_index_clear() -> None:
     """Forget this process's indexes (tests, whose rollbacks change data without commits)."""
-    _indexes.clear()
+    with _lock:
+        _generation[0] += 1
+        _indexes.clear()
 
 
 def _lookup(values) -> dict:

@@ -22,6 +22,10 @@ if SERVICES.database_url:
 # tests/conftest.py) each other's rate limits and catalogue tokens.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 
+# A thread of its own would not see a test's uncommitted data: tests build the catalogue
+# index in the request (tests/offerings/test_index.py turns the thread on where it commits).
+CATALOGUE_INDEX_REBUILD_IN_BACKGROUND = False
+
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -6,6 +6,7 @@ varied generated catalogue. And it must follow every change to the data at once.
 """
 
 import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -299,3 +300,28 @@ def test_the_radius_is_a_circle_not_a_box(catalogue):
         params = QueryDict(f"ort=Aalen&umkreis={radius}")
         assert (offer.pk in ids(params.urlencode())) is inside
         assert (offer.pk in orm_ids(params)) is inside
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_another_process_changed_data_the_old_index_answers_until_the_new_one_is_built(
+    settings,
+):
+    settings.CATALOGUE_INDEX_REBUILD_IN_BACKGROUND = True
+    first = OfferFactory(title="Erstes")
+    assert ids() == {first.pk}
+    built = catalogue_index(TODAY)
+
+    # Another process commits a new offer: here only the token in the shared cache changes.
+    catalogue_index_module.catalogue_index_clear()
+    catalogue_index_module._indexes[TODAY] = built
+    second = OfferFactory(title="Zweites")
+    catalogue_index_module.catalogue_index_clear()
+    catalogue_index_module._indexes[TODAY] = built
+    catalogue_index_module._set_new_token()
+
+    assert ids() == {first.pk}  # no waiting: the previous index answers
+    for _ in range(200):  # the thread needs a moment
+        if catalogue_index_module._indexes[TODAY] is not built:
+            break
+        time.sleep(0.01)
+    assert ids() == {first.pk, second.pk}
