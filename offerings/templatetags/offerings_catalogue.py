@@ -1,71 +1,58 @@
-"""`{% facet_count name option %}`: how many offers a filter option would give.
+"""Template tags for the catalogue's filter options and their counts.
 
-A tag rather than an include: the catalogue page shows some eighty of these, and an include
-per option cost more than the search itself.
+Tags rather than template loops and includes: the catalogue page shows about ninety options
+and up to two hundred providers, and rendering them through the template engine cost more
+than the search itself. Every value is escaped here with `escape` (names, values and labels
+can come from the database).
 """
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
 
+def _count(name: str, option, oob: bool = False) -> str:
+    zero = "" if option.count else " facet-count--zero"
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<span class="facet-count{zero}" id="n-{escape(name)}-{escape(option.value)}"{swap}>'
+        f"({int(option.count)})</span>"
+    )
+
+
 @register.simple_tag
-def facet_count(name: str, option, oob: bool = False) -> str:
+def facet_count(name: str, option, oob: bool = False) -> SafeString:
     """The count in brackets, with an id by which htmx updates it in place (oob=True)."""
-    return format_html(
-        '<span class="facet-count{}" id="n-{}-{}"{}>({})</span>',
-        "" if option.count else " facet-count--zero",
-        name,
-        option.value,
-        ' hx-swap-oob="true"' if oob else "",
-        option.count,
-    )
-
-
-_OPTION = (
-    '<div class="kern-form-check facet-option">'
-    '<input type="{kind}" class="kern-form-check__{kind}" name="{name}" value="{value}"'
-    ' id="id_{name}_{value}"{checked}>'
-    '<label class="kern-label" for="id_{name}_{value}">{label} {count}</label></div>'
-)
+    return mark_safe(_count(name, option, oob))  # every part escaped in _count
 
 
 @register.simple_tag
-def facet_options(name: str, options, kind: str = "checkbox") -> str:
-    """The options of one filter group, each a checkbox (or radio button) with its count.
-
-    Built here rather than in a template loop: the page has about ninety of them.
-    """
-    return mark_safe(  # every part went through format_html
-        "".join(
-            format_html(
-                _OPTION,
-                kind=kind,
-                name=name,
-                value=option.value,
-                checked=mark_safe(" checked") if option.selected else "",
-                label=option.label,
-                count=facet_count(name, option),
-            )
-            for option in options
+def facet_options(name: str, options, kind: str = "checkbox") -> SafeString:
+    """The options of one filter group, each a checkbox (or radio button) with its count."""
+    kind = "radio" if kind == "radio" else "checkbox"
+    rows = []
+    for option in options:
+        element_id = f"id_{escape(name)}_{escape(option.value)}"
+        checked = " checked" if option.selected else ""
+        rows.append(
+            '<div class="kern-form-check facet-option">'
+            f'<input type="{kind}" class="kern-form-check__{kind}" name="{escape(name)}"'
+            f' value="{escape(option.value)}" id="{element_id}"{checked}>'
+            f'<label class="kern-label" for="{element_id}">{escape(option.label)} '
+            f"{_count(name, option)}</label></div>"
         )
-    )
+    return mark_safe("".join(rows))  # every part escaped above
 
 
 @register.simple_tag
-def provider_options(options) -> str:
+def provider_options(options) -> SafeString:
     """The <option>s of the provider filter: name and number of matching offers."""
-    return mark_safe(  # every part went through format_html
+    return mark_safe(  # every part escaped here
         "".join(
-            format_html(
-                '<option value="{}"{}>{} ({})</option>',
-                option.value,
-                mark_safe(" selected") if option.selected else "",
-                option.label,
-                option.count,
-            )
+            f'<option value="{escape(option.value)}"{" selected" if option.selected else ""}>'
+            f"{escape(option.label)} ({int(option.count)})</option>"
             for option in options
         )
     )
