@@ -340,3 +340,16 @@ def test_a_thousand_generated_query_strings_at_the_json_endpoint(client, offers,
 def test_generated_query_strings_at_the_catalogue_page(client, offers, query):
     response = client.get("/kurse/?" + query)
     assert response.status_code in {200, 400}
+
+
+def test_provider_filter_names_the_provider_and_counts_its_courses(client, offers):
+    page = client.get("/kurse/?anbieter=bz-heidenheim").content.decode()
+    assert '<span class="chip-value">BZ Heidenheim</span>' in page  # the name, not the slug
+    assert '<option value="bz-heidenheim" selected>BZ Heidenheim (1)</option>' in page
+    assert '<option value="vhs-aalen">VHS Aalen (2)</option>' in page  # with the other filters
+
+
+def test_an_unknown_provider_is_explained_and_the_search_ignores_it(client, offers):
+    response = client.get("/kurse/?anbieter=gibt-es-nicht")
+    assert "anbieter" in response.context["result"].filterset.form.errors
+    assert response.context["result"].total == 3
