@@ -152,7 +152,7 @@ class CatalogueFilter(django_filters.FilterSet):
         label=_("Umkreis"),
         choices=RADIUS_CHOICES,
         method="filter_nothing",
-        empty_label=_("nur dieser Ort"),
+        empty_label=_("nur im Ort"),
     )
     kostenlos = django_filters.BooleanFilter(
         label=_("nur kostenlose Angebote"), method="filter_free", widget=forms.CheckboxInput
