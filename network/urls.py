@@ -1,6 +1,6 @@
 from django.urls import path
 
-from network import views
+from network import team_views, views
 
 app_name = "network"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("mitglieder/<slug:slug>/", views.institution_detail, name="institution_detail"),
     path("mitglieder/<slug:slug>/logo", views.institution_logo, name="institution_logo"),
     path("mitglieder/<slug:slug>/profil/", views.institution_edit, name="institution_edit"),
+    path("mitglieder/<slug:slug>/team/", team_views.team, name="team"),
+    path("mitglieder/<slug:slug>/team/<int:pk>/rolle/", team_views.team_role, name="team_role"),
+    path(
+        "mitglieder/<slug:slug>/team/<int:pk>/entfernen/",
+        team_views.team_remove,
+        name="team_remove",
+    ),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),

@@ -112,3 +112,47 @@ class CourseAlertAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # only the address's owner subscribes (double opt-in)
+
+
+# --- Provider back office -------------------------------------------------------------------
+# (Imported here so that this section is appended without touching the module's head.)
+from offerings.models import ImportJob, OfferApproval, OfferChange  # noqa: E402
+
+
+@admin.register(OfferApproval)
+class OfferApprovalAdmin(admin.ModelAdmin):
+    """First publications of new providers; they are approved at /kurse/bereich/freigaben/."""
+
+    list_display = ["offer", "requested_by", "requested_at"]
+    readonly_fields = ["offer", "requested_by", "requested_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(OfferChange)
+class OfferChangeAdmin(admin.ModelAdmin):
+    list_display = ["offer", "user", "action", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["offer__title", "user__email"]
+    readonly_fields = ["offer", "user", "action", "fields", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # history is not edited
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "institution", "format", "status", "progress", "created_at"]
+    list_filter = ["status", "format"]
+    readonly_fields = [
+        "institution", "user", "format", "filename", "status", "progress", "error", "report",
+        "created_at", "finished_at",
+    ]
+    exclude = ["content"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,148 @@
+"""Forms of the provider back office."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from offerings.models import (
+    DeliveryForm,
+    FundingProgramme,
+    Offer,
+    OfferDate,
+    StartKind,
+    TargetGroup,
+    Topic,
+    Venue,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "keywords",
+            "delivery_form",
+            "topics",
+            "target_groups",
+            "level",
+            "entry_requirements",
+            "certificate",
+            "certificate_name",
+            "language",
+            "price",
+            "price_notes",
+            "funding_programmes",
+            "azav_measure_number",
+            "wheelchair_accessible",
+            "accessibility_notes",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "url",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "funding_programmes": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_form"].queryset = DeliveryForm.objects.filter(is_active=True)
+        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["target_groups"].queryset = TargetGroup.objects.filter(is_active=True)
+        self.fields["funding_programmes"].queryset = FundingProgramme.objects.filter(is_active=True)
+
+
+class OfferDateForm(forms.ModelForm):
+    """A date; its venue is one of the institution's venues or a new one."""
+
+    new_venue_name = forms.CharField(
+        label=_("Neuer Ort: Bezeichnung"), max_length=150, required=False
+    )
+    new_venue_street = forms.CharField(
+        label=_("Neuer Ort: Straße und Hausnummer"), max_length=120, required=False
+    )
+    new_venue_postcode = forms.RegexField(
+        label=_("Neuer Ort: Postleitzahl"),
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": _("Bitte fünf Ziffern angeben.")},
+    )
+    new_venue_city = forms.CharField(label=_("Neuer Ort: Ort"), max_length=80, required=False)
+
+    class Meta:
+        model = OfferDate
+        fields = [
+            "start_kind",
+            "start",
+            "end",
+            "schedule",
+            "time_of_day",
+            "hours_total",
+            "seats",
+            "registration_deadline",
+            "venue",
+            "notes",
+        ]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET, "registration_deadline": DATE_WIDGET}
+
+    def __init__(self, *args, offer: Offer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        self.fields["venue"].queryset = Venue.objects.filter(institution=offer.institution)
+        self.fields["venue"].help_text = _(
+            "Ein Ort, den Sie schon genutzt haben, oder unten ein neuer."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_kind") == StartKind.FIXED and not data.get("start"):
+            self.add_error("start", _("Ein fester Termin braucht ein Beginndatum."))
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Das Ende darf nicht vor dem Beginn liegen."))
+        new = [data.get(f"new_venue_{k}") for k in ("name", "street", "postcode", "city")]
+        if any(new):
+            if not (new[0] and new[3]):
+                self.add_error(
+                    "new_venue_city", _("Für einen neuen Ort bitte Bezeichnung und Ort angeben.")
+                )
+            elif data.get("venue"):
+                self.add_error(
+                    "venue", _("Bitte entweder einen bekannten oder einen neuen Ort angeben.")
+                )
+            else:
+                data["new_venue"] = {
+                    "name": new[0],
+                    "street": new[1] or "",
+                    "postcode": new[2] or "",
+                    "city": new[3],
+                }
+        elif self.offer.delivery_form.needs_venue and not data.get("venue"):
+            self.add_error("venue", _("Für diese Lernform braucht der Termin einen Ort."))
+        return data
+
+
+class ShiftForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Um wie viele Tage verschieben?"),
+        min_value=-3650,
+        max_value=3650,
+        help_text=_(
+            "Zum Beispiel 364 für dieselben Wochentage im nächsten Jahr; "
+            "negative Zahlen verschieben nach vorn."
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei"),
+        help_text=_("open-Q-cat 1.1 (XML) oder CSV nach unserer Vorlage, höchstens 64 MB."),
+    )

@@ -1,0 +1,49 @@
+"""Mails of the provider back office, all through the outbox."""
+
+from django.urls import reverse
+
+from beweqo.outbox.services import message_enqueue
+
+
+def freshness_reminder_enqueue(*, user, institution, offers, today) -> None:
+    message_enqueue(
+        to=user.email,
+        subject="",
+        template="offerings/backoffice_freshness",
+        context={
+            "user": user,
+            "institution": institution,
+            "offers": [
+                {
+                    "title": offer.title,
+                    "edit_path": reverse(
+                        "offerings:bo_offer_edit", args=[institution.slug, offer.pk]
+                    ),
+                    "no_date": not offer.has_open_date,
+                    "overdue": offer.review_overdue,
+                }
+                for offer in offers
+            ],
+            "list_path": reverse("offerings:bo_offers", args=[institution.slug]),
+        },
+        key=f"freshness:{institution.pk}:{user.pk}:{today:%Y-%m}",
+    )
+
+
+def approval_request_enqueue(*, offer, requested_by) -> None:
+    """Tell the network office that a new provider's first publication waits."""
+    from network.models import User
+
+    for person in User.objects.filter(is_network_office=True, is_active=True):
+        message_enqueue(
+            to=person.email,
+            subject="",
+            template="offerings/backoffice_approval",
+            context={
+                "offer": offer,
+                "institution": offer.institution,
+                "requested_by": requested_by,
+                "approvals_path": reverse("offerings:bo_approvals"),
+            },
+            key=f"approval:{offer.pk}:{person.pk}",
+        )

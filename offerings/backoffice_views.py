@@ -1,0 +1,355 @@
+"""Pages of the provider back office ("Mein Bereich" of an institution): offers, dates,
+preview, publication, history, import and export.
+
+Every view asks offerings.permissions for the institution or offer: strangers get a 404,
+counsellors a 403, anonymous visitors the login page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from offerings import exporters, services
+from offerings.backoffice_forms import ImportForm, OfferDateForm, OfferForm, ShiftForm
+from offerings.backoffice_selectors import (
+    approvals_pending,
+    backoffice_offer_rows,
+    import_jobs_recent,
+    offer_for_preview,
+    offer_history,
+)
+from offerings.imports.csvfile import CSV_COLUMNS
+from offerings.imports.jobs import import_job_commit_request, import_job_create
+from offerings.imports.plan import ACTION_LABELS
+from offerings.imports.records import ImportFileError
+from offerings.models import ImportJob, ImportStatus, Offer
+from offerings.permissions import (
+    can_approve,
+    get_backoffice_institution,
+    get_date_for_user,
+    get_offer_for_user,
+)
+
+
+def _edit(offer: Offer):
+    return redirect("offerings:bo_offer_edit", offer.institution.slug, offer.pk)
+
+
+@login_required
+@require_safe
+def offer_list(request, slug: str):
+    institution = get_backoffice_institution(request.user, slug)
+    return render(
+        request,
+        "offerings/backoffice/offer_list.html",
+        {
+            "institution": institution,
+            "rows": backoffice_offer_rows(institution=institution),
+            "jobs": import_jobs_recent(institution=institution),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request, slug: str):
+    institution = get_backoffice_institution(request.user, slug)
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        offer = services.offer_create(
+            institution=institution, user=request.user, data=form.cleaned_data
+        )
+        messages.success(
+            request, _("Das Angebot ist als Entwurf angelegt. Fügen Sie Termine hinzu.")
+        )
+        return _edit(offer)
+    return render(
+        request,
+        "offerings/backoffice/offer_form.html",
+        {"institution": institution, "form": form, "offer": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    form = OfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        services.offer_update(
+            offer=offer, user=request.user, data=form.cleaned_data, changed=form.changed_data
+        )
+        messages.success(request, _("Die Änderungen sind gespeichert."))
+        return _edit(offer)
+    return render(
+        request,
+        "offerings/backoffice/offer_form.html",
+        {
+            "institution": offer.institution,
+            "form": form,
+            "offer": offer,
+            "dates": offer.dates.select_related("venue"),
+            "pending": hasattr(offer, "approval"),
+        },
+    )
+
+
+@login_required
+@require_safe
+def offer_preview(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    messages.info(request, _("Vorschau: So sehen Besucherinnen und Besucher das Angebot."))
+    return render(request, "offerings/offer_detail.html", {"offer": offer_for_preview(offer=offer)})
+
+
+@login_required
+@require_safe
+def offer_history_view(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    return render(
+        request,
+        "offerings/backoffice/offer_history.html",
+        {"institution": offer.institution, "offer": offer, "changes": offer_history(offer=offer)},
+    )
+
+
+@login_required
+@require_POST
+def offer_publish(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    if services.offer_publish(offer=offer, user=request.user) == "published":
+        messages.success(request, _("Das Angebot ist veröffentlicht."))
+    else:
+        messages.info(
+            request,
+            _(
+                "Ihre erste Veröffentlichung prüft die Geschäftsstelle. "
+                "Danach geht das Angebot online."
+            ),
+        )
+    return _edit(offer)
+
+
+@login_required
+@require_POST
+def offer_review(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    services.offer_mark_reviewed(offer=offer, user=request.user)
+    messages.success(request, _("Als geprüft vermerkt."))
+    return redirect("offerings:bo_offers", slug)
+
+
+@login_required
+@require_POST
+def offer_archive(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    services.offer_archive(offer=offer, user=request.user)
+    messages.success(request, _("Das Angebot ist archiviert."))
+    return redirect("offerings:bo_offers", slug)
+
+
+@login_required
+@require_POST
+def offer_duplicate(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    copy = services.offer_duplicate(offer=offer, user=request.user)
+    messages.success(request, _("Die Kopie ist als Entwurf angelegt."))
+    return _edit(copy)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_delete(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    if request.method == "POST":
+        services.offer_delete(offer=offer)
+        messages.success(request, _("Das Angebot ist gelöscht."))
+        return redirect("offerings:bo_offers", slug)
+    return render(
+        request,
+        "offerings/backoffice/offer_delete.html",
+        {"institution": offer.institution, "offer": offer},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def date_form(request, slug: str, pk: int, date_pk: int | None = None):
+    if date_pk is None:
+        offer, offer_date = get_offer_for_user(request.user, slug, pk), None
+    else:
+        offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+        offer = offer_date.offer
+    form = OfferDateForm(request.POST or None, instance=offer_date, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        services.date_save(
+            offer=offer, user=request.user, data=form.cleaned_data, offer_date=offer_date
+        )
+        messages.success(request, _("Der Termin ist gespeichert."))
+        return _edit(offer)
+    return render(
+        request,
+        "offerings/backoffice/date_form.html",
+        {"institution": offer.institution, "offer": offer, "form": form, "offer_date": offer_date},
+    )
+
+
+@login_required
+@require_POST
+def date_copy(request, slug: str, pk: int, date_pk: int):
+    offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+    services.date_copy(offer_date=offer_date, user=request.user)
+    messages.success(request, _("Der Termin ist kopiert."))
+    return _edit(offer_date.offer)
+
+
+@login_required
+@require_POST
+def date_delete(request, slug: str, pk: int, date_pk: int):
+    offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+    offer = offer_date.offer
+    services.date_delete(offer_date=offer_date, user=request.user)
+    messages.success(request, _("Der Termin ist gelöscht."))
+    return _edit(offer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dates_shift(request, slug: str, pk: int):
+    offer = get_offer_for_user(request.user, slug, pk)
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.dates_shift(offer=offer, user=request.user, days=form.cleaned_data["days"])
+        messages.success(request, _("%(n)d Termine verschoben.") % {"n": count})
+        return _edit(offer)
+    return render(
+        request,
+        "offerings/backoffice/dates_shift.html",
+        {"institution": offer.institution, "offer": offer, "form": form},
+    )
+
+
+# --- Import and export ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, slug: str):
+    institution = get_backoffice_institution(request.user, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                institution=institution, user=request.user, upload=form.cleaned_data["file"]
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("offerings:bo_import_status", slug, job.pk)
+    return render(
+        request,
+        "offerings/backoffice/import_upload.html",
+        {"institution": institution, "form": form, "columns": CSV_COLUMNS},
+    )
+
+
+def _job(request, slug: str, job_pk: int) -> ImportJob:
+    institution = get_backoffice_institution(request.user, slug)
+    return get_object_or_404(ImportJob.objects.defer("content"), institution=institution, pk=job_pk)
+
+
+@login_required
+@require_safe
+def import_status(request, slug: str, job_pk: int):
+    job = _job(request, slug, job_pk)
+    template = "offerings/backoffice/import_status.html"
+    if request.htmx:
+        template += "#status"
+    report = job.report or {}
+    return render(
+        request,
+        template,
+        {
+            "institution": job.institution,
+            "job": job,
+            "counts": [(ACTION_LABELS[k], v) for k, v in (report.get("counts") or {}).items()],
+            "entries": (report.get("entries") or [])[:500],
+            "more": max(0, len(report.get("entries") or []) - 500),
+            "labels": ACTION_LABELS,
+            "running": job.status
+            in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, slug: str, job_pk: int):
+    job = _job(request, slug, job_pk)
+    if not import_job_commit_request(job=job):
+        messages.error(request, _("Dieser Import kann nicht (mehr) übernommen werden."))
+    return redirect("offerings:bo_import_status", slug, job.pk)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_safe
+def export_openqcat(request, slug: str):
+    institution = get_backoffice_institution(request.user, slug)
+    return _download(
+        exporters.export_openqcat(institution=institution),
+        f"{institution.slug}-openqcat.xml",
+        "application/xml; charset=utf-8",
+    )
+
+
+@login_required
+@require_safe
+def export_csv(request, slug: str):
+    institution = get_backoffice_institution(request.user, slug)
+    return _download(
+        exporters.export_csv(institution=institution),
+        f"{institution.slug}-angebote.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_safe
+def csv_template(request, slug: str):
+    get_backoffice_institution(request.user, slug)
+    return _download(exporters.csv_template(), "vorlage-angebote.csv", "text/csv; charset=utf-8")
+
+
+# --- The network office's approvals ---------------------------------------------------------
+
+
+@login_required
+@require_safe
+def approvals(request):
+    if not can_approve(request.user):
+        raise PermissionDenied
+    return render(
+        request, "offerings/backoffice/approvals.html", {"approvals": approvals_pending()}
+    )
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    if not can_approve(request.user):
+        raise PermissionDenied
+    offer = get_object_or_404(Offer, pk=pk, approval__isnull=False)
+    services.offer_approve(offer=offer, user=request.user)
+    messages.success(request, _("„%(title)s“ ist freigegeben.") % {"title": offer.title})
+    return redirect("offerings:bo_approvals")

@@ -1,0 +1,272 @@
+"""Streaming reader of open-Q-cat 1.1 files (the format of the federal course database).
+
+The file is read with defusedxml's iterparse: DTDs are refused (no entity bombs, no external
+entities), each SERVICE is turned into a record and dropped from the tree at once, so the
+tree never holds more than one SERVICE. Offers (`EDUCATION type="true"`) and their dates
+(`type="false"`, linked through COURSE_ID) may come in any order.
+"""
+
+from collections.abc import Callable
+from decimal import InvalidOperation
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext as _
+
+from offerings.imports.records import (
+    MAX_ENTRIES,
+    DateRecord,
+    ImportFileError,
+    OfferRecord,
+    ParsedFile,
+    parse_count,
+    parse_date,
+    parse_decimal,
+)
+
+SUPPORTED_VERSIONS = {"", "1.0", "1.1"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(element: Element | None) -> str:
+    if element is None:
+        return ""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _long_text(element: Element | None) -> str:
+    """Descriptions keep their line breaks; only the ends are trimmed."""
+    if element is None:
+        return ""
+    return "".join(element.itertext()).replace("\r\n", "\n").strip()
+
+
+def _first(element: Element, name: str) -> Element | None:
+    return next(element.iter(name), None)
+
+
+def openqcat_parse(
+    source: IO[bytes], *, delivery_forms: dict[str, int], on_progress: Callable | None = None
+) -> ParsedFile:
+    """Read `source` into records. `delivery_forms` maps lower-case names and slugs of the
+    delivery forms to their ids."""
+    parsed = ParsedFile()
+    dates: list[tuple[DateRecord, str]] = []
+    stack: list[Element] = []
+    deleting = False
+    try:
+        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                element.tag = _local(element.tag)
+                if not stack:
+                    _check_root(element)
+                stack.append(element)
+                if element.tag == "DELETE":
+                    deleting = True
+                continue
+            stack.pop()
+            if element.tag == "DELETE":
+                deleting = False
+            if element.tag != "SERVICE":
+                continue
+            parsed.entries += 1
+            if parsed.entries > MAX_ENTRIES:
+                raise ImportFileError(
+                    _("Die Datei enthält mehr als %(limit)s Einträge. Bitte teilen Sie sie auf.")
+                    % {"limit": f"{MAX_ENTRIES:,}".replace(",", ".")}
+                )
+            _service(element, parsed, dates, deleting, delivery_forms)
+            if stack:
+                stack[-1].remove(element)
+            element.clear()
+            if on_progress and parsed.entries % 1000 == 0:
+                on_progress(parsed.entries)
+    except DefusedXmlException as error:
+        raise ImportFileError(
+            _(
+                "Die Datei enthält eine Dokumenttyp-Deklaration oder Entitäten. Solche Dateien "
+                "nehmen wir aus Sicherheitsgründen nicht an."
+            )
+        ) from error
+    except ParseError as error:
+        line, column = getattr(error, "position", (0, 0))
+        raise ImportFileError(
+            _(
+                "Die Datei ist kein vollständiges, gültiges XML oder nicht in der angegebenen "
+                "Zeichenkodierung gespeichert (Zeile %(line)s, Spalte %(column)s). "
+                "Unterstützt werden UTF-8 und ISO-8859-15."
+            )
+            % {"line": line, "column": column}
+        ) from error
+    except (LookupError, UnicodeError) as error:
+        raise ImportFileError(
+            _("Die Zeichenkodierung der Datei wird nicht unterstützt. Bitte UTF-8 verwenden.")
+        ) from error
+    if not parsed.entries and not stack:
+        # An empty but well-formed catalogue is fine; a file without a root is not.
+        pass
+    _link_dates(parsed, dates)
+    return parsed
+
+
+def _check_root(element: Element) -> None:
+    if element.tag != "OPENQCAT":
+        raise ImportFileError(
+            _("Das ist keine open-Q-cat-Datei: Das Wurzelelement heißt „%(tag)s“ statt „OPENQCAT“.")
+            % {"tag": element.tag[:50]}
+        )
+    version = element.get("version", "").strip()
+    if version not in SUPPORTED_VERSIONS:
+        raise ImportFileError(
+            _("open-Q-cat in Version %(version)s wird nicht unterstützt, nur 1.1.")
+            % {"version": version[:10]}
+        )
+
+
+def _service(element, parsed: ParsedFile, dates: list, deleting: bool, forms: dict) -> None:
+    position = parsed.entries
+    ref = _text(_first(element, "PRODUCT_ID"))
+    if deleting:
+        if ref:
+            parsed.deletes.append((ref, position))
+        return
+    education = _first(element, "EDUCATION")
+    course_id = _text(_first(element, "COURSE_ID"))
+    kind = (education.get("type", "") if education is not None else "").strip().lower()
+    is_date = kind == "false" or (kind != "true" and bool(course_id) and course_id != ref)
+    if is_date:
+        record = _date_record(element, ref, position)
+        if not ref:
+            record.errors.append(_("PRODUCT_ID fehlt."))
+        dates.append((record, course_id))
+        return
+    record = OfferRecord(ref=ref, position=position)
+    if not ref:
+        record.errors.append(_("PRODUCT_ID fehlt."))
+        record.ref = f"#{position}"
+    if record.ref in parsed.offers:
+        record.errors.append(_("Die PRODUCT_ID kommt mehrfach vor."))
+        record.ref = f"{record.ref}#{position}"
+    _offer_values(element, record, forms)
+    # A SERVICE that is offer and date at once (no separate dates): its own SERVICE_DATE.
+    own_start = _text(_first(element, "START_DATE"))
+    if own_start:
+        record.values["_own_date"] = _date_record(element, ref, position)
+    parsed.offers[record.ref] = record
+
+
+def _offer_values(element: Element, record: OfferRecord, forms: dict) -> None:
+    values = record.values
+    details = _first(element, "SERVICE_DETAILS")
+    scope = details if details is not None else element
+    values["title"] = _text(_first(scope, "TITLE"))
+    long_text = _long_text(_first(scope, "DESCRIPTION_LONG"))
+    short = _text(_first(scope, "DESCRIPTION_SHORT"))
+    if not short and long_text:
+        short = " ".join(long_text.split())
+        if len(short) > 400:
+            short = short[:399].rsplit(" ", 1)[0] + "…"
+    values["summary"] = short
+    if _first(scope, "DESCRIPTION_LONG") is not None:
+        values["description"] = long_text
+    keywords = [_text(k) for k in scope.iter("KEYWORD") if _text(k)]
+    if keywords:
+        values["keywords"] = ", ".join(keywords)
+    contact = _first(scope, "CONTACT")
+    if contact is not None:
+        name = _text(_first(contact, "NAME")) or " ".join(
+            part
+            for part in (
+                _text(_first(contact, "FIRST_NAME")),
+                _text(_first(contact, "SURNAME")),
+            )
+            if part
+        )
+        values["contact_name"] = name
+        values["contact_email"] = _text(_first(contact, "EMAIL"))
+        values["contact_phone"] = _text(_first(contact, "PHONE"))
+    url = _first(element, "URL")
+    if url is not None:
+        values["url"] = _text(url)
+    degree = _first(element, "DEGREE")
+    if degree is not None:
+        values["certificate_name"] = _text(degree)
+    measure = _first(element, "MEASURE_NUMBER")
+    if measure is not None:
+        values["azav_measure_number"] = _text(measure)
+    form = _text(_first(element, "EXECUTION_FORM")).lower()
+    if form:
+        form_id = forms.get(form) or next(
+            (pk for name, pk in forms.items() if name and name in form), None
+        )
+        if form_id is None:
+            record.errors.append(_("Unbekannte Lernform „%(form)s“.") % {"form": form[:60]})
+        else:
+            values["delivery_form_id"] = form_id
+    amount = _first(element, "PRICE_AMOUNT")
+    if amount is not None and _text(amount):
+        try:
+            values["price"] = parse_decimal(_text(amount))
+        except (InvalidOperation, ValueError):
+            record.errors.append(
+                _("Der Preis „%(price)s“ ist keine Zahl.") % {"price": _text(amount)[:20]}
+            )
+
+
+def _date_record(element: Element, ref: str, position: int) -> DateRecord:
+    record = DateRecord(ref=ref, position=position)
+    values = record.values
+    flexible = _text(_first(element, "FLEXIBLE_START")).lower() in {"true", "1", "ja", "yes"}
+    values["start_kind"] = "rolling" if flexible else "fixed"
+    for name, tag in (("start", "START_DATE"), ("end", "END_DATE")):
+        text = _text(_first(element, tag))
+        values[name] = None
+        if text:
+            try:
+                values[name] = parse_date(text)
+            except ValueError:
+                record.errors.append(_("Das Datum „%(date)s“ ist ungültig.") % {"date": text[:40]})
+    instruction = _text(_first(element, "INSTRUCTION_FORM")).lower()
+    values["schedule"] = (
+        "full_time" if "vollzeit" in instruction or instruction == "full_time" else "part_time"
+    )
+    for name, tag in (("seats", "MAX_PARTICIPANTS"), ("hours_total", "DURATION")):
+        text = _text(_first(element, tag))
+        try:
+            values[name] = parse_count(text)
+        except (ValueError, InvalidOperation):
+            values[name] = None
+            record.errors.append(_("„%(value)s“ ist keine gültige Anzahl.") % {"value": text[:20]})
+    location = _first(element, "LOCATION")
+    if location is not None and (
+        _text(_first(location, "NAME")) or _text(_first(location, "CITY"))
+    ):
+        values["venue_key"] = (
+            _text(_first(location, "NAME"))[:150] or _text(_first(location, "CITY"))[:150],
+            _text(_first(location, "STREET"))[:120],
+            _text(_first(location, "ZIP"))[:5],
+            _text(_first(location, "CITY"))[:80],
+        )
+    else:
+        values["venue_key"] = None
+    return record
+
+
+def _link_dates(parsed: ParsedFile, dates: list[tuple[DateRecord, str]]) -> None:
+    for record, course_id in dates:
+        offer = parsed.offers.get(course_id)
+        if offer is None:
+            parsed.orphans.append(
+                (record, _("Kein Angebot mit der COURSE_ID „%(id)s“.") % {"id": course_id[:60]})
+            )
+            continue
+        offer.dates.append(record)
+    for offer in parsed.offers.values():
+        own = offer.values.pop("_own_date", None)
+        if own is not None and not offer.dates:
+            offer.dates.append(own)

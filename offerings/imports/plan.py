@@ -1,0 +1,337 @@
+"""The dry run and the commit of an import.
+
+`import_plan` compares parsed records with the institution's offers and says, per offer,
+what would happen: created, updated (with the fields), unchanged or rejected (with the
+reasons). Offers are matched by their PRODUCT_ID (`Offer.external_id`); offers and dates
+that were exported without one carry `beweqo-<pk>` / `beweqo-date-<pk>`, so an export
+imported again matches them too. `import_apply` carries a plan out in one transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from offerings.imports.records import ParsedFile, validate_offer
+from offerings.index import catalogue_index_invalidate
+from offerings.models import DeliveryForm, Offer, OfferChange, OfferDate, OfferStatus, Venue
+from offerings.search import offer_search_refresh
+
+CREATE, UPDATE, UNCHANGED, REJECT, ARCHIVE = "create", "update", "unchanged", "reject", "archive"
+ACTION_LABELS = {
+    CREATE: gettext_lazy("neu"),
+    UPDATE: gettext_lazy("geändert"),
+    UNCHANGED: gettext_lazy("unverändert"),
+    REJECT: gettext_lazy("abgelehnt"),
+    ARCHIVE: gettext_lazy("archiviert"),
+}
+OFFER_REF_PREFIX = "beweqo-"
+DATE_REF_PREFIX = "beweqo-date-"
+
+
+def offer_ref(offer) -> str:
+    return offer.external_id or f"{OFFER_REF_PREFIX}{offer.pk}"
+
+
+def date_ref(offer_date) -> str:
+    return offer_date.external_id or f"{DATE_REF_PREFIX}{offer_date.pk}"
+
+
+def venue_key(venue) -> tuple[str, str, str, str]:
+    return (venue.name, venue.street, venue.postcode, venue.city)
+
+
+@dataclass
+class PlanEntry:
+    ref: str
+    position: int
+    title: str
+    action: str
+    fields: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    # Internal: what apply does.
+    offer: Offer | None = None
+    values: dict = field(default_factory=dict)
+    date_creates: list[dict] = field(default_factory=list)
+    date_updates: list[tuple[OfferDate, dict]] = field(default_factory=list)
+    date_deletes: list[OfferDate] = field(default_factory=list)
+
+    def as_report(self) -> dict:
+        return {
+            "ref": self.ref,
+            "position": self.position,
+            "title": self.title,
+            "action": self.action,
+            "fields": self.fields,
+            "reasons": self.reasons,
+        }
+
+
+@dataclass
+class Plan:
+    entries: list[PlanEntry]
+    publish_new: bool
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTION_LABELS, 0)
+        for entry in self.entries:
+            counts[entry.action] += 1
+        return counts
+
+    def report(self) -> dict:
+        """What the dry-run page shows: problems and changes first."""
+        order = {REJECT: 0, CREATE: 1, UPDATE: 2, ARCHIVE: 3, UNCHANGED: 4}
+        entries = sorted(self.entries, key=lambda e: (order[e.action], e.position))
+        return {
+            "counts": self.counts(),
+            "publish_new": self.publish_new,
+            "entries": [e.as_report() for e in entries],
+        }
+
+
+def delivery_form_lookup() -> dict[str, int]:
+    """Lower-case names and slugs of the delivery forms → ids, for the parsers."""
+    lookup: dict[str, int] = {}
+    for form in DeliveryForm.objects.all():
+        lookup[form.slug.lower()] = form.pk
+        lookup[form.name.lower()] = form.pk
+    # Words real generators use for the execution form.
+    for word, slug in (
+        ("präsenzveranstaltung", "praesenz"),
+        ("präsenzunterricht", "praesenz"),
+        ("virtuelles klassenzimmer", "online-live"),
+        ("e-learning", "selbstlernkurs"),
+        ("blended", "blended-learning"),
+        ("fernlehrgang", "fernunterricht"),
+    ):
+        pk = lookup.get(slug)
+        if pk is not None:
+            lookup.setdefault(word, pk)
+    return lookup
+
+
+def import_plan(*, institution, parsed: ParsedFile) -> Plan:
+    """The dry run: what importing `parsed` into `institution` would change, and why not."""
+    offers = {}
+    for offer in Offer.objects.filter(institution=institution).only(
+        "pk", "external_id", "status", "institution_id", *_offer_field_names()
+    ):
+        offers[offer_ref(offer)] = offer
+        if offer.external_id:
+            offers.setdefault(f"{OFFER_REF_PREFIX}{offer.pk}", offer)
+    venue_keys = {v.pk: venue_key(v) for v in Venue.objects.filter(institution=institution)}
+    dates_by_offer: dict[int, dict[str, OfferDate]] = {}
+    for offer_date in OfferDate.objects.filter(offer__institution=institution):
+        dates_by_offer.setdefault(offer_date.offer_id, {})[date_ref(offer_date)] = offer_date
+    publish_new = Offer.objects.filter(institution=institution, published_at__isnull=False).exists()
+
+    entries = []
+    for record in parsed.offers.values():
+        existing = offers.get(record.ref)
+        validate_offer(record, is_new=existing is None)
+        entry = PlanEntry(
+            ref=record.ref,
+            position=record.position,
+            title=record.values.get("title") or (existing.title if existing else ""),
+            action=REJECT,
+            offer=existing,
+            values=record.values,
+        )
+        entries.append(entry)
+        if record.errors:
+            entry.reasons = record.errors
+            continue
+        if existing is None:
+            entry.action = CREATE
+            entry.date_creates = [d.values | {"external_id": d.ref} for d in record.dates]
+            entry.reasons = [
+                _("%(n)d Termine.") % {"n": len(record.dates)},
+                _("Wird veröffentlicht.")
+                if publish_new
+                else _(
+                    "Wird als Entwurf angelegt; die erste Veröffentlichung gibt die "
+                    "Geschäftsstelle frei."
+                ),
+            ]
+            continue
+        entry.fields = [
+            name for name, value in record.values.items() if getattr(existing, name) != value
+        ]
+        if existing.status == OfferStatus.ARCHIVED:
+            entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
+        if record.dates:
+            _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
+        entry.action = (
+            UPDATE
+            if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes
+            else UNCHANGED
+        )
+    for date_record, reason in parsed.orphans:
+        entries.append(
+            PlanEntry(
+                ref=date_record.ref,
+                position=date_record.position,
+                title=_("Termin"),
+                action=REJECT,
+                reasons=[reason],
+            )
+        )
+    for ref, position in parsed.deletes:
+        existing = offers.get(ref)
+        entry = PlanEntry(ref=ref, position=position, title="", action=UNCHANGED, offer=existing)
+        if existing is None:
+            entry.reasons = [_("Zum Löschen angegeben, aber nicht vorhanden.")]
+        else:
+            entry.title = existing.title
+            if existing.status != OfferStatus.ARCHIVED:
+                entry.action = ARCHIVE
+                entry.reasons = [_("Zum Löschen angegeben: Das Angebot wird archiviert.")]
+        entries.append(entry)
+    return Plan(entries=entries, publish_new=publish_new)
+
+
+def _offer_field_names() -> list[str]:
+    from offerings.imports.records import OFFER_FIELDS
+
+    return list(OFFER_FIELDS)
+
+
+def _plan_dates(entry: PlanEntry, record, existing: dict, venue_keys: dict) -> None:
+    seen = set()
+    for date_record in record.dates:
+        seen.add(date_record.ref)
+        current = existing.get(date_record.ref)
+        if current is None:
+            entry.date_creates.append(date_record.values | {"external_id": date_record.ref})
+            continue
+        changes = {}
+        for name, value in date_record.values.items():
+            now = (
+                venue_keys.get(current.venue_id) if name == "venue_key" else getattr(current, name)
+            )
+            if now != value:
+                changes[name] = value
+        if changes:
+            entry.date_updates.append((current, changes))
+    entry.date_deletes = [d for ref, d in existing.items() if ref not in seen]
+    if entry.date_creates or entry.date_updates or entry.date_deletes:
+        entry.fields.append("dates")
+        entry.reasons.append(
+            _("Termine: %(new)d neu, %(changed)d geändert, %(gone)d entfallen.")
+            % {
+                "new": len(entry.date_creates),
+                "changed": len(entry.date_updates),
+                "gone": len(entry.date_deletes),
+            }
+        )
+
+
+def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
+    """Carry out `plan` all-or-nothing and return the counts. Rejected entries are skipped
+    (the dry run listed them)."""
+    now = timezone.now()
+    today: date = timezone.localdate()
+    default_form = DeliveryForm.objects.filter(slug="praesenz").values_list("pk", flat=True).first()
+    with transaction.atomic():
+        venues = {venue_key(v): v.pk for v in Venue.objects.filter(institution=institution)}
+        needed = {
+            values["venue_key"]
+            for entry in plan.entries
+            for values in entry.date_creates + [c for _d, c in entry.date_updates]
+            if values.get("venue_key")
+        } - set(venues)
+        created_venues = Venue.objects.bulk_create(
+            [
+                Venue(institution=institution, name=k[0], street=k[1], postcode=k[2], city=k[3])
+                for k in sorted(needed)
+            ]
+        )
+        venues.update({venue_key(v): v.pk for v in created_venues})
+
+        creates = [e for e in plan.entries if e.action == CREATE]
+        new_offers = Offer.objects.bulk_create(
+            [
+                Offer(
+                    institution=institution,
+                    external_id=e.ref,
+                    delivery_form_id=e.values.get("delivery_form_id") or default_form,
+                    status=OfferStatus.PUBLISHED if plan.publish_new else OfferStatus.DRAFT,
+                    published_at=now if plan.publish_new else None,
+                    **{k: v for k, v in e.values.items() if k != "delivery_form_id"},
+                )
+                for e in creates
+            ],
+            batch_size=1000,
+        )
+        new_dates = []
+        for entry, offer in zip(creates, new_offers, strict=True):
+            entry.offer = offer
+            new_dates += [_new_date(offer, values, venues) for values in entry.date_creates]
+
+        updates = [e for e in plan.entries if e.action == UPDATE]
+        changed_fields: set[str] = set()
+        date_changes: list[OfferDate] = []
+        date_fields: set[str] = set()
+        deleted_dates: list[int] = []
+        for entry in updates:
+            for name in entry.fields:
+                if name != "dates":
+                    setattr(entry.offer, name, entry.values[name])
+                    changed_fields.add(name)
+            entry.offer.updated_at = now
+            entry.offer.last_reviewed_on = today
+            new_dates += [_new_date(entry.offer, values, venues) for values in entry.date_creates]
+            for offer_date, changes in entry.date_updates:
+                for name, value in changes.items():
+                    if name == "venue_key":
+                        offer_date.venue_id = venues.get(value) if value else None
+                        date_fields.add("venue")
+                    else:
+                        setattr(offer_date, name, value)
+                        date_fields.add(name)
+                date_changes.append(offer_date)
+            deleted_dates += [d.pk for d in entry.date_deletes]
+        if updates:
+            Offer.objects.bulk_update(
+                [e.offer for e in updates],
+                sorted(changed_fields | {"updated_at", "last_reviewed_on"}),
+                batch_size=500,
+            )
+        if deleted_dates:
+            OfferDate.objects.filter(pk__in=deleted_dates).delete()
+        if date_changes:
+            OfferDate.objects.bulk_update(date_changes, sorted(date_fields), batch_size=500)
+        OfferDate.objects.bulk_create(new_dates, batch_size=2000)
+
+        archives = [e for e in plan.entries if e.action == ARCHIVE]
+        Offer.objects.filter(pk__in=[e.offer.pk for e in archives]).update(
+            status=OfferStatus.ARCHIVED, updated_at=now
+        )
+        touched = [e.offer for e in creates + updates + archives]
+        OfferChange.objects.bulk_create(
+            [
+                OfferChange(
+                    offer=e.offer,
+                    user=user,
+                    action=f"import_{e.action}",
+                    fields=e.fields,
+                    created_at=now,
+                )
+                for e in creates + updates + archives
+            ],
+            batch_size=2000,
+        )
+        if touched:
+            # Bulk writes send no signals: refresh the search data and the index once.
+            offer_search_refresh(touched)
+            transaction.on_commit(catalogue_index_invalidate)
+    return plan.counts()
+
+
+def _new_date(offer: Offer, values: dict, venues: dict) -> OfferDate:
+    fields = {k: v for k, v in values.items() if k != "venue_key"}
+    key = values.get("venue_key")
+    return OfferDate(offer=offer, venue_id=venues.get(key) if key else None, **fields)

@@ -1,0 +1,26 @@
+"""Celery tasks of the provider back office: thin wrappers that take ids."""
+
+import logging
+
+from celery import shared_task
+
+from offerings.imports.jobs import import_job_check, import_job_commit
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="offerings.import_check")
+def import_check_task(job_id: int) -> None:
+    import_job_check(job_id=job_id)
+
+
+@shared_task(name="offerings.import_commit")
+def import_commit_task(job_id: int) -> None:
+    import_job_commit(job_id=job_id)
+
+
+@shared_task(name="offerings.freshness_reminders_send")
+def freshness_reminders_send_task() -> int:
+    from offerings.services import freshness_reminders_send
+
+    return freshness_reminders_send()

@@ -1,0 +1,154 @@
+"""An editor in a real browser: creates an offer with two dates, previews it, publishes it
+and finds it in the public catalogue; then every back-office page is checked with
+axe-core (the harness fails on any console error, such as a CSP violation)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from network.models import MembershipRole
+from offerings.exporters import csv_template
+from offerings.models import ImportJob, ImportStatus, Offer, OfferApproval, OfferStatus
+from tests.browser.conftest import assert_accessible, force_login, visit
+from tests.factories import MembershipFactory, UserFactory
+from tests.offerings.factories import OfferFactory
+
+
+@pytest.fixture
+def editor(institution):
+    # An earlier publication: this provider is no longer new, so publishing goes live.
+    OfferFactory(institution=institution, title="Älterer Kurs", published_at=timezone.now())
+    return MembershipFactory(
+        institution=institution,
+        role=MembershipRole.EDITOR,
+        user=UserFactory(name="Erika Redakteurin"),
+    ).user
+
+
+def test_editor_creates_previews_publishes_and_finds_an_offer(page: Page, institution, editor):
+    force_login(page, editor)
+    visit(page, "/mein-bereich/")
+    page.get_by_role("link", name="Angebote von Volkshochschule Aalen verwalten").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Neues Angebot anlegen").click()
+    assert_accessible(page)
+    page.get_by_label("Titel", exact=True).fill("Schweißen für Einsteigerinnen")
+    page.get_by_label("Kurzbeschreibung").fill("MAG-Schweißen an drei Samstagen.")
+    page.get_by_label("Lernform").select_option(label="Präsenz")
+    page.get_by_role("button", name="Angebot speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Schweißen für Einsteigerinnen")
+    assert_accessible(page)
+
+    start = timezone.localdate() + timedelta(days=30)
+    for number, venue in enumerate(["new", "existing"]):
+        page.get_by_role("link", name="Termin hinzufügen").click()
+        assert_accessible(page)
+        day = start + timedelta(days=14 * number)
+        page.get_by_label("Beginn am").fill(day.isoformat())
+        page.get_by_label("Ende am").fill((day + timedelta(days=1)).isoformat())
+        if venue == "new":
+            page.get_by_label("Neuer Ort: Bezeichnung").fill("Werkstatt Nord")
+            page.get_by_label("Neuer Ort: Ort").fill("Aalen")
+        else:
+            page.get_by_label(re.compile(r"^Veranstaltungsort")).select_option(
+                label="Werkstatt Nord, Aalen"
+            )
+        page.get_by_role("button", name="Termin speichern").click()
+        expect(page.get_by_text("Der Termin ist gespeichert.")).to_be_visible()
+    offer = Offer.objects.get(title="Schweißen für Einsteigerinnen")
+    assert offer.dates.count() == 2
+
+    page.get_by_role("link", name="Vorschau").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schweißen für Einsteigerinnen")
+    expect(page.get_by_text("Vorschau: So sehen")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("button", name="Veröffentlichen").click()
+    expect(page.get_by_text("Das Angebot ist veröffentlicht.")).to_be_visible()
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PUBLISHED
+
+    visit(page, "/kurse/?q=Schweißen")
+    page.get_by_role("link", name="Schweißen für Einsteigerinnen").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schweißen für Einsteigerinnen")
+
+
+def test_every_back_office_page_is_accessible(page: Page, institution, owner, network_office):
+    offer = OfferFactory(institution=institution, status="draft")
+    OfferApproval.objects.create(offer=offer, requested_by=owner)
+    offer_date = offer.dates.get()
+    checked = ImportJob.objects.create(
+        institution=institution,
+        user=owner,
+        format="csv",
+        filename="angebote.csv",
+        content=csv_template(),
+        status=ImportStatus.CHECKED,
+        report={
+            "counts": {"create": 1, "update": 0, "unchanged": 0, "reject": 1, "archive": 0},
+            "entries": [
+                {
+                    "ref": "A",
+                    "position": 2,
+                    "title": "Kurs",
+                    "action": "create",
+                    "fields": [],
+                    "reasons": ["2 Termine."],
+                },
+                {
+                    "ref": "B",
+                    "position": 4,
+                    "title": "",
+                    "action": "reject",
+                    "fields": [],
+                    "reasons": ["Pflichtangabe fehlt: Titel."],
+                },
+            ],
+        },
+    )
+    failed = ImportJob.objects.create(
+        institution=institution,
+        user=owner,
+        format="openqcat",
+        filename="bombe.xml",
+        content=b"",
+        status=ImportStatus.FAILED,
+        error="Die Datei enthält Entitäten.",
+    )
+    running = ImportJob.objects.create(
+        institution=institution,
+        user=owner,
+        format="csv",
+        filename="gross.csv",
+        content=b"x",
+        status=ImportStatus.CHECKING,
+        progress=12000,
+    )
+    base = f"/kurse/bereich/{institution.slug}/"
+    force_login(page, owner)
+    for path in [
+        base,
+        f"{base}neu/",
+        f"{base}{offer.pk}/",
+        f"{base}{offer.pk}/verlauf/",
+        f"{base}{offer.pk}/vorschau/",
+        f"{base}{offer.pk}/loeschen/",
+        f"{base}{offer.pk}/termine/neu/",
+        f"{base}{offer.pk}/termine/{offer_date.pk}/",
+        f"{base}{offer.pk}/termine/verschieben/",
+        f"{base}import/",
+        f"{base}import/{checked.pk}/",
+        f"{base}import/{failed.pk}/",
+        f"{base}import/{running.pk}/",
+        f"/mitglieder/{institution.slug}/team/",
+    ]:
+        visit(page, path)
+    # Forms with errors are pages too.
+    visit(page, f"{base}neu/")
+    page.get_by_role("button", name="Angebot speichern").click()
+    assert_accessible(page)
+    force_login(page, network_office)
+    visit(page, "/kurse/bereich/freigaben/")
