@@ -10,5 +10,6 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("kurse/", include("offerings.urls")),
     path("arbeitsgruppen/", include("workgroups.urls")),
+    path("beratung/", include("counselling.urls")),
     path("", include("network.urls")),
 ]

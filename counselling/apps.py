@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CounsellingConfig(AppConfig):
-    """Counselling services, requests and the funding check (built in a later issue)."""
+    """Counselling services and requests, the funding check, company needs and joint measures."""
 
     name = "counselling"
     verbose_name = _("Beratung")

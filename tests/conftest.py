@@ -164,10 +164,15 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 
 def _remove_demo_data() -> None:
+    from counselling.models import CompanyNeed, CounsellingRequest, CounsellingService, JointMeasure
     from network.models import Institution, SteeringCircleMember, User
     from offerings.models import Offer, SearchTerm
     from workgroups.models import ActionItem, Measure, Meeting, WorkingGroupMember
 
+    CompanyNeed.objects.all().delete()
+    JointMeasure.objects.all().delete()
+    CounsellingRequest.objects.all().delete()
+    CounsellingService.objects.all().delete()
     ActionItem.objects.all().delete()
     Measure.objects.all().delete()
     Meeting.objects.all().delete()

@@ -174,3 +174,63 @@ class MeasureFactory(DjangoModelFactory):
     goal = "Mehr kleine Betriebe planen Weiterbildung für ihre Beschäftigten."
     target_group = "kleine und mittlere Unternehmen"
     status = "planned"
+
+
+# --- counselling --------------------------------------------------------------------------
+
+
+class CounsellingServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = "counselling.CounsellingService"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    name = factory.Sequence(lambda n: f"Weiterbildungsberatung {n}")
+    kind = "continuing_education"
+    situations = factory.LazyFunction(lambda: ["job_seeking", "returning", "employed"])
+    districts = factory.LazyFunction(lambda: ["ostalbkreis"])
+    languages = factory.LazyFunction(lambda: ["de"])
+    channels = factory.LazyFunction(lambda: ["phone", "in_person"])
+    opening_hours = "Mo–Do 9–12 Uhr"
+    contact_phone = "07361 123456"
+
+
+class CounsellingRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "counselling.CounsellingRequest"
+
+    reference = factory.Sequence(lambda n: f"BQ-T{n:05d}")
+    submission_key = factory.Faker("uuid4", cast_to=None)
+    name = "Sabine Keller"
+    email = factory.Sequence(lambda n: f"ratsuchend{n}@beispiel.de")
+    channel = "phone"
+    language = "de"
+    district = "ostalbkreis"
+    situation = "returning"
+    topic = "continuing_education"
+    message = "Ich möchte nach der Elternzeit wieder einsteigen."
+    consent_at = factory.LazyFunction(_now_plus)
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class CompanyNeedFactory(DjangoModelFactory):
+    class Meta:
+        model = "counselling.CompanyNeed"
+
+    submission_key = factory.Faker("uuid4", cast_to=None)
+    topic = factory.LazyFunction(lambda: _topic("metall-elektro"))
+    participants = 4
+    period = "2027-Q2"
+    format = "onsite"
+    district = "ostalbkreis"
+    size_band = "lt50"
+    sector = "industry"
+    company_name = factory.Sequence(lambda n: f"Metallbau Muster {n} GmbH")
+    contact_name = "Jana Weber"
+    email = factory.Sequence(lambda n: f"personal{n}@betrieb.de")
+    consent_at = factory.LazyFunction(_now_plus)
+
+
+def _topic(slug: str):
+    from offerings.models import Topic
+
+    return Topic.objects.get(slug=slug)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from counselling.demo import demo_counselling_load
 from network.demo import demo_data_load, demo_password
 from offerings.demo import demo_offers_load
 from workgroups.demo import demo_workgroups_load
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             logins = demo_data_load(password=password)
             offer_count = demo_offers_load()
             meeting_count = demo_workgroups_load()
+            request_count = demo_counselling_load()
 
         rows = [("Rolle", "E-Mail", "Passwort")]
         rows += [(login.role, login.email, password) for login in logins]
@@ -55,3 +57,4 @@ class Command(BaseCommand):
         self.stdout.write(MFA_NOTE)
         self.stdout.write(f"Kursangebote geladen: {offer_count}")
         self.stdout.write(f"Sitzungen der Arbeitsgruppen und des Steuerkreises: {meeting_count}")
+        self.stdout.write(f"Beratungsanfragen: {request_count}")

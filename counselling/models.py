@@ -1,0 +1,441 @@
+"""Counselling of the network: the services member institutions offer, the requests people
+send without an account, what counsellors do with them, company training needs and the
+joint measures ("Verbundmaßnahmen") built from them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import District, Institution
+
+
+class ServiceKind(models.TextChoices):
+    CONTINUING_EDUCATION = "continuing_education", _("Weiterbildungsberatung")
+    CAREER = "career", _("Berufsberatung im Erwerbsleben")
+    COMPANY = "company", _("Betriebsberatung")
+    RECOGNITION = "recognition", _("Anerkennung ausländischer Abschlüsse")
+
+
+class Situation(models.TextChoices):
+    JOB_SEEKING = "job_seeking", _("Ich suche Arbeit")
+    RETURNING = "returning", _("Ich kehre in den Beruf zurück")
+    EMPLOYED = "employed", _("Ich bin beschäftigt")
+    COMPANY = "company", _("Ich frage für ein Unternehmen")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Telefon")
+    VIDEO = "video", _("Video")
+    IN_PERSON = "in_person", _("persönlich vor Ort")
+
+
+class Language(models.TextChoices):
+    GERMAN = "de", _("Deutsch")
+    ENGLISH = "en", _("Englisch")
+    TURKISH = "tr", _("Türkisch")
+    ARABIC = "ar", _("Arabisch")
+    RUSSIAN = "ru", _("Russisch")
+    UKRAINIAN = "uk", _("Ukrainisch")
+    ROMANIAN = "ro", _("Rumänisch")
+
+
+class Topic(models.TextChoices):
+    """What a request is about; it also decides which kind of service fits best."""
+
+    CONTINUING_EDUCATION = "continuing_education", _("Weiterbildung finden")
+    FUNDING = "funding", _("Förderung und Kosten")
+    CAREER_CHANGE = "career_change", _("Berufliche Neuorientierung")
+    RECOGNITION = "recognition", _("Anerkennung eines ausländischen Abschlusses")
+    COMPANY_TRAINING = "company_training", _("Weiterbildung im Betrieb")
+
+
+# The kind of service that fits a topic best; routing prefers it.
+TOPIC_KIND = {
+    Topic.CONTINUING_EDUCATION: ServiceKind.CONTINUING_EDUCATION,
+    Topic.FUNDING: ServiceKind.CONTINUING_EDUCATION,
+    Topic.CAREER_CHANGE: ServiceKind.CAREER,
+    Topic.RECOGNITION: ServiceKind.RECOGNITION,
+    Topic.COMPANY_TRAINING: ServiceKind.COMPANY,
+}
+
+
+class CounsellingService(models.Model):
+    """One counselling service of a member institution, as the public directory shows it
+    and as routing reads it. The lists hold choice values (districts, situations, …)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="counselling_services",
+        verbose_name=_("Einrichtung"),
+    )
+    name = models.CharField(_("Name"), max_length=150)
+    kind = models.CharField(_("Art der Beratung"), max_length=30, choices=ServiceKind.choices)
+    description = models.TextField(_("Beschreibung"), max_length=1500, blank=True)
+    situations = models.JSONField(_("für wen"), default=list)
+    districts = models.JSONField(_("Landkreise"), default=list)
+    languages = models.JSONField(_("Sprachen"), default=list)
+    channels = models.JSONField(_("Wege"), default=list)
+    opening_hours = models.CharField(_("Sprechzeiten"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("Rang bei der Zuordnung"),
+        default=100,
+        help_text=_("Kleinere Zahl: wird bei gleich gut passenden Stellen zuerst gewählt."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Beratungsangebot")
+        verbose_name_plural = _("Beratungsangebote")
+        ordering = ["kind", "institution__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.institution})"
+
+    def _labels(self, values, choices) -> list[str]:
+        labels = dict(choices)
+        return [str(labels[v]) for v in values if v in labels]
+
+    @property
+    def situation_labels(self) -> list[str]:
+        return self._labels(self.situations, Situation.choices)
+
+    @property
+    def district_labels(self) -> list[str]:
+        return self._labels(self.districts, District.choices)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return self._labels(self.languages, Language.choices)
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return self._labels(self.channels, Channel.choices)
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("neu")
+    IN_CONTACT = "in_contact", _("in Kontakt")
+    APPOINTMENT = "appointment", _("Termin vereinbart")
+    CLOSED = "closed", _("abgeschlossen")
+
+
+class Outcome(models.TextChoices):
+    COUNSELLED = "counselled", _("beraten")
+    COURSE = "course", _("in einen Kurs vermittelt")
+    FUNDING = "funding", _("an eine Förderung verwiesen")
+    REFERRED = "referred", _("an eine andere Stelle verwiesen")
+    NO_CONTACT = "no_contact", _("nicht erreicht")
+    WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+
+class CounsellingRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=RequestStatus.CLOSED)
+
+    def with_personal_data(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+class CounsellingRequest(models.Model):
+    """A request for free counselling, sent through the public form.
+
+    Personal data (name, contact, message, notes) is removed by `request_anonymise` some
+    months after closing; what stays is what statistics need: district, situation, topic,
+    dates and outcome. There are no attachments: the form must take two minutes on a phone,
+    and documents (CVs, certificates) belong in the conversation, not in a web form.
+    """
+
+    reference = models.CharField(_("Vorgangsnummer"), max_length=12, unique=True)
+    submission_key = models.UUIDField(
+        _("Formular-Schlüssel"),
+        unique=True,
+        help_text=_("Ein zweites Absenden desselben Formulars legt keine zweite Anfrage an."),
+    )
+    name = models.CharField(_("Name oder Pseudonym"), max_length=100, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    channel = models.CharField(_("gewünschter Weg"), max_length=20, blank=True)
+    language = models.CharField(_("Sprache"), max_length=5, blank=True)
+    district = models.CharField(_("Landkreis"), max_length=20, choices=District.choices)
+    situation = models.CharField(_("Situation"), max_length=20, choices=Situation.choices)
+    topic = models.CharField(_("Thema"), max_length=30, choices=Topic.choices)
+    message = models.TextField(_("Nachricht"), max_length=1000, blank=True)
+    consent_at = models.DateTimeField(_("eingewilligt am"), null=True, blank=True)
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counselling_requests",
+        verbose_name=_("zuständige Einrichtung"),
+    )
+    service = models.ForeignKey(
+        CounsellingService,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("Beratungsangebot"),
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bearbeitet von"),
+    )
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("zuletzt bearbeitet"), default=timezone.now)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("an Geschäftsstelle gemeldet"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    objects = CounsellingRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Beratungsanfrage")
+        verbose_name_plural = _("Beratungsanfragen")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["institution", "status"]),
+            models.Index(fields=["status", "closed_at"]),
+            models.Index(fields=["status", "last_activity_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def contact(self) -> str:
+        return self.email or self.phone
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel, self.channel))
+
+    @property
+    def language_label(self) -> str:
+        return str(dict(Language.choices).get(self.language, self.language))
+
+
+class RequestNote(models.Model):
+    """An internal note of a counsellor; never shown to the person."""
+
+    request = models.ForeignKey(CounsellingRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("Notiz"), max_length=2000)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Interne Notiz")
+        verbose_name_plural = _("Interne Notizen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} – {self.created_at:%d.%m.%Y}"
+
+
+class EventKind(models.TextChoices):
+    ROUTED = "routed", _("zugeordnet")
+    CLAIMED = "claimed", _("übernommen")
+    STATUS = "status", _("Status geändert")
+    HANDED_OVER = "handed_over", _("weitergegeben")
+    ESCALATED = "escalated", _("an die Geschäftsstelle gemeldet")
+    ANONYMISED = "anonymised", _("anonymisiert")
+
+
+class RequestEvent(models.Model):
+    """The history of a request: routing, claims, status changes, hand-overs."""
+
+    request = models.ForeignKey(CounsellingRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("Art"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    detail = models.CharField(_("Angabe"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Verlaufseintrag")
+        verbose_name_plural = _("Verlauf")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} – {self.get_kind_display()}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("angesehen")
+    EXPORT = "export", _("exportiert")
+    ERASE = "erase", _("gelöscht")
+    SEARCH = "search", _("gesucht")
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw, exported or erased a request's personal data, and when.
+
+    It keeps the reference as text so that the record outlives the request's erasure; it
+    holds no personal data of the requester itself.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        CounsellingRequest, on_delete=models.SET_NULL, null=True, related_name="accesses"
+    )
+    reference = models.CharField(_("Vorgangsnummer"), max_length=40, blank=True)
+    action = models.CharField(_("Zugriff"), max_length=10, choices=AccessAction.choices)
+    at = models.DateTimeField(_("am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Zugriff auf personenbezogene Daten")
+        verbose_name_plural = _("Zugriffe auf personenbezogene Daten")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.get_action_display()} – {self.user}"
+
+
+# --- company training needs ---------------------------------------------------------------
+
+
+class SizeBand(models.TextChoices):
+    LT10 = "lt10", _("unter 10 Beschäftigte")
+    LT50 = "lt50", _("10 bis 49 Beschäftigte")
+    LT250 = "lt250", _("50 bis 249 Beschäftigte")
+    LT500 = "lt500", _("250 bis 499 Beschäftigte")
+    GE500 = "ge500", _("500 und mehr Beschäftigte")
+
+
+class NeedFormat(models.TextChoices):
+    ONSITE = "onsite", _("vor Ort")
+    IN_HOUSE = "in_house", _("im eigenen Betrieb")
+    ONLINE = "online", _("online")
+    BLENDED = "blended", _("gemischt")
+    ANY = "any", _("egal")
+
+
+class Sector(models.TextChoices):
+    INDUSTRY = "industry", _("Industrie und Produktion")
+    CRAFT = "craft", _("Handwerk")
+    TRADE = "trade", _("Handel")
+    SERVICES = "services", _("Dienstleistung")
+    HEALTH = "health", _("Gesundheit und Pflege")
+    LOGISTICS = "logistics", _("Logistik")
+    OTHER = "other", _("anderes")
+
+
+class JointMeasureStatus(models.TextChoices):
+    INVITING = "inviting", _("Angebote werden eingeholt")
+    MET = "met", _("Kurs steht fest")
+
+
+class JointMeasure(models.Model):
+    """A joint course ("Verbundmaßnahme") the network office builds from several companies'
+    needs on one topic: it invites providers to offer, or links an existing catalogue
+    offer; once a course is fixed the companies are told."""
+
+    title = models.CharField(_("Titel"), max_length=200)
+    topic = models.ForeignKey(
+        "offerings.Topic", on_delete=models.PROTECT, related_name="+", verbose_name=_("Thema")
+    )
+    district = models.CharField(_("Landkreis"), max_length=20, choices=District.choices)
+    period = models.CharField(_("Zeitraum"), max_length=7)
+    note = models.TextField(_("Hinweis an die Anbieter"), max_length=3000, blank=True)
+    invited = models.ManyToManyField(
+        Institution,
+        blank=True,
+        related_name="joint_measure_invitations",
+        verbose_name=_("eingeladene Anbieter"),
+    )
+    offer = models.ForeignKey(
+        "offerings.Offer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Kursangebot im Katalog"),
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=JointMeasureStatus.choices,
+        default=JointMeasureStatus.INVITING,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    met_at = models.DateTimeField(_("Kurs fest seit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Verbundmaßnahme")
+        verbose_name_plural = _("Verbundmaßnahmen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CompanyNeed(models.Model):
+    """A company's training need, registered without an account.
+
+    Contact data is for the network office only; the demand board shows the rest
+    anonymously. It is removed like a counselling request's: some months after the need
+    was met, or after a year when nothing came of it.
+    """
+
+    submission_key = models.UUIDField(unique=True)
+    topic = models.ForeignKey(
+        "offerings.Topic", on_delete=models.PROTECT, related_name="+", verbose_name=_("Thema")
+    )
+    description = models.CharField(_("Was genau?"), max_length=300, blank=True)
+    participants = models.PositiveSmallIntegerField(_("Anzahl Beschäftigte im Kurs"))
+    period = models.CharField(_("gewünschter Zeitraum"), max_length=7)
+    format = models.CharField(_("Form"), max_length=20, choices=NeedFormat.choices)
+    district = models.CharField(_("Ort (Landkreis)"), max_length=20, choices=District.choices)
+    size_band = models.CharField(
+        _("Größe des Unternehmens"), max_length=10, choices=SizeBand.choices
+    )
+    sector = models.CharField(_("Branche"), max_length=20, choices=Sector.choices)
+    company_name = models.CharField(_("Unternehmen"), max_length=150, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=100, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    consent_at = models.DateTimeField(_("eingewilligt am"), null=True, blank=True)
+    joint_measure = models.ForeignKey(
+        JointMeasure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("Verbundmaßnahme"),
+    )
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    met_at = models.DateTimeField(_("erfüllt am"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Weiterbildungsbedarf")
+        verbose_name_plural = _("Weiterbildungsbedarfe")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["topic", "district", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.period})"

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from counselling import views
+
+app_name = "counselling"
+
+# The prefixes anfragen/, geschaeftsstelle/ and bedarfsboerse/ hold personal data: they are
+# in MFA_REQUIRED_PATH_PREFIXES.
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("anfrage/", views.request_form, name="request"),
+    path("anfrage/gesendet/", views.request_sent, name="request_sent"),
+    path("foerder-check/", views.funding_check, name="funding_check"),
+    path("bedarf/", views.need_form, name="need"),
+    path("bedarf/gesendet/", views.need_sent, name="need_sent"),
+    path("anfragen/", views.queue, name="queue"),
+    path("anfragen/<str:reference>/", views.request_detail, name="request_detail"),
+    path("anfragen/<str:reference>/uebernehmen/", views.request_claim_view, name="request_claim"),
+    path("anfragen/<str:reference>/status/", views.request_status_view, name="request_status"),
+    path("anfragen/<str:reference>/notiz/", views.request_note_view, name="request_note"),
+    path(
+        "anfragen/<str:reference>/weitergeben/",
+        views.request_hand_over_view,
+        name="request_hand_over",
+    ),
+    path("geschaeftsstelle/", views.office, name="office"),
+    path("geschaeftsstelle/auskunft/", views.person_data, name="person_data"),
+    path("bedarfsboerse/", views.board, name="board"),
+    path("bedarfsboerse/verbund/neu/", views.joint_measure_new, name="joint_measure_new"),
+    path("bedarfsboerse/verbund/<int:pk>/", views.joint_measure_detail, name="joint_measure"),
+    path(
+        "bedarfsboerse/verbund/<int:pk>/angebot/",
+        views.joint_measure_link,
+        name="joint_measure_link",
+    ),
+]

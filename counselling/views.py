@@ -1,0 +1,514 @@
+"""Pages of counselling: the public directory, request form, funding check and company
+needs; the counsellors' queue; the network office's data-protection tools; the demand
+board and joint measures.
+
+Every view asks permissions.py; counsellors of another institution get a 404, roles that
+may read but not act a 403, anonymous visitors the login page. A form with errors is shown
+again with status 200, as everywhere in the portal; nothing is saved then.
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from counselling import funding
+from counselling.forms import (
+    CompanyNeedForm,
+    CounsellingRequestForm,
+    DirectoryFilterForm,
+    FundingCheckForm,
+    HandOverForm,
+    JointMeasureForm,
+    LinkOfferForm,
+    NoteForm,
+    PersonSearchForm,
+    QueueFilterForm,
+    StatusForm,
+)
+from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
+from counselling.periods import period_label
+from counselling.permissions import (
+    HAND_OVER,
+    WORK,
+    counselling_institution_ids,
+    get_request_for,
+    require_demand_board,
+    require_network_office,
+    require_queue,
+)
+from counselling.selectors import (
+    JOINT_COURSE_MIN_COMPANIES,
+    demand_board,
+    demand_group_get,
+    joint_measure_list,
+    person_data_find,
+    request_handover_targets,
+    request_queue,
+    service_list_for_directory,
+)
+from counselling.services import (
+    joint_measure_create,
+    joint_measure_link_offer,
+    need_register,
+    person_data_erase,
+    person_data_export,
+    personal_data_access_log,
+    request_claim,
+    request_hand_over,
+    request_note_add,
+    request_set_status,
+    request_submit,
+)
+
+# Submissions per hour from one network address, and to one contact.
+RATE_PER_IP = 5
+RATE_PER_CONTACT = 3
+RATE_WINDOW = 60 * 60
+SESSION_REFERENCE = "counselling_reference"
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        count = 1
+    return count > limit
+
+
+def _rate_limited(request, kind: str, contact: str) -> bool:
+    ip = request.META.get("REMOTE_ADDR", "")
+    # Hashed: a phone number has spaces, and the cache needs no plain contact data.
+    digest = hashlib.sha256(contact.strip().lower().encode()).hexdigest()[:32]
+    return _over_limit(f"counselling-{kind}:ip:{ip}", RATE_PER_IP) or _over_limit(
+        f"counselling-{kind}:to:{digest}", RATE_PER_CONTACT
+    )
+
+
+TOO_MANY = _(
+    "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal oder "
+    "rufen Sie uns an."
+)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+@require_safe
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    services = service_list_for_directory(
+        kind=filters.get("art", ""),
+        district=filters.get("landkreis", ""),
+        language=filters.get("sprache", ""),
+    )
+    return render(request, "counselling/directory.html", {"form": form, "services": services})
+
+
+@require_http_methods(["GET", "POST"])
+def request_form(request):
+    if request.method == "POST":
+        form = CounsellingRequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            existing = CounsellingRequest.objects.filter(
+                submission_key=data["submission_key"]
+            ).first()
+            if existing is None and _rate_limited(
+                request, "request", data["email"] or data["phone"]
+            ):
+                form.add_error(None, TOO_MANY)
+            else:
+                counselling_request = existing or request_submit(
+                    submission_key=data["submission_key"],
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    channel=data["channel"],
+                    language=data["language"],
+                    district=data["district"],
+                    situation=data["situation"],
+                    topic=data["topic"],
+                    message=data["message"],
+                )
+                request.session[SESSION_REFERENCE] = counselling_request.reference
+                return redirect("counselling:request_sent")
+        return render(request, "counselling/request_form.html", {"form": form})
+    initial = {}
+    if request.GET.get("thema") in Topic.values:
+        initial["topic"] = request.GET["thema"]
+    return render(
+        request, "counselling/request_form.html", {"form": CounsellingRequestForm(initial=initial)}
+    )
+
+
+@require_safe
+def request_sent(request):
+    reference = request.session.get(SESSION_REFERENCE)
+    if not reference:
+        return redirect("counselling:request")
+    counselling_request = (
+        CounsellingRequest.objects.select_related("institution", "service")
+        .filter(reference=reference)
+        .first()
+    )
+    return render(
+        request,
+        "counselling/request_sent.html",
+        {"reference": reference, "counselling_request": counselling_request},
+    )
+
+
+@require_safe
+def funding_check(request):
+    form = FundingCheckForm(request.GET or None)
+    results = funding.funding_check(form.answers()) if request.GET and form.is_valid() else None
+    return render(
+        request,
+        "counselling/funding_check.html",
+        {"form": form, "results": results, "legal_state": funding.LEGAL_STATE},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def need_form(request):
+    if request.method == "POST":
+        form = CompanyNeedForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            existing = CompanyNeed.objects.filter(submission_key=data["submission_key"]).first()
+            if existing is None and _rate_limited(request, "need", data["email"]):
+                form.add_error(None, TOO_MANY)
+            else:
+                if existing is None:
+                    fields = {
+                        k: v
+                        for k, v in data.items()
+                        if k not in {"submission_key", "consent", "website"}
+                    }
+                    need_register(submission_key=data["submission_key"], **fields)
+                return redirect("counselling:need_sent")
+        return render(request, "counselling/need_form.html", {"form": form})
+    return render(request, "counselling/need_form.html", {"form": CompanyNeedForm()})
+
+
+@require_safe
+def need_sent(request):
+    return render(request, "counselling/need_sent.html")
+
+
+# --- the counsellors' queue -------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def queue(request):
+    require_queue(request.roles)
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    view = filters.get("ansicht", "")
+    ids = None if request.roles.is_network_office else counselling_institution_ids(request.roles)
+    requests = request_queue(
+        institution_ids=ids,
+        status=filters.get("status", ""),
+        situation=filters.get("situation", ""),
+        district=filters.get("district", ""),
+        mine_of=request.user if view == "meine" else None,
+        unclaimed=view == "frei",
+        escalated=view == "gemeldet",
+    )
+    page = Paginator(requests, 50).get_page(request.GET.get("seite"))
+    return render(request, "counselling/queue.html", {"form": form, "page": page})
+
+
+@login_required
+@require_safe
+def request_detail(request, reference: str):
+    counselling_request = get_request_for(request.roles, reference)
+    if counselling_request.anonymised_at is None:
+        personal_data_access_log(
+            user=request.user, request=counselling_request, action=AccessAction.VIEW
+        )
+    is_counsellor = counselling_request.institution_id in counselling_institution_ids(request.roles)
+    return render(
+        request,
+        "counselling/request_detail.html",
+        {
+            "counselling_request": counselling_request,
+            "is_counsellor": is_counsellor,
+            "notes": counselling_request.notes.select_related("author"),
+            "events": counselling_request.events.select_related("actor", "institution"),
+            "status_form": StatusForm(initial={"status": counselling_request.status}),
+            "note_form": NoteForm(),
+            "handover_form": HandOverForm(
+                targets=request_handover_targets(request=counselling_request)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_claim_view(request, reference: str):
+    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    request_claim(request=counselling_request, user=request.user)
+    messages.success(request, _("Sie haben die Anfrage übernommen."))
+    return redirect("counselling:request_detail", reference)
+
+
+@login_required
+@require_POST
+def request_status_view(request, reference: str):
+    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            request_set_status(
+                request=counselling_request,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Der Status ist gespeichert."))
+            return redirect("counselling:request_detail", reference)
+    return _detail_with_errors(request, counselling_request, status_form=form)
+
+
+@login_required
+@require_POST
+def request_note_view(request, reference: str):
+    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    form = NoteForm(request.POST)
+    if form.is_valid() and counselling_request.anonymised_at is None:
+        request_note_add(
+            request=counselling_request, user=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("Die Notiz ist gespeichert."))
+        return redirect("counselling:request_detail", reference)
+    return _detail_with_errors(request, counselling_request, note_form=form)
+
+
+@login_required
+@require_POST
+def request_hand_over_view(request, reference: str):
+    counselling_request = get_request_for(request.roles, reference, action=HAND_OVER)
+    form = HandOverForm(request.POST, targets=request_handover_targets(request=counselling_request))
+    if form.is_valid():
+        try:
+            request_hand_over(
+                request=counselling_request,
+                user=request.user,
+                institution=form.cleaned_data["institution"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Die Anfrage ist weitergegeben."))
+            return redirect("counselling:queue")
+    return _detail_with_errors(request, counselling_request, handover_form=form)
+
+
+def _detail_with_errors(request, counselling_request, **forms):
+    # The page shows the personal data again: that is an access like any other.
+    if counselling_request.anonymised_at is None:
+        personal_data_access_log(
+            user=request.user, request=counselling_request, action=AccessAction.VIEW
+        )
+    context = {
+        "counselling_request": counselling_request,
+        "is_counsellor": counselling_request.institution_id
+        in counselling_institution_ids(request.roles),
+        "notes": counselling_request.notes.select_related("author"),
+        "events": counselling_request.events.select_related("actor", "institution"),
+        "status_form": StatusForm(initial={"status": counselling_request.status}),
+        "note_form": NoteForm(),
+        "handover_form": HandOverForm(
+            targets=request_handover_targets(request=counselling_request)
+        ),
+        **forms,
+    }
+    return render(request, "counselling/request_detail.html", context)
+
+
+# --- the network office -------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def office(request):
+    require_network_office(request.roles)
+    escalated = request_queue(institution_ids=None, escalated=True)
+    return render(
+        request,
+        "counselling/office.html",
+        {"escalated": escalated, "search_form": PersonSearchForm()},
+    )
+
+
+@login_required
+@require_POST
+def person_data(request):
+    """Find, export or erase one person's data. POST only: contacts stay out of URLs and
+    server logs."""
+    require_network_office(request.roles)
+    form = PersonSearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "counselling/person_data.html", {"form": form})
+    contact = form.cleaned_data["contact"]
+    requests, needs = person_data_find(contact=contact)
+    action = request.POST.get("aktion", "")
+    if action == "export":
+        body = person_data_export(requests=requests, needs=needs, user=request.user)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="auskunft-{timezone.localdate():%Y-%m-%d}.json"'
+        )
+        return response
+    if action == "erase":
+        if request.POST.get("bestaetigt") != "ja":
+            messages.error(request, _("Bitte bestätigen Sie das Löschen."))
+        else:
+            count = person_data_erase(
+                requests=requests, needs=needs, contacts=[contact], user=request.user
+            )
+            messages.success(request, _("%(count)s Einträge wurden gelöscht.") % {"count": count})
+            return redirect("counselling:office")
+    for found in requests:
+        personal_data_access_log(user=request.user, request=found, action=AccessAction.SEARCH)
+    return render(
+        request,
+        "counselling/person_data.html",
+        {"form": form, "requests": requests, "needs": needs},
+    )
+
+
+# --- demand board and joint measures ----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def board(request):
+    require_demand_board(request.roles)
+    return render(
+        request,
+        "counselling/board.html",
+        {
+            "groups": demand_board(),
+            "measures": joint_measure_list(),
+            "show_contacts": request.roles.is_network_office,
+            "threshold": JOINT_COURSE_MIN_COMPANIES,
+        },
+    )
+
+
+def _group_or_404(request):
+    try:
+        topic_id = int(request.GET.get("thema") or request.POST.get("thema") or 0)
+    except ValueError:
+        raise Http404 from None
+    district = request.GET.get("landkreis") or request.POST.get("landkreis") or ""
+    period = request.GET.get("zeitraum") or request.POST.get("zeitraum") or ""
+    group = demand_group_get(topic_id=topic_id, district=district, period=period)
+    if group is None:
+        raise Http404
+    return group
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def joint_measure_new(request):
+    require_network_office(request.roles)
+    group = _group_or_404(request)
+    if request.method == "POST":
+        form = JointMeasureForm(request.POST)
+        if form.is_valid():
+            measure = joint_measure_create(
+                topic=group.topic,
+                district=group.district,
+                period=group.period,
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+                providers=list(form.cleaned_data["providers"]),
+                user=request.user,
+            )
+            messages.success(request, _("Die Verbundmaßnahme ist angelegt."))
+            return redirect("counselling:joint_measure", measure.pk)
+    else:
+        form = JointMeasureForm(
+            initial={"title": _("Verbundkurs %(topic)s") % {"topic": group.topic.name}}
+        )
+    return render(
+        request,
+        "counselling/joint_measure_form.html",
+        {"form": form, "group": group, "period": period_label(group.period)},
+    )
+
+
+@login_required
+@require_safe
+def joint_measure_detail(request, pk: int):
+    require_demand_board(request.roles)
+    measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
+    return render(
+        request,
+        "counselling/joint_measure_detail.html",
+        {
+            "measure": measure,
+            "needs": measure.needs.all(),
+            "invited": measure.invited.all(),
+            "show_contacts": request.roles.is_network_office,
+            "period": period_label(measure.period),
+            "link_form": LinkOfferForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def joint_measure_link(request, pk: int):
+    require_network_office(request.roles)
+    measure = get_object_or_404(JointMeasure, pk=pk)
+    form = LinkOfferForm(request.POST)
+    if form.is_valid():
+        told = joint_measure_link_offer(measure=measure, offer=form.cleaned_data["offer"])
+        messages.success(
+            request,
+            _("Das Kursangebot ist verknüpft; %(n)s Unternehmen wurden benachrichtigt.")
+            % {"n": told},
+        )
+        return redirect("counselling:joint_measure", pk)
+    return render(
+        request,
+        "counselling/joint_measure_detail.html",
+        {
+            "measure": measure,
+            "needs": measure.needs.all(),
+            "invited": measure.invited.all(),
+            "show_contacts": True,
+            "period": period_label(measure.period),
+            "link_form": form,
+        },
+    )
