@@ -304,7 +304,7 @@ LOGGING = {
 # Every mail goes through beweqo.outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 # Task modules that are not called tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["offerings.alerts_tasks"]
+CELERY_IMPORTS = ["offerings.alerts_tasks", "workgroups.digest_tasks", "network.summary_tasks"]
 # Attempts per message before a temporary failure counts as final.
 OUTBOX_MAX_ATTEMPTS = 8
 # Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),
@@ -317,6 +317,8 @@ OUTBOX_STALE_SECONDS = 10 * 60
 OUTBOX_SENDING_TIMEOUT = 15 * 60
 # An open SMTP connection is reused by a worker thread for this many idle seconds.
 OUTBOX_CONNECTION_REUSE = 30
+# Mails of a digest run per delivery task (outbox.send_many), sent over one connection.
+OUTBOX_SEND_BATCH = 100
 # Delivered mail is deleted after this many days.
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90, minimum=1)
 
@@ -333,9 +335,40 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "args": ("daily",),
     },
+    # Issue 4: offers needing attention, to each institution's editors, once a month.
+    "offer-freshness-reminders-monthly": {
+        "task": "offerings.freshness_reminders_send",
+        "schedule": crontab(hour=6, minute=30, day_of_month="1"),
+    },
     "course-alert-digests-weekly": {
         "task": "offerings.course_alert_digests_send",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "args": ("weekly",),
+    },
+    # The bodies' weekly mails (issue 7): each member's digest, then the steering circle's
+    # summary of the past week, Mondays before the working day starts.
+    "workgroup-digests-weekly": {
+        "task": "workgroups.digests_send",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
+    },
+    "steering-summary-weekly": {
+        "task": "network.steering_summary_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+}
+
+# --- Counselling (issue 6) -----------------------------------------------------------------
+# Closed counselling requests (and met company needs) are anonymised after this many days.
+COUNSELLING_ANONYMISE_AFTER_DAYS = env_int("COUNSELLING_ANONYMISE_AFTER_DAYS", 183, minimum=1)
+# Open requests nobody touched for this many days are reported to the network office.
+COUNSELLING_ESCALATE_AFTER_DAYS = env_int("COUNSELLING_ESCALATE_AFTER_DAYS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE |= {
+    "counselling-anonymise": {
+        "task": "counselling.requests_anonymise_closed",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "counselling-escalate": {
+        "task": "counselling.requests_escalate_untouched",
+        "schedule": crontab(hour=8, minute=0),
     },
 }

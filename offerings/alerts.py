@@ -6,6 +6,7 @@ is needed. Before the address is confirmed, the only mail it gets is the confirm
 """
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beweqo.outbox.models import MessageKind
-from beweqo.outbox.services import digest_claim, message_enqueue
+from beweqo.outbox.services import (
+    digest_claim_many,
+    digest_claims_attach,
+    message_build,
+    message_enqueue,
+    message_render,
+    messages_enqueue_many,
+)
 from offerings.filters import CatalogueFilter
 from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
 from offerings.selectors import catalogue_offer_ids
@@ -267,6 +275,7 @@ class DigestRun:
     sent: int = 0
     nothing_new: int = 0
     already_claimed: int = 0
+    undeliverable: int = 0
 
 
 def _new_offer_ids(since: datetime, last_date_id: int, today) -> set[int]:
@@ -309,88 +318,25 @@ def _digest_offers(ids: list[int], today, *, since: datetime) -> list[Offer]:
     return listed
 
 
-def course_alert_digests_send(
-    *, frequency: str, now: datetime | None = None, alert_ids: list[int] | None = None
-) -> DigestRun:
-    """Build this period's digest for every confirmed alert of `frequency`.
-
-    Each alert's digest is claimed (beweqo.outbox DigestClaim) in the transaction that
-    enqueues its mail and moves the alert's watermark, so a second run, or a second worker
-    at the same time, sends nothing twice. No mail when nothing new matches. Matching uses
-    the catalogue's in-memory index (catalogue_offer_ids); the database is asked for the
-    new offers once per distinct watermark, not once per alert.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    run = DigestRun(period=digest_period(frequency, now))
-    date_watermark = OfferDate.objects.aggregate(last=Max("pk"))["last"] or 0
-    new_by_watermark: dict[tuple[datetime, int], set[int]] = {}
-    # Alerts share searches and watermarks (all alerts of one run move to the same one), so
-    # matches, offers and the search in words are worked out once per search and watermark.
-    matches_by_search: dict[tuple, list[int]] = {}
-    offers_by_search: dict[tuple, list[Offer]] = {}
-    words_by_query: dict[str, list[str]] = {}
-    alerts = CourseAlert.objects.filter(frequency=frequency, confirmed_at__isnull=False)
-    if alert_ids is not None:
-        alerts = alerts.filter(pk__in=alert_ids)
-    for alert in alerts.order_by("pk").iterator(chunk_size=500):
-        run.alerts += 1
-        with transaction.atomic():
-            claim = digest_claim(
-                kind=DIGEST_KIND, recipient=f"course-alert:{alert.pk}", period=run.period
-            )
-            if claim is None:
-                run.already_claimed += 1
-                continue
-            since = alert.last_digest_at or alert.confirmed_at
-            watermark = (since, alert.last_date_id)
-            if watermark not in new_by_watermark:
-                new_by_watermark[watermark] = _new_offer_ids(since, alert.last_date_id, today)
-            new_ids = new_by_watermark[watermark]
-            search_key = (alert.query, *watermark)
-            if search_key not in matches_by_search:
-                matches_by_search[search_key] = (
-                    [
-                        pk
-                        for pk in catalogue_offer_ids(QueryDict(alert.query), today=today)
-                        if pk in new_ids
-                    ]
-                    if new_ids
-                    else []
-                )
-            matches = matches_by_search[search_key]
-            if matches:
-                if alert.query not in words_by_query:
-                    words_by_query[alert.query] = alert_describe(alert.query)
-                if search_key not in offers_by_search:
-                    offers_by_search[search_key] = _digest_offers(
-                        matches[:DIGEST_MAX_OFFERS], today, since=since
-                    )
-                claim.message = _digest_enqueue(
-                    alert,
-                    offers_by_search[search_key],
-                    total=len(matches),
-                    period=run.period,
-                    search=words_by_query[alert.query],
-                )
-                claim.save(update_fields=["message"])
-                run.sent += 1
-            else:
-                run.nothing_new += 1
-            CourseAlert.objects.filter(pk=alert.pk).update(
-                last_digest_at=now,
-                last_date_id=date_watermark,
-                **({"last_sent_at": now} if matches else {}),
-            )
-    logger.info("Course alert digests %s: %s", frequency, run)
-    return run
+# Digests are rendered once per saved search and watermark with this stand-in for the
+# alert's token, which is then put in per alert: the token is the only part of a digest
+# that differs between two alerts with the same search (tokens are URL-safe base64, so
+# they need no escaping in text, HTML or URLs).
+_TOKEN_STANDIN = "TOKENSTANDINforEachAlert"
+_SAFE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DIGEST_BATCH = 500
 
 
-def _digest_enqueue(alert, offers, *, total, period, search):
+@dataclass
+class _Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _digest_render(alert: CourseAlert, offers: list[Offer], *, total: int, search) -> _Rendered:
     links = alert_links(alert)
-    return message_enqueue(
-        to=alert.email,
-        subject="",
+    subject, text, html = message_render(
         template="offerings/course_alert_digest",
         context={
             "alert": alert,
@@ -400,7 +346,131 @@ def _digest_enqueue(alert, offers, *, total, period, search):
             "search": search,
             **links,
         },
-        key=f"digest:{DIGEST_KIND}:{alert.pk}:{period}",
-        kind=MessageKind.DIGEST,
-        list_unsubscribe=links["unsubscribe_url"],
     )
+    return _Rendered(subject, text, html)
+
+
+def course_alert_digests_send(
+    *, frequency: str, now: datetime | None = None, alert_ids: list[int] | None = None
+) -> DigestRun:
+    """Build this period's digest for every confirmed alert of `frequency`.
+
+    Alerts are taken DIGEST_BATCH at a time, each batch in one transaction: its digests
+    are claimed (beweqo.outbox DigestClaim, one INSERT that skips claims already taken),
+    their mails written (one INSERT) and the alerts' watermarks moved (two UPDATEs), so a
+    second run, or a second worker at the same time, sends nothing twice, and a crash
+    leaves a batch wholly done or wholly undone. No mail when nothing new matches. The
+    mails are handed to the worker in batches after each commit.
+
+    The cost is per distinct saved search, not per alert: matching uses the catalogue's
+    in-memory index (catalogue_offer_ids); new offers are asked for once per watermark,
+    and offers, the search in words and the rendered mail once per search and watermark.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    run = DigestRun(period=digest_period(frequency, now))
+    date_watermark = OfferDate.objects.aggregate(last=Max("pk"))["last"] or 0
+    new_by_watermark: dict[tuple[datetime, int], set[int]] = {}
+    # Alerts share searches and watermarks (all alerts of one run move to the same one), so
+    # what follows from them is worked out once per search and watermark.
+    matches_by_search: dict[tuple, list[int]] = {}
+    rendered_by_search: dict[tuple, _Rendered] = {}
+    words_by_query: dict[str, list[str]] = {}
+    unsubscribe_standin = alert_links(CourseAlert(token=_TOKEN_STANDIN))["unsubscribe_url"]
+    alerts = CourseAlert.objects.filter(frequency=frequency, confirmed_at__isnull=False)
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=alert_ids)
+    last_pk = 0
+    while True:
+        batch = list(alerts.filter(pk__gt=last_pk).order_by("pk")[:DIGEST_BATCH])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        run.alerts += len(batch)
+        with transaction.atomic():
+            claims = digest_claim_many(
+                kind=DIGEST_KIND,
+                recipients=[f"course-alert:{alert.pk}" for alert in batch],
+                period=run.period,
+            )
+            claimed, messages, claim_of_key = [], [], {}
+            for alert in batch:
+                claim_id = claims.get(f"course-alert:{alert.pk}")
+                if claim_id is None:
+                    run.already_claimed += 1
+                    continue
+                claimed.append(alert.pk)
+                since = alert.last_digest_at or alert.confirmed_at
+                watermark = (since, alert.last_date_id)
+                if watermark not in new_by_watermark:
+                    new_by_watermark[watermark] = _new_offer_ids(since, alert.last_date_id, today)
+                new_ids = new_by_watermark[watermark]
+                search_key = (alert.query, *watermark)
+                if search_key not in matches_by_search:
+                    matches_by_search[search_key] = (
+                        [
+                            pk
+                            for pk in catalogue_offer_ids(QueryDict(alert.query), today=today)
+                            if pk in new_ids
+                        ]
+                        if new_ids
+                        else []
+                    )
+                matches = matches_by_search[search_key]
+                if not matches:
+                    run.nothing_new += 1
+                    continue
+                if alert.query not in words_by_query:
+                    words_by_query[alert.query] = alert_describe(alert.query)
+                search = words_by_query[alert.query]
+                if _SAFE_TOKEN.match(alert.token):
+                    if search_key not in rendered_by_search:
+                        offers = _digest_offers(matches[:DIGEST_MAX_OFFERS], today, since=since)
+                        standin = CourseAlert(query=alert.query, token=_TOKEN_STANDIN)
+                        rendered_by_search[search_key] = _digest_render(
+                            standin, offers, total=len(matches), search=search
+                        )
+                    template = rendered_by_search[search_key]
+                    rendered = _Rendered(
+                        *(
+                            part.replace(_TOKEN_STANDIN, alert.token)
+                            for part in (template.subject, template.text, template.html)
+                        )
+                    )
+                    unsubscribe = unsubscribe_standin.replace(_TOKEN_STANDIN, alert.token)
+                else:  # a token from elsewhere (the admin, an import): rendered on its own
+                    offers = _digest_offers(matches[:DIGEST_MAX_OFFERS], today, since=since)
+                    rendered = _digest_render(alert, offers, total=len(matches), search=search)
+                    unsubscribe = alert_links(alert)["unsubscribe_url"]
+                key = f"digest:{DIGEST_KIND}:{alert.pk}:{run.period}"
+                try:
+                    message = message_build(
+                        to=alert.email,
+                        subject=rendered.subject,
+                        text=rendered.text,
+                        html=rendered.html,
+                        key=key,
+                        kind=MessageKind.DIGEST,
+                        list_unsubscribe=unsubscribe,
+                    )
+                except ValueError:
+                    # One bad stored address must not hold up the batch: it is claimed
+                    # (no retry every run) and logged.
+                    logger.warning("Course alert %s: address not usable; skipped.", alert.pk)
+                    run.undeliverable += 1
+                    continue
+                claim_of_key[key] = (claim_id, alert.pk)
+                messages.append(message)
+            stored = messages_enqueue_many(messages)
+            digest_claims_attach(
+                messages_by_claim={claim_of_key[k][0]: m.pk for k, m in stored.items()}
+            )
+            sent_ids = [claim_of_key[k][1] for k in stored]
+            run.sent += len(sent_ids)
+            CourseAlert.objects.filter(pk__in=claimed).update(
+                last_digest_at=now, last_date_id=date_watermark
+            )
+            if sent_ids:
+                CourseAlert.objects.filter(pk__in=sent_ids).update(last_sent_at=now)
+    logger.info("Course alert digests %s: %s", frequency, run)
+    return run

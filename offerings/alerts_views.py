@@ -2,6 +2,8 @@
 the list in the account. Every page but the list works without an account: the secret
 token in the mail's links is the permission."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -32,18 +34,27 @@ from offerings.alerts_selectors import (
 
 # Subscriptions per hour: from one network address, and to one mail address. The second
 # keeps the portal from mailing a stranger's inbox full of confirmation requests.
+logger = logging.getLogger(__name__)
+
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
 RATE_WINDOW = 60 * 60
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, RATE_WINDOW)
+    """Count a subscription against `key`. With the cache (Redis) down the limit is not
+    applied: a subscription is saved and its mail sent once Redis is back (issue 7), which
+    matters more than an hour without a rate limit; the outage is logged."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
+        cache.add(key, 0, RATE_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_WINDOW)
+            count = 1
+    except Exception:
+        logger.warning("Rate limit not checked: the cache is unreachable.", exc_info=True)
+        return False
     return count > limit
 
 

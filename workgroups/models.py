@@ -20,7 +20,7 @@ class BodyKind(models.TextChoices):
 
 
 # Paths under /arbeitsgruppen/ that are pages of their own, so no body may take them.
-RESERVED_SLUGS = {"suche", "meine-aufgaben", "uebersicht"}
+RESERVED_SLUGS = {"suche", "meine-aufgaben", "uebersicht", "zusammenfassung"}
 
 
 class WorkingGroup(models.Model):
@@ -479,3 +479,37 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- mail preferences -----------------------------------------------------------------------
+
+
+class DigestPreference(models.Model):
+    """Which periodic mails a person of the bodies wants. No row means the defaults (both
+    on): a row is written the first time someone changes a setting or uses the one-click
+    unsubscribe link of a digest (workgroups.digest, network.summary)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_preference",
+        verbose_name=_("Person"),
+    )
+    workgroup_digest = models.BooleanField(
+        _("Wochenübersicht der Arbeitsgruppen"),
+        default=True,
+        help_text=_("Neue Protokolle, kommende Sitzungen und eigene Aufgaben, einmal pro Woche."),
+    )
+    steering_summary = models.BooleanField(
+        _("Wochenbericht des Steuerkreises"),
+        default=True,
+        help_text=_("Was sich in der Woche im Netzwerk getan hat (nur Steuerkreis)."),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("E-Mail-Einstellung")
+        verbose_name_plural = _("E-Mail-Einstellungen")
+
+    def __str__(self) -> str:
+        return str(self.person)

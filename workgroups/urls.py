@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workgroups import views
+from workgroups import digest_views, views
 
 app_name = "workgroups"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("suche/", views.search, name="search"),
     path("meine-aufgaben/", views.my_tasks, name="my_tasks"),
     path("uebersicht/", views.overview, name="overview"),
+    path("zusammenfassung/", digest_views.digest_settings, name="digest_settings"),
+    path(
+        "zusammenfassung/abbestellen/<str:token>/",
+        digest_views.digest_unsubscribe_view,
+        name="digest_unsubscribe",
+    ),
     path("<slug:slug>/", views.group_detail, name="group_detail"),
     path("<slug:slug>/intern/", views.group_internal, name="group_internal"),
     path("<slug:slug>/sitzungen/neu/", views.meeting_create_view, name="meeting_create"),

@@ -5,7 +5,12 @@ import logging
 from celery import shared_task
 
 from beweqo.outbox.models import OutboxMessage
-from beweqo.outbox.services import message_send, messages_purge, messages_requeue
+from beweqo.outbox.services import (
+    message_send,
+    messages_purge,
+    messages_requeue,
+    messages_send_many,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +21,13 @@ def outbox_send(message_id: int) -> str:
         logger.info("Outbox message %s is gone; nothing to send.", message_id)
         return "gone"
     return message_send(message_id=message_id)
+
+
+@shared_task(name="outbox.send_many")
+def outbox_send_many(message_ids: list[int]) -> dict[str, int]:
+    """A batch of periodic mail (a digest run), sent over one SMTP connection; rows that
+    are gone are simply not found."""
+    return messages_send_many(message_ids=message_ids)
 
 
 @shared_task(name="outbox.sweep")

@@ -34,11 +34,25 @@ PAGES = [
     "/kurse/suchauftrag/meine/",
     "/arbeitsgruppen/",
     "/arbeitsgruppen/unternehmen/",
+    "/beratung/",
+    "/beratung/?art=company&landkreis=heidenheim&sprache=tr",
+    "/beratung/anfrage/",
+    "/beratung/foerder-check/",
+    "/beratung/foerder-check/?status=employed&age=35&qualification=older&workplace=bw_private"
+    "&company_size=30&hours=200&features=azav",
+    "/beratung/bedarf/",
+    "/beratung/bedarf/gesendet/",
 ]
 LOGGED_IN_PAGES = [
     "/mitglieder/vhs-aalen/profil/",
+    # The provider back office; its offer and import pages: tests/browser/test_backoffice.py.
+    "/kurse/bereich/vhs-aalen/",
+    "/kurse/bereich/vhs-aalen/neu/",
+    "/kurse/bereich/vhs-aalen/import/",
+    "/mitglieder/vhs-aalen/team/",
     # Internal pages of the bodies need a group role: tests/browser/test_workgroups.py.
     "/arbeitsgruppen/meine-aufgaben/",
+    "/arbeitsgruppen/zusammenfassung/",
     "/arbeitsgruppen/suche/?q=Protokoll",
 ]
 

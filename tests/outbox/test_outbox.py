@@ -312,3 +312,110 @@ def test_account_mail_goes_through_the_outbox(client, django_capture_on_commit_c
     assert message.recipient == "niemand@beispiel.de"
     assert message.status == MessageStatus.SENT
     assert mail.outbox[0].extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+# --- periodic mail in bulk ---------------------------------------------------------------
+
+
+def built(n: int, **overrides):
+    from beweqo.outbox.services import message_build
+
+    arguments = {
+        "to": f"person{n}@beispiel.de",
+        "subject": f"Zusammenfassung {n}",
+        "text": f"Text {n} mit Ümlaut\n",
+        "html": f"<p>Text {n} mit Ümlaut</p>",
+        "key": f"bulk:{n}",
+        "list_unsubscribe": f"https://beweqo.test/abbestellen/{n}/",
+    }
+    return message_build(**arguments | overrides)
+
+
+def test_many_messages_are_stored_at_once_and_sent_in_batches(
+    smtp_sink, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
+):
+    from beweqo.outbox.services import messages_enqueue_many
+
+    settings.OUTBOX_SEND_BATCH = 2
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue(key="bulk:1")  # stored before: kept, not written or sent again
+        with django_assert_max_num_queries(2):  # look up the keys, one INSERT
+            stored = messages_enqueue_many([built(n) for n in range(1, 6)])
+        assert smtp_sink.messages == []
+    assert len(callbacks) == 1 + 2  # the first, then four new rows in batches of two
+    assert sorted(stored) == [f"bulk:{n}" for n in range(1, 6)]
+    assert OutboxMessage.objects.filter(status=MessageStatus.SENT).count() == 5
+    assert len(smtp_sink.messages) == 5
+    received = {m["To"]: m for m in smtp_sink.messages}
+    fourth = received["person4@beispiel.de"]
+    assert fourth["Subject"] == "Zusammenfassung 4"
+    assert fourth["List-Unsubscribe"] == "<https://beweqo.test/abbestellen/4/>"
+    assert fourth["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert fourth["Message-ID"] == OutboxMessage.objects.get(key="bulk:4").headers["Message-ID"]
+    # Same parts as Django's own builder gives (lines end in CRLF on the wire).
+    assert fourth.get_body(("plain",)).get_content() == "Text 4 mit Ümlaut\r\n"
+    assert fourth.get_body(("html",)).get_content().strip() == "<p>Text 4 mit Ümlaut</p>"
+
+
+def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_server):
+    from beweqo.outbox.services import messages_send_many
+
+    sink = smtp_server(data_replies=["250 ok", "451 4.3.0 später", "250 ok"])
+    messages = [built(n) for n in range(3)]
+    OutboxMessage.objects.bulk_create(messages)
+    ids = [m.pk for m in messages]
+    assert messages_send_many(message_ids=ids) == {"sent": 2, "retry": 1}
+    statuses = dict(OutboxMessage.objects.values_list("key", "status"))
+    assert statuses == {
+        "bulk:0": MessageStatus.SENT,
+        "bulk:1": MessageStatus.FAILED_TEMPORARY,
+        "bulk:2": MessageStatus.SENT,
+    }
+    # The task is delivered again (acks_late): nothing is sent twice.
+    assert messages_send_many(message_ids=ids) == {"skipped": 3}
+    assert [m["To"] for m in sink.messages] == ["person0@beispiel.de", "person2@beispiel.de"]
+
+
+def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch):
+    from beweqo.outbox import services
+
+    messages = [built(n) for n in range(3)]
+    OutboxMessage.objects.bulk_create(messages)
+    ids = [m.pk for m in messages]
+    real_email, calls = services._email, []
+
+    def die_after_the_second(row):
+        calls.append(row.pk)
+        if len(calls) == 2:
+            services._mailer().send_messages([real_email(row)])
+            raise SystemExit("worker killed after the server accepted the mail")
+        return real_email(row)
+
+    monkeypatch.setattr(services, "_email", die_after_the_second)
+    with pytest.raises(SystemExit):
+        services.messages_send_many(message_ids=ids)
+    monkeypatch.undo()
+    statuses = [OutboxMessage.objects.get(pk=pk).status for pk in ids]
+    assert statuses == [MessageStatus.SENT, MessageStatus.SENDING, MessageStatus.QUEUED]
+    # Redelivered: the interrupted one is not sent again, the third one is.
+    assert services.messages_send_many(message_ids=ids) == {"sent": 1, "skipped": 2}
+    assert [m["To"] for m in smtp_sink.messages] == [
+        "person0@beispiel.de",
+        "person1@beispiel.de",
+        "person2@beispiel.de",
+    ]
+
+
+def test_many_digests_are_claimed_in_one_statement(django_assert_num_queries):
+    from beweqo.outbox.services import digest_claim_many
+
+    digest_claim(kind="course_alert", recipient="course-alert:2", period="2026-W47")
+    with django_assert_num_queries(1):
+        won = digest_claim_many(
+            kind="course_alert",
+            recipients=["course-alert:1", "course-alert:2", "course-alert:3"],
+            period="2026-W47",
+        )
+    assert sorted(won) == ["course-alert:1", "course-alert:3"]
+    assert DigestClaim.objects.count() == 3
+    assert digest_claim_many(kind="course_alert", recipients=[], period="2026-W47") == {}

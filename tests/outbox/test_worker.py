@@ -44,3 +44,24 @@ def test_temporary_refusal_then_acceptance_delivers_exactly_once(
     assert message.attempts == 2
     time.sleep(0.5)
     assert len(sink.messages) == 1
+
+
+def test_worker_delivers_a_digest_batch_once(smtp_sink, real_worker, settings):
+    from beweqo.outbox.services import message_build, messages_enqueue_many
+
+    settings.OUTBOX_SEND_BATCH = 3
+    with transaction.atomic():
+        messages_enqueue_many(
+            [
+                message_build(
+                    to=f"person{n}@beispiel.de",
+                    subject="Zusammenfassung",
+                    text="Neu in dieser Woche",
+                    key=f"worker:bulk:{n}",
+                )
+                for n in range(7)
+            ]
+        )
+    assert wait_for(lambda: len(smtp_sink.messages) == 7)
+    assert not wait_for(lambda: len(smtp_sink.messages) > 7, timeout=1)
+    assert OutboxMessage.objects.filter(status=MessageStatus.SENT).count() == 7
