@@ -149,8 +149,16 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "institution", "format", "status", "progress", "created_at"]
     list_filter = ["status", "format"]
     readonly_fields = [
-        "institution", "user", "format", "filename", "status", "progress", "error", "report",
-        "created_at", "finished_at",
+        "institution",
+        "user",
+        "format",
+        "filename",
+        "status",
+        "progress",
+        "error",
+        "report",
+        "created_at",
+        "finished_at",
     ]
     exclude = ["content"]
 

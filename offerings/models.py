@@ -587,9 +587,7 @@ class ImportJob(models.Model):
         related_name="import_jobs",
         verbose_name=_("Einrichtung"),
     )
-    user = models.ForeignKey(
-        "network.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    user = models.ForeignKey("network.User", on_delete=models.SET_NULL, null=True, related_name="+")
     format = models.CharField(_("Format"), max_length=10, choices=ImportFormat.choices)
     filename = models.CharField(_("Dateiname"), max_length=200)
     content = models.BinaryField(editable=False)

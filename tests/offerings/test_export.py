@@ -137,6 +137,6 @@ def test_export_leaves_out_other_institutions_and_archived_offers(
 def test_csv_export_keeps_formulas_from_running_in_spreadsheets(institution):
     OfferFactory(institution=institution, title='=HYPERLINK("https://evil.test")', dates=[])
     text = export_csv(institution=institution).decode("utf-8-sig")
-    assert ';"\'=HYPERLINK(' in text
+    assert ";\"'=HYPERLINK(" in text
     parsed = csv_parse(io.BytesIO(text.encode()), delivery_forms=delivery_form_lookup())
     assert next(iter(parsed.offers.values())).values["title"].startswith("=HYPERLINK")
