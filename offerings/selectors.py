@@ -154,6 +154,8 @@ def _offers_in_order(ids: list[int], today, *, cards: bool) -> list[Offer]:
 
 def offer_cards_prefetch(offers: list[Offer], *, today=None) -> None:
     """Load the open dates and funding programmes that the cards of `offers` show."""
+    if not offers:  # every card came from the fragment cache
+        return
     today = today or timezone.localdate()
     dates = (
         OfferDate.objects.filter(OfferDate.open_q(today))
