@@ -98,6 +98,9 @@ class Taxonomy:
 @dataclass
 class CatalogueIndex:
     token: str
+    # The token and this process's count of its own changes: what cached fragments of pages
+    # are keyed on (a change made here shows before its commit has replaced the token).
+    version: str
     today: date
     built_in_ms: float
     # One entry per offer, ordered by id.
@@ -269,10 +272,11 @@ class CatalogueIndex:
         wanted[hits] = True
         return self.offer_ids[everything[wanted[everything]]]
 
-    # --- text search results, kept per index ----------------------------------------
+    # --- results kept per index ---------------------------------------------------
 
-    def text_result(self, key, compute):
-        """The free-text part of a search, computed once per text and index."""
+    def remembered(self, key, compute):
+        """`compute()` once per key and index: the free-text part of a search, and the facet
+        counts of a combination of filters (a few hundred of the latest, per process)."""
         with _lock:
             if key in self._text:
                 self._text.move_to_end(key)
@@ -475,6 +479,7 @@ def _build(token: str, today: date) -> CatalogueIndex:
     rolling = {StartKind.ROLLING, StartKind.ON_DEMAND}
     index = CatalogueIndex(
         token=token,
+        version=f"{token}.{_generation[0]}",
         today=today,
         built_in_ms=0.0,
         offer_ids=offer_ids,

@@ -1,5 +1,6 @@
 """Reads of the catalogue: the public search with its facets, and a single offer."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,6 +10,7 @@ from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from offerings.filters import DATE_PARAMETERS, CatalogueFilter
 from offerings.index import (
@@ -44,6 +46,8 @@ class CatalogueResult:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     # Changes whenever what a course card shows may have changed (the data, or the day).
     cache_version: str = ""
+    # The search form (values, errors, counts) as a function of the parameters: a cache key.
+    form_key: str = ""
 
 
 def _open_dates_prefetch(today) -> Prefetch:
@@ -97,8 +101,13 @@ def catalogue_search(
         total=paginator.count,
         query=parsed.text,
         corrections=text.fixes,
-        facets=selection.facets() if with_facets else {},
-        cache_version=f"{index.token}-{today.isoformat()}",
+        # The counts depend on the filters and the text only, not on the page or the order;
+        # the catalogue's first page and popular searches are asked for again and again.
+        facets=index.remembered(_facets_key(filterset, parsed), selection.facets)
+        if with_facets
+        else {},
+        cache_version=f"{index.version}-{today.isoformat()}",
+        form_key=_form_key(params, f"{index.version}-{today.isoformat()}"),
     )
     if result.total == 0:
         result.suggestion = spelling_suggestion(parsed, text.fixes)
@@ -172,6 +181,31 @@ def offer_cards_prefetch(offers: list[Offer], *, today=None) -> None:
     )
 
 
+def _form_key(params: QueryDict, version: str) -> str:
+    """Everything the search form shows depends on: the raw parameters (invalid ones are
+    shown back with their message) except page and order, the catalogue version, the
+    language."""
+    shown = sorted(
+        (name, value)
+        for name, values in params.lists()
+        if name not in {"seite", "sortierung"}
+        for value in values
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"{version}-{get_language()}-{digest}"
+
+
+def _facets_key(filterset: CatalogueFilter, parsed: ParsedQuery) -> tuple:
+    data = filterset.form.cleaned_data
+    chosen = tuple(
+        (name, repr(data[name]))
+        for name in (*OFFER_PARAMETERS, *DATE_PARAMETERS, "umkreis")
+        if _is_active(data.get(name))
+    )
+    place = filterset.place.pk if filterset.place is not None else None
+    return ("facets", get_language(), parsed, place, chosen)  # labels are translated
+
+
 def _page_number(raw: str | None) -> int:
     """Page numbers below 1 or unreadable ones mean the first page, not the last."""
     try:
@@ -205,7 +239,7 @@ def _text_search(index: CatalogueIndex, parsed: ParsedQuery) -> TextMatch:
             rank[found] = [by_id[int(offer_id)] for offer_id in index.offer_ids[found]]
         return TextMatch(mask, rank, fixes)
 
-    return index.text_result(parsed, compute)
+    return index.remembered(parsed, compute)
 
 
 # --- filters and facets over the index ----------------------------------------------------

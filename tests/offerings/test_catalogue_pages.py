@@ -159,3 +159,20 @@ def test_course_description_is_shown_as_text_not_markup(client):
 
     assertContains(response, "Erste Zeile &lt;script&gt;alert(1)&lt;/script&gt;<br>Zweite Zeile")
     assertNotContains(response, "<script>alert(1)")
+
+
+def test_the_search_form_shown_from_memory_still_shows_this_search(client, django_db_blocker):
+    """The form is kept per parameters and catalogue version: another search, or the same
+    search after a change, must not show a remembered form of something else."""
+    from tests.offerings.factories import OfferFactory
+
+    OfferFactory(title="Excel kompakt", price=0)
+    first = client.get("/kurse/?q=Excel").content.decode()
+    assert 'value="Excel"' in first
+    other = client.get("/kurse/?q=Word&preis_bis=-5").content.decode()
+    assert 'value="Word"' in other
+    assert 'value="Excel"' not in other
+    assert 'id="id_preis_bis_error"' in other  # its own error
+    assert 'id="n-kostenlos-on">(1)' in client.get("/kurse/?seite=2&q=Excel").content.decode()
+    OfferFactory(title="Excel gratis", price=0)
+    assert 'id="n-kostenlos-on">(2)' in client.get("/kurse/?q=Excel").content.decode()

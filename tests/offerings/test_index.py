@@ -325,3 +325,17 @@ def test_after_another_process_changed_data_the_old_index_answers_until_the_new_
             break
         time.sleep(0.01)
     assert ids() == {first.pk, second.pk}
+
+
+def test_remembered_counts_follow_changes_and_filters(catalogue):
+    def free_count(query: str = "") -> int:
+        return catalogue_search(QueryDict(query), today=TODAY).facets["kostenlos"][0].count
+
+    before = free_count()
+    assert free_count() == before  # asked again: the same answer, from memory
+    OfferFactory(title="Gratis", price=Decimal(0))
+    assert free_count() == before + 1  # a change makes a new index and new counts
+    assert free_count("anbieter=akademie-ulm") != free_count() or before == 0
+    assert free_count("anbieter=akademie-ulm") == len(
+        orm_ids(QueryDict("anbieter=akademie-ulm&kostenlos=on"))
+    )

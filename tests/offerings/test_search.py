@@ -112,5 +112,7 @@ def test_nothing_found_offers_a_spelling_suggestion(catalogue):
     ["& | ! : * ( ) '", "'", "!!!", "a:*", "(", "\\", "<->", "Excel & Word | !", "%ZZ", "\x00"],
 )
 def test_tsquery_operators_are_plain_text(catalogue, text):
-    result = catalogue_search(QueryDict(mutable=True) | {"q": text})
+    params = QueryDict(mutable=True)
+    params["q"] = text
+    result = catalogue_search(params)
     assert result.total >= 0  # a normal result, no database error
