@@ -81,29 +81,21 @@ def catalogue_search(
     to `offer_cards_prefetch` (most cards come from the fragment cache and need none).
     """
     today = today or timezone.localdate()
-    index = catalogue_index(today)
-    filterset = CatalogueFilter(params, queryset=Offer.objects.none(), today=today)
-    # Always bound (an empty query string is valid), so the form can report errors.
-    filterset.validate()
-    parsed = parse(params.get("q", ""))
-    text = _text_search(index, parsed)
-    selection = Selection(index, filterset, text.mask)
-    sort = filterset.form.cleaned_data.get("sortierung") or (
-        "relevance" if not parsed.is_empty else "start"
-    )
-    ids = index.ordered(np.flatnonzero(selection.offers()), sort, text.rank)
+    search = _search(params, today)
+    index, parsed, text = search.index, search.parsed, search.text
+    ids = search.ordered_ids()
     paginator = Paginator(ids, min(page_size, MAX_PAGE_SIZE))
     page = paginator.get_page(_page_number(params.get("seite")))
     page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
     result = CatalogueResult(
-        filterset=filterset,
+        filterset=search.filterset,
         page=page,
         total=paginator.count,
         query=parsed.text,
         corrections=text.fixes,
         # The counts depend on the filters and the text only, not on the page or the order;
         # the catalogue's first page and popular searches are asked for again and again.
-        facets=index.remembered(_facets_key(filterset, parsed), selection.facets)
+        facets=index.remembered(_facets_key(search.filterset, parsed), search.selection.facets)
         if with_facets
         else {},
         cache_version=f"{index.version}-{today.isoformat()}",
@@ -119,17 +111,34 @@ def catalogue_offer_ids(params: QueryDict, *, today=None) -> list[int]:
 
     For matching many saved searches at once (alert digests): no facets, no offers loaded.
     """
-    today = today or timezone.localdate()
+    return _search(params, today or timezone.localdate()).ordered_ids().tolist()
+
+
+@dataclass
+class _Search:
+    index: CatalogueIndex
+    filterset: CatalogueFilter
+    parsed: ParsedQuery
+    text: "TextMatch"
+    selection: "Selection"
+
+    def ordered_ids(self) -> np.ndarray:
+        sort = self.filterset.form.cleaned_data.get("sortierung") or (
+            "relevance" if not self.parsed.is_empty else "start"
+        )
+        hits = np.flatnonzero(self.selection.offers())
+        return self.index.ordered(hits, sort, self.text.rank)
+
+
+def _search(params: QueryDict, today) -> _Search:
+    """The parameters checked and matched against the index, for the page and for alerts."""
     index = catalogue_index(today)
     filterset = CatalogueFilter(params, queryset=Offer.objects.none(), today=today)
+    # Always bound (an empty query string is valid), so the form can report errors.
     filterset.validate()
     parsed = parse(params.get("q", ""))
     text = _text_search(index, parsed)
-    sort = filterset.form.cleaned_data.get("sortierung") or (
-        "relevance" if not parsed.is_empty else "start"
-    )
-    hits = np.flatnonzero(Selection(index, filterset, text.mask).offers())
-    return index.ordered(hits, sort, text.rank).tolist()
+    return _Search(index, filterset, parsed, text, Selection(index, filterset, text.mask))
 
 
 # What a course card shows (offer_card.html); loading only that keeps a page of twenty cards

@@ -4,7 +4,7 @@ anonymous (no login)."""
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
@@ -80,10 +80,11 @@ def _forget_everything() -> None:
 def _cache_clear_own() -> None:
     """Empty this run's part of the cache. RedisCache.clear() would empty the whole Redis
     database, and with it the keys of another test run on the same machine."""
-    if not isinstance(cache, RedisCache):
-        cache.clear()
+    backend = caches["default"]  # `cache` is a proxy: isinstance() needs the backend itself
+    if not isinstance(backend, RedisCache):
+        backend.clear()
         return
-    client = cache._cache.get_client(write=True)
+    client = backend._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
     if keys:
         client.delete(*keys)
