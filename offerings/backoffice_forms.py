@@ -13,6 +13,7 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.services import DATE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,18 +79,7 @@ class OfferDateForm(forms.ModelForm):
 
     class Meta:
         model = OfferDate
-        fields = [
-            "start_kind",
-            "start",
-            "end",
-            "schedule",
-            "time_of_day",
-            "hours_total",
-            "seats",
-            "registration_deadline",
-            "venue",
-            "notes",
-        ]
+        fields = list(DATE_FIELDS)  # what the services copy, shift and record in the history
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET, "registration_deadline": DATE_WIDGET}
 
     def __init__(self, *args, offer: Offer, **kwargs):

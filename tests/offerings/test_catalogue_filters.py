@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
-    Municipality,
     OfferStatus,
     Schedule,
     StartKind,
@@ -33,22 +32,6 @@ TODAY = timezone.localdate()
 
 def titles(query: str) -> set[str]:
     return {o.title for o in catalogue_search(QueryDict(query)).page.object_list}
-
-
-@pytest.fixture
-def places(db):
-    aalen = Municipality.objects.create(
-        name="Aalen", slug="aalen", district="ostalbkreis", latitude=48.8387, longitude=10.0926
-    )
-    aalen.postcodes.create(code="73430")
-    heidenheim = Municipality.objects.create(
-        name="Heidenheim an der Brenz",
-        slug="heidenheim-an-der-brenz",
-        district="heidenheim",
-        latitude=48.6766,
-        longitude=10.1515,
-    )
-    return {"aalen": aalen, "heidenheim": heidenheim}
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from offerings.models import (
     FundingProgramme,
     Language,
     Level,
-    Municipality,
     Offer,
     OfferDate,
     OfferStatus,
@@ -49,20 +48,10 @@ WORDS = ["Excel", "Pflege", "Schweißen", "Deutsch", "Buchhaltung"]
 
 
 @pytest.fixture
-def catalogue(db):
+def catalogue(places):
     """Forty offers with attributes and dates drawn from a fixed seed."""
     rng = random.Random(20261122)
-    aalen = Municipality.objects.create(
-        name="Aalen", slug="aalen", district="ostalbkreis", latitude=48.8387, longitude=10.0926
-    )
-    aalen.postcodes.create(code="73430")
-    heidenheim = Municipality.objects.create(
-        name="Heidenheim an der Brenz",
-        slug="heidenheim-an-der-brenz",
-        district="heidenheim",
-        latitude=48.6766,
-        longitude=10.1515,
-    )
+    aalen, heidenheim = places["aalen"], places["heidenheim"]
     providers = [
         InstitutionFactory(name="VHS Aalen", slug="vhs-aalen", district="ostalbkreis"),
         InstitutionFactory(name="BZ Heidenheim", slug="bz-heidenheim", district="heidenheim"),

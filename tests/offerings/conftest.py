@@ -1,0 +1,21 @@
+"""Fixtures shared by the catalogue's tests."""
+
+import pytest
+
+from offerings.models import Municipality
+
+
+@pytest.fixture
+def places(db):
+    aalen = Municipality.objects.create(
+        name="Aalen", slug="aalen", district="ostalbkreis", latitude=48.8387, longitude=10.0926
+    )
+    aalen.postcodes.create(code="73430")
+    heidenheim = Municipality.objects.create(
+        name="Heidenheim an der Brenz",
+        slug="heidenheim-an-der-brenz",
+        district="heidenheim",
+        latitude=48.6766,
+        longitude=10.1515,
+    )
+    return {"aalen": aalen, "heidenheim": heidenheim}
