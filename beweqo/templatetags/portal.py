@@ -28,6 +28,22 @@ def kern_widget(bound_field):
 
 
 @register.filter
+def kern_choice(choice):
+    """One radio button or checkbox of a choice group, with the design system's class.
+
+    `choice.tag` alone renders the bare input (the group's widget class is not passed on to
+    its options), which KERN leaves unstyled and small.
+    """
+    kind = "radio" if choice.data["type"] == "radio" else "checkbox"
+    css = f"kern-form-check__{kind}"
+    existing = choice.data["attrs"].get("class", "")
+    data = {**choice.data, "attrs": {**choice.data["attrs"], "class": f"{existing} {css}".strip()}}
+    return choice.parent_widget._render(
+        choice.template_name, {"widget": {**data, "wrap_label": False}}, choice.renderer
+    )
+
+
+@register.filter
 def field_kind(bound_field) -> str:
     """'check' for single checkboxes, 'choices' for radio/checkbox groups, else 'input'."""
     widget = bound_field.field.widget
