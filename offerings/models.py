@@ -427,6 +427,32 @@ class SearchTerm(models.Model):
         return self.word
 
 
+class SearchDay(models.Model):
+    """How often one search text was asked on one day, and how often it found nothing.
+
+    The catalogue counts its searches in the shared cache and a beat task adds the counts
+    here, so a search writes no row of its own. Nothing about the visitor is kept: no
+    address, no account, no time of day. `text` is the normalised free text, empty for a
+    search by filters alone.
+    """
+
+    day = models.DateField()
+    text = models.CharField(max_length=100, blank=True)
+    searches = models.PositiveIntegerField(default=0)
+    without_result = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Suchtag")
+        verbose_name_plural = _("Suchtage")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "text"], name="search_day_unique_text"),
+        ]
+        indexes = [models.Index(fields=["day"], name="search_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.text or '–'} ({self.searches})"
+
+
 class AlertFrequency(models.TextChoices):
     WEEKLY = "weekly", _("wöchentlich")
     DAILY = "daily", _("täglich")
