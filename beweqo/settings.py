@@ -372,3 +372,29 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+# --- News and newsletter (issue 9) ------------------------------------------------------------
+NEWS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+CELERY_BEAT_SCHEDULE |= {
+    # A send interrupted (worker killed, broker down when it was queued) goes on from where
+    # it stopped; the delivery claims keep it from mailing anyone twice.
+    "newsletter-resume": {"task": "network.newsletter_issues_resume", "schedule": 15 * 60},
+    "newsletter-purge-unconfirmed": {
+        "task": "network.newsletter_purge_unconfirmed",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
+
+# --- Events calendar (issue 9) --------------------------------------------------------------
+CELERY_BEAT_SCHEDULE |= {
+    # Names and addresses of event registrations, 30 days after the event.
+    "event-registrations-erase": {
+        "task": "offerings.event_registrations_erase",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    # The day before an event, a reminder to everybody with a seat.
+    "event-reminders": {
+        "task": "offerings.event_reminders_send",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}

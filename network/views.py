@@ -11,7 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
-from network.permissions import can_manage_institution, get_institution_for_user
+from network.news_selectors import news_post_list_latest
+from network.permissions import can_manage_institution, can_write_news, get_institution_for_user
 from network.selectors import (
     institution_get_public,
     institution_list_for_directory,
@@ -28,7 +29,7 @@ DIRECTORY_PAGE_SIZE = 24
 
 @require_safe
 def home(request):
-    return render(request, "network/home.html")
+    return render(request, "network/home.html", {"latest_news": news_post_list_latest(limit=3)})
 
 
 # The audiences of the home page's entry paths: URL key -> template.
@@ -163,5 +164,9 @@ def my_area(request):
     return render(
         request,
         "network/my_area.html",
-        {"roles": request.roles, "mfa_enabled": is_mfa_enabled(request.user)},
+        {
+            "roles": request.roles,
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "can_write_news": can_write_news(request.roles),
+        },
     )
