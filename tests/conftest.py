@@ -166,10 +166,20 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 def _remove_demo_data() -> None:
     from counselling.models import CompanyNeed, CounsellingRequest, CounsellingService, JointMeasure
-    from network.models import Institution, SteeringCircleMember, User
+    from network.models import (
+        Institution,
+        NewsletterIssue,
+        NewsPost,
+        NewsTag,
+        SteeringCircleMember,
+        User,
+    )
     from offerings.models import Offer, SearchTerm
     from workgroups.models import ActionItem, Measure, Meeting, WorkingGroupMember
 
+    NewsletterIssue.objects.all().delete()
+    NewsPost.objects.all().delete()
+    NewsTag.objects.all().delete()
     CompanyNeed.objects.all().delete()
     JointMeasure.objects.all().delete()
     CounsellingRequest.objects.all().delete()
