@@ -77,19 +77,4 @@ urlpatterns = [
         newsletter_views.newsletter_send,
         name="newsletter_send",
     ),
-    # Issue 8: the steering circle's dashboard.
-    path("netzwerk/kennzahlen/", dashboard_views.dashboard, name="dashboard"),
-    path("netzwerk/kennzahlen/druck/", dashboard_views.dashboard_print, name="dashboard_print"),
-    path(
-        "netzwerk/kennzahlen/kennzahlen.csv",
-        dashboard_views.dashboard_export,
-        {"fmt": "csv"},
-        name="dashboard_csv",
-    ),
-    path(
-        "netzwerk/kennzahlen/kennzahlen.xlsx",
-        dashboard_views.dashboard_export,
-        {"fmt": "xlsx"},
-        name="dashboard_xlsx",
-    ),
 ]

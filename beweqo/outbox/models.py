@@ -37,6 +37,8 @@ class OutboxMessage(models.Model):
     text = models.TextField(_("Text"))
     html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("zusätzliche Kopfzeilen"), default=dict, blank=True)
+    # Small text files sent along (a calendar entry): [{"filename", "mimetype", "content"}].
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     status = models.CharField(
         _("Status"),
         max_length=20,

@@ -108,6 +108,7 @@ def message_build(
     headers: dict[str, str] | None = None,
     reply_to: str = "",
     list_unsubscribe: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """An unsaved outbox row with checked recipient and headers: the one place that decides
     what a stored mail looks like, for single and bulk enqueueing alike."""
@@ -133,7 +134,23 @@ def message_build(
         text=text,
         html=html,
         headers=all_headers,
+        attachments=_checked_attachments(attachments),
     )
+
+
+def _checked_attachments(attachments: list[dict] | None) -> list[dict]:
+    """Text attachments as stored: a file name without path or line breaks, a MIME type and
+    the text itself (e.g. a calendar entry)."""
+    checked = []
+    for item in attachments or []:
+        filename = _single_line(item["filename"], limit=100).replace("/", "_").replace("\\", "_")
+        mimetype = _single_line(item.get("mimetype", "text/plain"), limit=100)
+        if not filename or "/" not in mimetype:
+            raise ValueError("An attachment needs a file name and a MIME type.")
+        checked.append(
+            {"filename": filename, "mimetype": mimetype, "content": str(item["content"])}
+        )
+    return checked
 
 
 def _queue_send_many(message_ids: list[int]) -> None:
@@ -163,6 +180,7 @@ def message_enqueue_rendered(
     headers: dict[str, str] | None = None,
     reply_to: str = "",
     list_unsubscribe: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Store a mail whose bodies are already rendered (allauth renders its own) and queue
     its delivery for after the caller's commit. Idempotent by `key`."""
@@ -179,6 +197,7 @@ def message_enqueue_rendered(
         headers=headers,
         reply_to=reply_to,
         list_unsubscribe=list_unsubscribe,
+        attachments=attachments,
     )
     try:
         with transaction.atomic():
@@ -236,6 +255,7 @@ def message_enqueue(
     kind: str = "notification",
     list_unsubscribe: str = "",
     reply_to: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and store the mail for delivery after the
     caller's transaction commits.
@@ -246,6 +266,7 @@ def message_enqueue(
     call idempotent: a second call with the same key returns the stored row and sends
     nothing, so a retried job may simply call again. `list_unsubscribe` (an absolute URL
     that unsubscribes on POST) adds the RFC 8058 one-click headers for alerts and digests.
+    `attachments` are small text files: [{"filename", "mimetype", "content"}].
     """
     existing = OutboxMessage.objects.filter(key=key).first()
     if existing is not None:
@@ -260,6 +281,7 @@ def message_enqueue(
         kind=kind,
         reply_to=reply_to,
         list_unsubscribe=list_unsubscribe,
+        attachments=attachments,
     )
 
 
@@ -376,6 +398,8 @@ def _email(message: OutboxMessage) -> EmailMultiAlternatives:
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    for item in message.attachments or []:
+        email.attach(item["filename"], item["content"], item["mimetype"])
     return email
 
 
