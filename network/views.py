@@ -22,6 +22,7 @@ from network.selectors import (
     steering_institutions,
 )
 from network.services import accessibility_feedback_submit, institution_update_profile
+from offerings.events_selectors import events_upcoming
 from workgroups.selectors import working_group_list
 
 DIRECTORY_PAGE_SIZE = 24
@@ -29,7 +30,14 @@ DIRECTORY_PAGE_SIZE = 24
 
 @require_safe
 def home(request):
-    return render(request, "network/home.html", {"latest_news": news_post_list_latest(limit=3)})
+    return render(
+        request,
+        "network/home.html",
+        {
+            "latest_news": news_post_list_latest(limit=3),
+            "upcoming_events": events_upcoming(limit=3),
+        },
+    )
 
 
 # The audiences of the home page's entry paths: URL key -> template.
@@ -79,6 +87,7 @@ def institution_detail(request, slug: str):
         {
             "institution": institution,
             "working_groups": institution_working_groups(institution=institution),
+            "upcoming_events": events_upcoming(limit=6, institution=institution),
             "can_edit": can_manage_institution(request.user, institution),
         },
     )

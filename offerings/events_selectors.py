@@ -18,22 +18,10 @@ def _public() -> QuerySet[Event]:
     return Event.objects.public().select_related("institution")
 
 
-def events_upcoming(*, limit: int = 10) -> list[Event]:
-    """Published events that have not started yet, soonest first (home page, newsletter)."""
-    return list(
-        Event.objects.published()
-        .filter(starts_at__gte=timezone.now())
-        .select_related("institution")
-        .order_by("starts_at", "pk")[: max(0, limit)]
-    )
-
-
-def event_list_public(*, past: bool = False, now: datetime | None = None) -> QuerySet[Event]:
-    """The public calendar: events not over yet (soonest first), or the archive (latest
-    first). Cancelled events stay listed, marked, until they are over."""
-    now = now or timezone.now()
-    # A subquery, not Count(): the audience filter joins target groups later, which would
-    # multiply an aggregate's rows.
+def _with_seats_taken(events: QuerySet[Event]) -> QuerySet[Event]:
+    """`seats_taken` on each event, for the cards' "noch N Plätze frei". A subquery, not
+    Count(): the audience filter joins target groups later, which would multiply an
+    aggregate's rows."""
     taken = (
         EventRegistration.objects.filter(event=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
         .order_by()
@@ -41,7 +29,24 @@ def event_list_public(*, past: bool = False, now: datetime | None = None) -> Que
         .annotate(n=Count("pk"))
         .values("n")
     )
-    events = _public().annotate(seats_taken=Coalesce(Subquery(taken), 0))
+    return events.annotate(seats_taken=Coalesce(Subquery(taken), 0))
+
+
+def events_upcoming(*, limit: int = 10, institution=None) -> list[Event]:
+    """Published events that have not started yet, soonest first (home page, an
+    institution's page, newsletter); only `institution`'s when given."""
+    events = Event.objects.published().filter(starts_at__gte=timezone.now())
+    if institution is not None:
+        events = events.filter(institution=institution)
+    events = _with_seats_taken(events.select_related("institution"))
+    return list(events.order_by("starts_at", "pk")[: max(0, limit)])
+
+
+def event_list_public(*, past: bool = False, now: datetime | None = None) -> QuerySet[Event]:
+    """The public calendar: events not over yet (soonest first), or the archive (latest
+    first). Cancelled events stay listed, marked, until they are over."""
+    now = now or timezone.now()
+    events = _with_seats_taken(_public())
     if past:
         return events.past(now).order_by("-starts_at", "-pk")
     return events.upcoming(now).order_by("starts_at", "pk")
