@@ -7,11 +7,8 @@ may read but not act a 403, anonymous visitors the login page. A form with error
 again with status 200, as everywhere in the portal; nothing is saved then.
 """
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -20,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from beweqo.ratelimit import rate_limited
 from counselling import funding
 from counselling.forms import (
     CompanyNeedForm,
@@ -72,26 +70,16 @@ from counselling.services import (
 # Submissions per hour from one network address, and to one contact.
 RATE_PER_IP = 5
 RATE_PER_CONTACT = 3
-RATE_WINDOW = 60 * 60
 SESSION_REFERENCE = "counselling_reference"
 
 
-def _over_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > limit
-
-
 def _rate_limited(request, kind: str, contact: str) -> bool:
-    ip = request.META.get("REMOTE_ADDR", "")
-    # Hashed: a phone number has spaces, and the cache needs no plain contact data.
-    digest = hashlib.sha256(contact.strip().lower().encode()).hexdigest()[:32]
-    return _over_limit(f"counselling-{kind}:ip:{ip}", RATE_PER_IP) or _over_limit(
-        f"counselling-{kind}:to:{digest}", RATE_PER_CONTACT
+    return rate_limited(
+        f"counselling-{kind}",
+        ip=request.META.get("REMOTE_ADDR", ""),
+        contact=contact,
+        per_ip=RATE_PER_IP,
+        per_contact=RATE_PER_CONTACT,
     )
 
 

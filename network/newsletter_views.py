@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+# The course alerts' limiter: subscriptions per hour from one network address and to one
+# mail address (the second keeps the portal from filling a stranger's inbox).
+from beweqo.ratelimit import rate_limited
 from network.models import NewsletterIssueStatus
 from network.newsletter import (
     CONFIRM_MAX_AGE,
@@ -34,10 +37,6 @@ from network.newsletter_selectors import (
 )
 from network.permissions import require_news_writer
 
-# The course alerts' limiter: subscriptions per hour from one network address and to one
-# mail address (the second keeps the portal from filling a stranger's inbox).
-from offerings.alerts_views import _over_limit
-
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
 
@@ -52,8 +51,12 @@ def newsletter_subscribe_view(request):
         if form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
             ip = request.META.get("REMOTE_ADDR", "")
-            if _over_limit(f"newsletter-subscribe:ip:{ip}", RATE_PER_IP) or _over_limit(
-                f"newsletter-subscribe:to:{email}", RATE_PER_ADDRESS
+            if rate_limited(
+                "newsletter-subscribe",
+                ip=ip,
+                contact=email,
+                per_ip=RATE_PER_IP,
+                per_contact=RATE_PER_ADDRESS,
             ):
                 form.add_error(
                     None,

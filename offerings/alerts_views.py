@@ -6,13 +6,13 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from beweqo.ratelimit import rate_limited
 from offerings.alerts import (
     CONFIRM_MAX_AGE,
     UNCONFIRMED_DAYS,
@@ -38,24 +38,6 @@ logger = logging.getLogger(__name__)
 
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
-RATE_WINDOW = 60 * 60
-
-
-def _over_limit(key: str, limit: int) -> bool:
-    """Count a subscription against `key`. With the cache (Redis) down the limit is not
-    applied: a subscription is saved and its mail sent once Redis is back (issue 7), which
-    matters more than an hour without a rate limit; the outage is logged."""
-    try:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-    except Exception:
-        logger.warning("Rate limit not checked: the cache is unreachable.", exc_info=True)
-        return False
-    return count > limit
 
 
 def _alert_for_token(token: str):
@@ -81,8 +63,12 @@ def alert_subscribe(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ip = request.META.get("REMOTE_ADDR", "")
-        if _over_limit(f"alert-subscribe:ip:{ip}", RATE_PER_IP) or _over_limit(
-            f"alert-subscribe:to:{data['email'].lower()}", RATE_PER_ADDRESS
+        if rate_limited(
+            "alert-subscribe",
+            ip=ip,
+            contact=data["email"],
+            per_ip=RATE_PER_IP,
+            per_contact=RATE_PER_ADDRESS,
         ):
             form.add_error(
                 None,

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -22,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from beweqo.ratelimit import rate_limited
 from offerings import events_services as services
 from offerings.events_filters import event_filter_apply
 from offerings.events_formats import event_filename, event_ical, event_jsonld, events_ical
@@ -48,23 +48,6 @@ FEED_SIZE = 500
 # Registrations per hour from one network address and for one mail address.
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
-RATE_WINDOW = 60 * 60
-
-
-def _over_limit(key: str, limit: int) -> bool:
-    """Count an attempt against `key` (as the course alerts do); with the cache down the
-    limit is not applied, and the outage is logged."""
-    try:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-    except Exception:
-        logger.warning("Rate limit not checked: the cache is unreachable.", exc_info=True)
-        return False
-    return count > limit
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -182,8 +165,12 @@ def event_register(request, pk: int):
     if form.is_valid():
         ip = request.META.get("REMOTE_ADDR", "")
         email = form.cleaned_data["email"]
-        if _over_limit(f"event-register:ip:{ip}", RATE_PER_IP) or _over_limit(
-            f"event-register:to:{email.lower()}", RATE_PER_ADDRESS
+        if rate_limited(
+            "event-register",
+            ip=ip,
+            contact=email,
+            per_ip=RATE_PER_IP,
+            per_contact=RATE_PER_ADDRESS,
         ):
             form.add_error(
                 None,
