@@ -372,7 +372,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+    # Issue 8: the catalogue's search counts, from Redis into offerings.SearchDay, and the
+    # dashboard's preset periods counted anew where their data changed.
+    "search-log-flush": {"task": "offerings.search_log_flush", "schedule": 10 * 60},
+    "dashboard-presets-refresh": {"task": "network.dashboard_presets_refresh", "schedule": 10 * 60},
 
+# The dashboard's tasks live beside it (network/dashboard_tasks.py), not in a tasks.py.
+CELERY_IMPORTS = [*CELERY_IMPORTS, "network.dashboard_tasks"]
 # --- News and newsletter (issue 9) ------------------------------------------------------------
 NEWS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 CELERY_BEAT_SCHEDULE |= {

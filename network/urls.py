@@ -1,6 +1,6 @@
 from django.urls import path
 
-from network import news_views, newsletter_views, team_views, views
+from network import dashboard_views, news_views, newsletter_views, team_views, views
 
 app_name = "network"
 
@@ -76,5 +76,20 @@ urlpatterns = [
         "newsletter/verwalten/<int:pk>/senden/",
         newsletter_views.newsletter_send,
         name="newsletter_send",
+    ),
+    # Issue 8: the steering circle's dashboard.
+    path("netzwerk/kennzahlen/", dashboard_views.dashboard, name="dashboard"),
+    path("netzwerk/kennzahlen/druck/", dashboard_views.dashboard_print, name="dashboard_print"),
+    path(
+        "netzwerk/kennzahlen/kennzahlen.csv",
+        dashboard_views.dashboard_export,
+        {"fmt": "csv"},
+        name="dashboard_csv",
+    ),
+    path(
+        "netzwerk/kennzahlen/kennzahlen.xlsx",
+        dashboard_views.dashboard_export,
+        {"fmt": "xlsx"},
+        name="dashboard_xlsx",
     ),
 ]

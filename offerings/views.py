@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from offerings import formats
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
 from offerings.search import fold
+from offerings.searchlog import search_log_record_request
 from offerings.selectors import (
     PAGE_SIZE,
     CatalogueResult,
@@ -33,6 +34,10 @@ PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_UR
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
 def catalogue(request):
     result = catalogue_search(request.GET, cards=True)
+    # Issue 8: count the search (no row per search, nothing about the visitor).
+    search_log_record_request(
+        request, text=result.query, found=result.total, page_number=result.page.number
+    )
     _prepare_cards(result)
     # htmx restoring a page from history needs the whole page, not the results fragment.
     fragment = request.htmx and not request.htmx.history_restore_request

@@ -174,7 +174,7 @@ def _remove_demo_data() -> None:
         SteeringCircleMember,
         User,
     )
-    from offerings.models import Offer, SearchTerm
+    from offerings.models import Offer, SearchDay, SearchTerm
     from workgroups.models import ActionItem, Measure, Meeting, WorkingGroupMember
 
     NewsletterIssue.objects.all().delete()
@@ -189,6 +189,7 @@ def _remove_demo_data() -> None:
     Meeting.objects.all().delete()
     Offer.objects.all().delete()
     SearchTerm.objects.all().delete()
+    SearchDay.objects.all().delete()
     SteeringCircleMember.objects.all().delete()
     WorkingGroupMember.objects.all().delete()
     Institution.objects.all().delete()
