@@ -237,9 +237,7 @@ def test_leaving_the_waiting_list_moves_nobody_up(client, on_commit):
     waiting = event_register(event_id=event.pk, name="Bernd", email="bernd@beispiel.de")
     mail.outbox.clear()
     with on_commit():
-        client.post(
-            reverse("events:event_registration_cancel", args=[registration_token(waiting)])
-        )
+        client.post(reverse("events:event_registration_cancel", args=[registration_token(waiting)]))
     assert dict(event.registrations.values_list("name", "status")) == {
         "Anna": "confirmed",
         "Bernd": "cancelled",
