@@ -152,6 +152,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task while Redis is down must not wait: kombu takes max_retries
+# and the intervals from here when a publish opens its connection (else it retries for
+# about six seconds, even with retry=False); redis-py gives up on a host that does not
+# answer the connect after socket_connect_timeout, and on a Redis that accepts but hangs
+# after socket_timeout (else a publish waits forever). The outbox's sweeper sends what was
+# not queued. The worker's own reconnecting follows broker_connection_max_retries.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
 
 AUTH_USER_MODEL = "network.User"
 AUTHENTICATION_BACKENDS = [
@@ -319,6 +333,9 @@ OUTBOX_SENDING_TIMEOUT = 15 * 60
 OUTBOX_CONNECTION_REUSE = 30
 # Mails of a digest run per delivery task (outbox.send_many), sent over one connection.
 OUTBOX_SEND_BATCH = 100
+# Mails of such a batch claimed together (one disk flush); a worker killed mid-batch
+# leaves at most this many flagged for the network office, of which only two may have left.
+OUTBOX_CLAIM_CHUNK = 20
 # Delivered mail is deleted after this many days.
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90, minimum=1)
 
@@ -355,7 +372,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.steering_summary_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Issue 8: the catalogue's search counts, from Redis into offerings.SearchDay, and the
+    # dashboard's preset periods counted anew where their data changed.
+    "search-log-flush": {"task": "offerings.search_log_flush", "schedule": 10 * 60},
+    "dashboard-presets-refresh": {"task": "network.dashboard_presets_refresh", "schedule": 10 * 60},
 }
+# The dashboard's tasks live beside it (network/dashboard_tasks.py), not in a tasks.py.
+CELERY_IMPORTS = [*CELERY_IMPORTS, "network.dashboard_tasks"]
 
 # --- Counselling (issue 6) -----------------------------------------------------------------
 # Closed counselling requests (and met company needs) are anonymised after this many days.
@@ -372,13 +395,7 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=8, minute=0),
     },
 }
-    # Issue 8: the catalogue's search counts, from Redis into offerings.SearchDay, and the
-    # dashboard's preset periods counted anew where their data changed.
-    "search-log-flush": {"task": "offerings.search_log_flush", "schedule": 10 * 60},
-    "dashboard-presets-refresh": {"task": "network.dashboard_presets_refresh", "schedule": 10 * 60},
 
-# The dashboard's tasks live beside it (network/dashboard_tasks.py), not in a tasks.py.
-CELERY_IMPORTS = [*CELERY_IMPORTS, "network.dashboard_tasks"]
 # --- News and newsletter (issue 9) ------------------------------------------------------------
 NEWS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 CELERY_BEAT_SCHEDULE |= {

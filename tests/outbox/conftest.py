@@ -1,16 +1,21 @@
-"""A real SMTP server (aiosmtpd) inside the test process, and a real Celery worker thread.
+"""A real SMTP server (aiosmtpd) inside the test process, a real Celery worker thread, and
+a private redis-server that a test may stop and start.
 
 `smtp_sink` accepts everything; `smtp_sink_scripted(replies)` answers DATA with the given
 replies in turn (e.g. 451 then 250), and `refuse_rcpt` makes it refuse recipients (550).
+`private_redis` points the cache and the Celery broker at a redis-server of the test alone,
+so stopping it never touches the Redis that other tests and people share.
 """
 
 import socket
+import subprocess
 import time
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
+from kombu import pools
 
 from beweqo.celery import app
 from beweqo.outbox import services
@@ -111,3 +116,76 @@ def wait_for(condition, timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+class PrivateRedis:
+    """A redis-server of this test alone: no persistence, stopped and started at will."""
+
+    def __init__(self, directory):
+        self.port = _free_port()
+        self.dir = directory
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.dir)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert wait_for(self.answers, timeout=10), "private redis-server did not start"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        assert not self.answers()
+
+
+def _reset_broker_pools() -> None:
+    """Make the app take its connections from the pools of the current broker URL (kombu
+    keeps one pool per URL; closing one would leave it closed for good)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    """A running private redis-server as the cache and the broker; tasks are queued for
+    real (not run inline), so a test starts a worker (`start_worker`) to run them."""
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    previous = app.conf.broker_url
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis.url,
+        },
+    }
+    app.conf.broker_url = redis.url
+    _reset_broker_pools()
+    app.conf.task_always_eager = False
+    try:
+        yield redis
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = previous
+        _reset_broker_pools()
+        pools.reset()  # drop the private broker's pools with the rest; they come back lazily
+        services._mailer_close()
+        if redis.process.poll() is None:
+            redis.stop()

@@ -122,17 +122,16 @@ def test_worker_killed_during_send_causes_no_duplicate(smtp_sink, monkeypatch):
     message = enqueue()
     from beweqo.outbox import services
 
-    real_email = services._email
+    real_transmit = services._transmit
 
     def deliver_then_die(row):
-        email = real_email(row)
-        services._mailer().send_messages([email])
+        real_transmit(row)
         raise SystemExit("worker killed after the server accepted the mail")
 
-    monkeypatch.setattr(services, "_email", deliver_then_die)
+    monkeypatch.setattr(services, "_transmit", deliver_then_die)
     with pytest.raises(SystemExit):
         message_send(message_id=message.pk)
-    monkeypatch.setattr(services, "_email", real_email)
+    monkeypatch.setattr(services, "_transmit", real_transmit)
     assert OutboxMessage.objects.get().status == MessageStatus.SENDING
     # The task is redelivered and the sweeper runs: neither sends it again.
     assert message_send(message_id=message.pk) == "skipped"
@@ -339,7 +338,8 @@ def test_many_messages_are_stored_at_once_and_sent_in_batches(
     settings.OUTBOX_SEND_BATCH = 2
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         enqueue(key="bulk:1")  # stored before: kept, not written or sent again
-        with django_assert_max_num_queries(2):  # look up the keys, one INSERT
+        # Look up the keys, draw the ids, one INSERT for all rows.
+        with django_assert_max_num_queries(3):
             stored = messages_enqueue_many([built(n) for n in range(1, 6)])
         assert smtp_sink.messages == []
     assert len(callbacks) == 1 + 2  # the first, then four new rows in batches of two
@@ -376,34 +376,90 @@ def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_
     assert [m["To"] for m in sink.messages] == ["person0@beispiel.de", "person2@beispiel.de"]
 
 
-def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch):
+def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch, settings):
     from beweqo.outbox import services
 
-    messages = [built(n) for n in range(3)]
+    settings.OUTBOX_CLAIM_CHUNK = 2
+    messages = [built(n) for n in range(5)]
     OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in messages]
-    real_email, calls = services._email, []
+    real_transmit, calls = services._transmit, []
 
-    def die_after_the_second(row):
+    def die_after_the_first(row):
         calls.append(row.pk)
-        if len(calls) == 2:
-            services._mailer().send_messages([real_email(row)])
+        real_transmit(row)
+        if len(calls) == 1:
             raise SystemExit("worker killed after the server accepted the mail")
-        return real_email(row)
 
-    monkeypatch.setattr(services, "_email", die_after_the_second)
+    monkeypatch.setattr(services, "_transmit", die_after_the_first)
     with pytest.raises(SystemExit):
         services.messages_send_many(message_ids=ids)
     monkeypatch.undo()
     statuses = [OutboxMessage.objects.get(pk=pk).status for pk in ids]
-    assert statuses == [MessageStatus.SENT, MessageStatus.SENDING, MessageStatus.QUEUED]
-    # Redelivered: the interrupted one is not sent again, the third one is.
-    assert services.messages_send_many(message_ids=ids) == {"sent": 1, "skipped": 2}
+    # The first chunk (two mails) was claimed before its first mail went out; the rest
+    # was never touched.
+    assert statuses == [MessageStatus.SENDING] * 2 + [MessageStatus.QUEUED] * 3
+    # Redelivered (acks_late): the claimed chunk is not sent again, the rest is.
+    assert services.messages_send_many(message_ids=ids) == {"sent": 3, "skipped": 2}
     assert [m["To"] for m in smtp_sink.messages] == [
         "person0@beispiel.de",
-        "person1@beispiel.de",
         "person2@beispiel.de",
+        "person3@beispiel.de",
+        "person4@beispiel.de",
     ]
+    # The sweeper flags the interrupted chunk for the network office instead of resending.
+    assert messages_requeue(now=timezone.now() + timedelta(hours=1)) == 0
+    flagged = OutboxMessage.objects.filter(last_error=STUCK_NOTE).values_list("pk", flat=True)
+    assert sorted(flagged) == ids[:2]
+    assert len(smtp_sink.messages) == 4
+
+
+def test_a_batch_records_each_mail_as_sent_and_claims_per_chunk(smtp_sink, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beweqo.outbox.services import messages_send_many
+
+    settings.OUTBOX_CLAIM_CHUNK = 3
+    messages = [built(n) for n in range(6)]
+    OutboxMessage.objects.bulk_create(messages)
+    with CaptureQueriesContext(connection) as queries:
+        assert messages_send_many(message_ids=[m.pk for m in messages]) == {"sent": 6}
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    # One durable claim per chunk, then one record per mail.
+    assert sum("claimed_at" in sql for sql in updates) == 2
+    assert sum("sent_at" in sql for sql in updates) == 6
+    assert len(updates) == 8
+    rows = OutboxMessage.objects.all()
+    assert {(row.status, row.attempts) for row in rows} == {(MessageStatus.SENT, 1)}
+    assert all(row.sent_at >= row.claimed_at for row in rows)
+    assert len(smtp_sink.messages) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_records_sends_without_waiting_for_the_disk_and_then_resets(smtp_sink, monkeypatch):
+    from django.db import connection
+
+    from beweqo.outbox import services
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    messages = [built(n) for n in range(2)]
+    OutboxMessage.objects.bulk_create(messages)
+    real_mark_sent, seen = services._mark_sent, []
+
+    def mark_sent(message_id):
+        seen.append(synchronous_commit())
+        real_mark_sent(message_id)
+
+    monkeypatch.setattr(services, "_mark_sent", mark_sent)
+    assert services.messages_send_many(message_ids=[m.pk for m in messages]) == {"sent": 2}
+    assert seen == ["off", "off"]
+    # The worker's connection serves other tasks next: their commits are durable again.
+    assert synchronous_commit() == "on"
 
 
 def test_many_digests_are_claimed_in_one_statement(django_assert_num_queries):
