@@ -8,6 +8,7 @@ counsellors a 403, anonymous visitors the login page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -24,9 +25,14 @@ from offerings.backoffice_selectors import (
     offer_history,
 )
 from offerings.imports.csvfile import CSV_COLUMNS
-from offerings.imports.jobs import import_job_commit_request, import_job_create
+from offerings.imports.jobs import (
+    import_job_commit_progress,
+    import_job_commit_request,
+    import_job_create,
+)
 from offerings.imports.plan import ACTION_LABELS
 from offerings.imports.records import ImportFileError
+from offerings.imports.report import SECTIONS, import_report_counts, import_report_entries
 from offerings.models import ImportJob, ImportStatus, Offer
 from offerings.permissions import (
     can_approve,
@@ -260,7 +266,13 @@ def import_upload(request, slug: str):
 
 def _job(request, slug: str, job_pk: int) -> ImportJob:
     institution = get_backoffice_institution(request.user, slug)
-    return get_object_or_404(ImportJob.objects.defer("content"), institution=institution, pk=job_pk)
+    # The report is read a page at a time (offerings.imports.report), never as a whole.
+    return get_object_or_404(
+        ImportJob.objects.defer("content", "report"), institution=institution, pk=job_pk
+    )
+
+
+IMPORT_REPORT_PAGE_SIZE = 200
 
 
 @login_required
@@ -270,19 +282,28 @@ def import_status(request, slug: str, job_pk: int):
     template = "offerings/backoffice/import_status.html"
     if request.htmx:
         template += "#status"
-    report = job.report or {}
+    counts = import_report_counts(job=job)
+    action = request.GET.get("ergebnis")
+    action = action if action in SECTIONS and counts.get(action) else None
+    page = Paginator(
+        import_report_entries(job=job, counts=counts, action=action), IMPORT_REPORT_PAGE_SIZE
+    ).get_page(request.GET.get("seite"))
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
     return render(
         request,
         template,
         {
             "institution": job.institution,
             "job": job,
-            "counts": [(ACTION_LABELS[k], v) for k, v in (report.get("counts") or {}).items()],
-            "entries": (report.get("entries") or [])[:500],
-            "more": max(0, len(report.get("entries") or []) - 500),
+            "counts": [(key, ACTION_LABELS[key], counts[key]) for key in SECTIONS if key in counts],
+            "action": action,
+            "page": page,
+            "entries": page.object_list if counts else [],
             "labels": ACTION_LABELS,
-            "running": job.status
-            in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING),
+            "running": running,
+            "committed": import_job_commit_progress(job=job)
+            if job.status == ImportStatus.COMMITTING
+            else None,
         },
     )
 

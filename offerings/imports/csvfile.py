@@ -24,6 +24,7 @@ from offerings.imports.records import (
     parse_date,
     parse_decimal,
 )
+from offerings.imports.staging import MemoryStage, Stage, parsed_from_stage
 
 # (column, offer or date field, description for the import page)
 CSV_COLUMNS = [
@@ -100,9 +101,22 @@ DATE_COLUMNS = {
 def csv_parse(
     source: IO[bytes], *, delivery_forms: dict[str, int], on_progress: Callable | None = None
 ) -> ParsedFile:
+    """Read a small file into records at once (tests, round trips)."""
+    stage = MemoryStage(merge_rows=True)
+    csv_read(source, stage=stage, delivery_forms=delivery_forms, on_progress=on_progress)
+    return parsed_from_stage(stage)
+
+
+def csv_read(
+    source: IO[bytes],
+    *,
+    stage: Stage,
+    delivery_forms: dict[str, int],
+    on_progress: Callable | None = None,
+) -> None:
+    """Read `source` row by row into `stage` (made with `merge_rows=True`): each row is the
+    offer's fields and, when it has any, one date; the stage joins the rows of an offer."""
     text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    parsed = ParsedFile()
-    first_rows: dict[str, tuple[int, dict]] = {}
     try:
         header_line = text.readline()
         if not header_line.strip():
@@ -121,8 +135,8 @@ def csv_parse(
             line += 1
             if not any(cell.strip() for cell in row):
                 continue
-            parsed.entries += 1
-            if parsed.entries > MAX_ENTRIES:
+            stage.entries += 1
+            if stage.entries > MAX_ENTRIES:
                 raise ImportFileError(
                     _("Die Datei enthält mehr als %(limit)s Zeilen. Bitte teilen Sie sie auf.")
                     % {"limit": f"{MAX_ENTRIES:,}".replace(",", ".")}
@@ -130,12 +144,11 @@ def csv_parse(
             _row(
                 dict(zip(header, (_uncell(c.strip()) for c in row), strict=False)),
                 line,
-                parsed,
-                first_rows,
+                stage,
                 delivery_forms,
             )
-            if on_progress and parsed.entries % 1000 == 0:
-                on_progress(parsed.entries)
+            if on_progress and stage.entries % 1000 == 0:
+                on_progress(stage.entries)
     except UnicodeDecodeError as error:
         raise ImportFileError(
             _("Die Datei ist nicht in UTF-8 gespeichert. Bitte speichern Sie sie als „CSV UTF-8“.")
@@ -144,7 +157,10 @@ def csv_parse(
         raise ImportFileError(
             _("Die Datei ist keine gültige CSV-Datei: %(error)s") % {"error": str(error)[:100]}
         ) from error
-    return parsed
+    finally:
+        # The wrapper must not close the caller's file when it is collected.
+        text.detach()
+    stage.finish()
 
 
 def _uncell(value: str) -> str:
@@ -153,7 +169,7 @@ def _uncell(value: str) -> str:
     return value
 
 
-def _row(row: dict, line: int, parsed: ParsedFile, first_rows: dict, forms: dict) -> None:
+def _row(row: dict, line: int, stage: Stage, forms: dict) -> None:
     ref = row.get("angebot_id", "")
     offer_values, errors = {}, []
     for column, name, _help in CSV_COLUMNS:
@@ -184,33 +200,19 @@ def _row(row: dict, line: int, parsed: ParsedFile, first_rows: dict, forms: dict
         else:
             offer_values[name] = value
     if not ref:
-        record = OfferRecord(ref=f"#{line}", position=line, values=offer_values)
-        record.errors.append(_("Zeile %(line)d: angebot_id fehlt.") % {"line": line})
-        parsed.offers[record.ref] = record
+        errors.append(_("Zeile %(line)d: angebot_id fehlt.") % {"line": line})
+        stage.add_offer(
+            OfferRecord(ref=f"#{line}", position=line, values=offer_values, errors=errors)
+        )
         return
-    record = parsed.offers.get(ref)
-    if record is None:
-        record = OfferRecord(ref=ref, position=line, values=offer_values)
-        parsed.offers[ref] = record
-        first_rows[ref] = (line, offer_values)
-    else:
-        first_line, first_values = first_rows[ref]
-        differing = sorted(k for k in offer_values if offer_values[k] != first_values.get(k))
-        if differing:
-            errors.append(
-                _(
-                    "Zeile %(line)d: Die Angaben zum Angebot weichen von Zeile %(first)d ab "
-                    "(%(fields)s)."
-                )
-                % {"line": line, "first": first_line, "fields": ", ".join(differing)}
-            )
-    record.errors.extend(errors)
+    stage.add_offer(OfferRecord(ref=ref, position=line, values=offer_values, errors=errors))
     if any(row.get(column) for column in DATE_COLUMNS):
-        record.dates.append(_date(row, line, len(record.dates) + 1, ref))
+        stage.add_date(_date(row, line), ref)
 
 
-def _date(row: dict, line: int, number: int, offer_ref: str) -> DateRecord:
-    record = DateRecord(ref=row.get("termin_id") or f"{offer_ref}#{number}", position=line)
+def _date(row: dict, line: int) -> DateRecord:
+    # Without termin_id the stage numbers the dates within their offer.
+    record = DateRecord(ref=row.get("termin_id", ""), position=line)
     values = record.values
     kind = START_KINDS.get(row.get("beginn_art", "").lower())
     if kind is None:

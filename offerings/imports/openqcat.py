@@ -1,9 +1,10 @@
 """Streaming reader of open-Q-cat 1.1 files (the format of the federal course database).
 
 The file is read with defusedxml's iterparse: DTDs are refused (no entity bombs, no external
-entities), each SERVICE is turned into a record and dropped from the tree at once, so the
-tree never holds more than one SERVICE. Offers (`EDUCATION type="true"`) and their dates
-(`type="false"`, linked through COURSE_ID) may come in any order.
+entities), each SERVICE is turned into a record, handed to a stage (`staging.py`) and dropped
+from the tree at once, so the tree never holds more than one SERVICE. Offers
+(`EDUCATION type="true"`) and their dates (`type="false"`, linked through COURSE_ID) may come
+in any order.
 """
 
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from offerings.imports.records import (
     parse_date,
     parse_decimal,
 )
+from offerings.imports.staging import MemoryStage, Stage, parsed_from_stage
 
 SUPPORTED_VERSIONS = {"", "1.0", "1.1"}
 
@@ -53,10 +55,22 @@ def _first(element: Element, name: str) -> Element | None:
 def openqcat_parse(
     source: IO[bytes], *, delivery_forms: dict[str, int], on_progress: Callable | None = None
 ) -> ParsedFile:
-    """Read `source` into records. `delivery_forms` maps lower-case names and slugs of the
-    delivery forms to their ids."""
-    parsed = ParsedFile()
-    dates: list[tuple[DateRecord, str]] = []
+    """Read a small file into records at once (tests, round trips). `delivery_forms` maps
+    lower-case names and slugs of the delivery forms to their ids."""
+    stage = MemoryStage()
+    openqcat_read(source, stage=stage, delivery_forms=delivery_forms, on_progress=on_progress)
+    return parsed_from_stage(stage)
+
+
+def openqcat_read(
+    source: IO[bytes],
+    *,
+    stage: Stage,
+    delivery_forms: dict[str, int],
+    on_progress: Callable | None = None,
+) -> None:
+    """Read `source` SERVICE by SERVICE into `stage`; raises `ImportFileError` for a file
+    that cannot be imported at all."""
     stack: list[Element] = []
     deleting = False
     try:
@@ -74,18 +88,18 @@ def openqcat_parse(
                 deleting = False
             if element.tag != "SERVICE":
                 continue
-            parsed.entries += 1
-            if parsed.entries > MAX_ENTRIES:
+            stage.entries += 1
+            if stage.entries > MAX_ENTRIES:
                 raise ImportFileError(
                     _("Die Datei enthält mehr als %(limit)s Einträge. Bitte teilen Sie sie auf.")
                     % {"limit": f"{MAX_ENTRIES:,}".replace(",", ".")}
                 )
-            _service(element, parsed, dates, deleting, delivery_forms)
+            _service(element, stage, deleting, delivery_forms)
             if stack:
                 stack[-1].remove(element)
             element.clear()
-            if on_progress and parsed.entries % 1000 == 0:
-                on_progress(parsed.entries)
+            if on_progress and stage.entries % 1000 == 0:
+                on_progress(stage.entries)
     except DefusedXmlException as error:
         raise ImportFileError(
             _(
@@ -107,11 +121,7 @@ def openqcat_parse(
         raise ImportFileError(
             _("Die Zeichenkodierung der Datei wird nicht unterstützt. Bitte UTF-8 verwenden.")
         ) from error
-    if not parsed.entries and not stack:
-        # An empty but well-formed catalogue is fine; a file without a root is not.
-        pass
-    _link_dates(parsed, dates)
-    return parsed
+    stage.finish()
 
 
 def _check_root(element: Element) -> None:
@@ -128,56 +138,57 @@ def _check_root(element: Element) -> None:
         )
 
 
-def _service(element, parsed: ParsedFile, dates: list, deleting: bool, forms: dict) -> None:
-    position = parsed.entries
-    ref = _text(_first(element, "PRODUCT_ID"))
+def _service(element, stage: Stage, deleting: bool, forms: dict) -> None:
+    position = stage.entries
+    # The first element of each name in the SERVICE, found in one pass: looking each name
+    # up in the subtree again took most of the parse.
+    first: dict[str, Element] = {}
+    for child in element.iter():
+        first.setdefault(child.tag, child)
+    ref = _text(first.get("PRODUCT_ID"))
     if deleting:
         if ref:
-            parsed.deletes.append((ref, position))
+            stage.add_delete(ref, position)
         return
-    education = _first(element, "EDUCATION")
-    course_id = _text(_first(element, "COURSE_ID"))
+    education = first.get("EDUCATION")
+    course_id = _text(first.get("COURSE_ID"))
     kind = (education.get("type", "") if education is not None else "").strip().lower()
     is_date = kind == "false" or (kind != "true" and bool(course_id) and course_id != ref)
     if is_date:
-        record = _date_record(element, ref, position)
+        record = _date_record(first, ref, position)
         if not ref:
             record.errors.append(_("PRODUCT_ID fehlt."))
-        dates.append((record, course_id))
+        stage.add_date(record, course_id)
         return
     record = OfferRecord(ref=ref, position=position)
     if not ref:
         record.errors.append(_("PRODUCT_ID fehlt."))
         record.ref = f"#{position}"
-    if record.ref in parsed.offers:
-        record.errors.append(_("Die PRODUCT_ID kommt mehrfach vor."))
-        record.ref = f"{record.ref}#{position}"
-    _offer_values(element, record, forms)
+    _offer_values(element, first, record, forms)
     # A SERVICE that is offer and date at once (no separate dates): its own SERVICE_DATE.
-    own_start = _text(_first(element, "START_DATE"))
-    if own_start:
-        record.values["_own_date"] = _date_record(element, ref, position)
-    parsed.offers[record.ref] = record
+    if _text(first.get("START_DATE")):
+        record.own_date = _date_record(first, ref, position)
+    stage.add_offer(record)
 
 
-def _offer_values(element: Element, record: OfferRecord, forms: dict) -> None:
+def _offer_values(element: Element, first: dict, record: OfferRecord, forms: dict) -> None:
     values = record.values
-    details = _first(element, "SERVICE_DETAILS")
+    details = first.get("SERVICE_DETAILS")
     scope = details if details is not None else element
-    values["title"] = _text(_first(scope, "TITLE"))
-    long_text = _long_text(_first(scope, "DESCRIPTION_LONG"))
-    short = _text(_first(scope, "DESCRIPTION_SHORT"))
+    values["title"] = _text(first.get("TITLE"))
+    long_text = _long_text(first.get("DESCRIPTION_LONG"))
+    short = _text(first.get("DESCRIPTION_SHORT"))
     if not short and long_text:
         short = " ".join(long_text.split())
         if len(short) > 400:
             short = short[:399].rsplit(" ", 1)[0] + "…"
     values["summary"] = short
-    if _first(scope, "DESCRIPTION_LONG") is not None:
+    if first.get("DESCRIPTION_LONG") is not None:
         values["description"] = long_text
     keywords = [_text(k) for k in scope.iter("KEYWORD") if _text(k)]
     if keywords:
         values["keywords"] = ", ".join(keywords)
-    contact = _first(scope, "CONTACT")
+    contact = first.get("CONTACT")
     if contact is not None:
         name = _text(_first(contact, "NAME")) or " ".join(
             part
@@ -190,16 +201,16 @@ def _offer_values(element: Element, record: OfferRecord, forms: dict) -> None:
         values["contact_name"] = name
         values["contact_email"] = _text(_first(contact, "EMAIL"))
         values["contact_phone"] = _text(_first(contact, "PHONE"))
-    url = _first(element, "URL")
+    url = first.get("URL")
     if url is not None:
         values["url"] = _text(url)
-    degree = _first(element, "DEGREE")
+    degree = first.get("DEGREE")
     if degree is not None:
         values["certificate_name"] = _text(degree)
-    measure = _first(element, "MEASURE_NUMBER")
+    measure = first.get("MEASURE_NUMBER")
     if measure is not None:
         values["azav_measure_number"] = _text(measure)
-    form = _text(_first(element, "EXECUTION_FORM")).lower()
+    form = _text(first.get("EXECUTION_FORM")).lower()
     if form:
         form_id = forms.get(form) or next(
             (pk for name, pk in forms.items() if name and name in form), None
@@ -208,7 +219,7 @@ def _offer_values(element: Element, record: OfferRecord, forms: dict) -> None:
             record.errors.append(_("Unbekannte Lernform „%(form)s“.") % {"form": form[:60]})
         else:
             values["delivery_form_id"] = form_id
-    amount = _first(element, "PRICE_AMOUNT")
+    amount = first.get("PRICE_AMOUNT")
     if amount is not None and _text(amount):
         try:
             values["price"] = parse_decimal(_text(amount))
@@ -218,31 +229,31 @@ def _offer_values(element: Element, record: OfferRecord, forms: dict) -> None:
             )
 
 
-def _date_record(element: Element, ref: str, position: int) -> DateRecord:
+def _date_record(first: dict, ref: str, position: int) -> DateRecord:
     record = DateRecord(ref=ref, position=position)
     values = record.values
-    flexible = _text(_first(element, "FLEXIBLE_START")).lower() in {"true", "1", "ja", "yes"}
+    flexible = _text(first.get("FLEXIBLE_START")).lower() in {"true", "1", "ja", "yes"}
     values["start_kind"] = "rolling" if flexible else "fixed"
     for name, tag in (("start", "START_DATE"), ("end", "END_DATE")):
-        text = _text(_first(element, tag))
+        text = _text(first.get(tag))
         values[name] = None
         if text:
             try:
                 values[name] = parse_date(text)
             except ValueError:
                 record.errors.append(_("Das Datum „%(date)s“ ist ungültig.") % {"date": text[:40]})
-    instruction = _text(_first(element, "INSTRUCTION_FORM")).lower()
+    instruction = _text(first.get("INSTRUCTION_FORM")).lower()
     values["schedule"] = (
         "full_time" if "vollzeit" in instruction or instruction == "full_time" else "part_time"
     )
     for name, tag in (("seats", "MAX_PARTICIPANTS"), ("hours_total", "DURATION")):
-        text = _text(_first(element, tag))
+        text = _text(first.get(tag))
         try:
             values[name] = parse_count(text)
         except (ValueError, InvalidOperation):
             values[name] = None
             record.errors.append(_("„%(value)s“ ist keine gültige Anzahl.") % {"value": text[:20]})
-    location = _first(element, "LOCATION")
+    location = first.get("LOCATION")
     if location is not None and (
         _text(_first(location, "NAME")) or _text(_first(location, "CITY"))
     ):
@@ -255,18 +266,3 @@ def _date_record(element: Element, ref: str, position: int) -> DateRecord:
     else:
         values["venue_key"] = None
     return record
-
-
-def _link_dates(parsed: ParsedFile, dates: list[tuple[DateRecord, str]]) -> None:
-    for record, course_id in dates:
-        offer = parsed.offers.get(course_id)
-        if offer is None:
-            parsed.orphans.append(
-                (record, _("Kein Angebot mit der COURSE_ID „%(id)s“.") % {"id": course_id[:60]})
-            )
-            continue
-        offer.dates.append(record)
-    for offer in parsed.offers.values():
-        own = offer.values.pop("_own_date", None)
-        if own is not None and not offer.dates:
-            offer.dates.append(own)

@@ -1,21 +1,34 @@
-"""The dry run and the commit of an import.
+"""The dry run and the commit of an import, a chunk of offers at a time.
 
-`import_plan` compares parsed records with the institution's offers and says, per offer,
-what would happen: created, updated (with the fields), unchanged or rejected (with the
-reasons). Offers are matched by their PRODUCT_ID (`Offer.external_id`); offers and dates
-that were exported without one carry `beweqo-<pk>` / `beweqo-date-<pk>`, so an export
-imported again matches them too. `import_apply` carries a plan out in one transaction.
+`ImportPlanner` compares records with the institution's offers and says, per offer, what
+would happen: created, updated (with the fields), unchanged or rejected (with the reasons).
+Offers are matched by their PRODUCT_ID (`Offer.external_id`); offers and dates that were
+exported without one carry `beweqo-<pk>` / `beweqo-date-<pk>`, so an export imported again
+matches them too. `ImportApplier` carries a chunk's plan out inside the caller's transaction.
+`import_run` drives both over a stage (`staging.py`), so that neither the plan nor the
+report of a large file is ever held in memory as a whole; `import_plan` and `import_apply`
+do the same for a file parsed at once.
 """
 
+import gc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from offerings.imports.records import ParsedFile, validate_offer
+from offerings.imports.records import (
+    OFFER_FIELDS,
+    DateRecord,
+    OfferRecord,
+    ParsedFile,
+    validate_offer,
+)
+from offerings.imports.staging import Stage
 from offerings.index import catalogue_index_invalidate
 from offerings.models import DeliveryForm, Offer, OfferChange, OfferDate, OfferStatus, Venue
 from offerings.search import offer_search_refresh
@@ -113,64 +126,96 @@ def delivery_form_lookup() -> dict[str, int]:
     return lookup
 
 
-def import_plan(*, institution, parsed: ParsedFile) -> Plan:
-    """The dry run: what importing `parsed` into `institution` would change, and why not."""
-    offers = {}
-    for offer in Offer.objects.filter(institution=institution).only(
-        "pk", "external_id", "status", "institution_id", *_offer_field_names()
-    ):
-        offers[offer_ref(offer)] = offer
-        if offer.external_id:
-            offers.setdefault(f"{OFFER_REF_PREFIX}{offer.pk}", offer)
-    venue_keys = {v.pk: venue_key(v) for v in Venue.objects.filter(institution=institution)}
-    dates_by_offer: dict[int, dict[str, OfferDate]] = {}
-    for offer_date in OfferDate.objects.filter(offer__institution=institution):
-        dates_by_offer.setdefault(offer_date.offer_id, {})[date_ref(offer_date)] = offer_date
-    publish_new = Offer.objects.filter(institution=institution, published_at__isnull=False).exists()
+class ImportPlanner:
+    """The dry run of one import, asked a chunk at a time. Each chunk reads only the offers,
+    dates and venues its records refer to."""
 
-    entries = []
-    for record in parsed.offers.values():
-        existing = offers.get(record.ref)
-        validate_offer(record, is_new=existing is None)
-        entry = PlanEntry(
-            ref=record.ref,
-            position=record.position,
-            title=record.values.get("title") or (existing.title if existing else ""),
-            action=REJECT,
-            offer=existing,
-            values=record.values,
-        )
-        entries.append(entry)
-        if record.errors:
-            entry.reasons = record.errors
-            continue
-        if existing is None:
-            entry.action = CREATE
-            entry.date_creates = [d.values | {"external_id": d.ref} for d in record.dates]
-            entry.reasons = [
-                _("%(n)d Termine.") % {"n": len(record.dates)},
-                _("Wird veröffentlicht.")
-                if publish_new
-                else _(
-                    "Wird als Entwurf angelegt; die erste Veröffentlichung gibt die "
-                    "Geschäftsstelle frei."
-                ),
+    def __init__(self, *, institution):
+        self.institution = institution
+        # Decided once for the whole file: offers created by an earlier chunk of the same
+        # commit do not turn a new provider into a known one.
+        self.publish_new = Offer.objects.filter(
+            institution=institution, published_at__isnull=False
+        ).exists()
+
+    def _existing(self, refs: Iterable[str]) -> dict[str, Offer]:
+        refs = set(refs)
+        pks = {
+            int(ref[len(OFFER_REF_PREFIX) :])
+            for ref in refs
+            if ref.startswith(OFFER_REF_PREFIX)
+            and ref[len(OFFER_REF_PREFIX) :].isdigit()
+            and len(ref) < len(OFFER_REF_PREFIX) + 18
+        }
+        by_external, by_pk = {}, {}
+        for offer in (
+            Offer.objects.filter(institution=self.institution)
+            .filter(Q(external_id__in=refs) | Q(pk__in=pks))
+            .only("pk", "external_id", "status", "institution_id", *OFFER_FIELDS)
+        ):
+            if offer.external_id:
+                by_external[offer.external_id] = offer
+            by_pk[f"{OFFER_REF_PREFIX}{offer.pk}"] = offer
+        return {
+            ref: by_external.get(ref) or by_pk.get(ref)
+            for ref in refs
+            if ref in by_external or ref in by_pk
+        }
+
+    def offers(self, records: list[OfferRecord]) -> list[PlanEntry]:
+        offers = self._existing(record.ref for record in records)
+        dates_by_offer: dict[int, dict[str, OfferDate]] = {}
+        for offer_date in OfferDate.objects.filter(offer_id__in=[o.pk for o in offers.values()]):
+            dates_by_offer.setdefault(offer_date.offer_id, {})[date_ref(offer_date)] = offer_date
+        venue_ids = {
+            d.venue_id for dates in dates_by_offer.values() for d in dates.values() if d.venue_id
+        }
+        venue_keys = {v.pk: venue_key(v) for v in Venue.objects.filter(pk__in=venue_ids)}
+        entries = []
+        for record in records:
+            existing = offers.get(record.ref)
+            validate_offer(record, is_new=existing is None)
+            entry = PlanEntry(
+                ref=record.ref,
+                position=record.position,
+                title=record.values.get("title") or (existing.title if existing else ""),
+                action=REJECT,
+                offer=existing,
+                values=record.values,
+            )
+            entries.append(entry)
+            if record.errors:
+                entry.reasons = record.errors
+                continue
+            if existing is None:
+                entry.action = CREATE
+                entry.date_creates = [d.values | {"external_id": d.ref} for d in record.dates]
+                entry.reasons = [
+                    _("%(n)d Termine.") % {"n": len(record.dates)},
+                    _("Wird veröffentlicht.")
+                    if self.publish_new
+                    else _(
+                        "Wird als Entwurf angelegt; die erste Veröffentlichung gibt die "
+                        "Geschäftsstelle frei."
+                    ),
+                ]
+                continue
+            entry.fields = [
+                name for name, value in record.values.items() if getattr(existing, name) != value
             ]
-            continue
-        entry.fields = [
-            name for name, value in record.values.items() if getattr(existing, name) != value
-        ]
-        if existing.status == OfferStatus.ARCHIVED:
-            entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
-        if record.dates:
-            _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
-        entry.action = (
-            UPDATE
-            if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes
-            else UNCHANGED
-        )
-    for date_record, reason in parsed.orphans:
-        entries.append(
+            if existing.status == OfferStatus.ARCHIVED:
+                entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
+            if record.dates:
+                _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
+            entry.action = (
+                UPDATE
+                if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes
+                else UNCHANGED
+            )
+        return entries
+
+    def orphans(self, orphans: list[tuple[DateRecord, str]]) -> list[PlanEntry]:
+        return [
             PlanEntry(
                 ref=date_record.ref,
                 position=date_record.position,
@@ -178,25 +223,26 @@ def import_plan(*, institution, parsed: ParsedFile) -> Plan:
                 action=REJECT,
                 reasons=[reason],
             )
-        )
-    for ref, position in parsed.deletes:
-        existing = offers.get(ref)
-        entry = PlanEntry(ref=ref, position=position, title="", action=UNCHANGED, offer=existing)
-        if existing is None:
-            entry.reasons = [_("Zum Löschen angegeben, aber nicht vorhanden.")]
-        else:
-            entry.title = existing.title
-            if existing.status != OfferStatus.ARCHIVED:
-                entry.action = ARCHIVE
-                entry.reasons = [_("Zum Löschen angegeben: Das Angebot wird archiviert.")]
-        entries.append(entry)
-    return Plan(entries=entries, publish_new=publish_new)
+            for date_record, reason in orphans
+        ]
 
-
-def _offer_field_names() -> list[str]:
-    from offerings.imports.records import OFFER_FIELDS
-
-    return list(OFFER_FIELDS)
+    def deletes(self, deletes: list[tuple[str, int]]) -> list[PlanEntry]:
+        offers = self._existing(ref for ref, _position in deletes)
+        entries = []
+        for ref, position in deletes:
+            existing = offers.get(ref)
+            entry = PlanEntry(
+                ref=ref, position=position, title="", action=UNCHANGED, offer=existing
+            )
+            if existing is None:
+                entry.reasons = [_("Zum Löschen angegeben, aber nicht vorhanden.")]
+            else:
+                entry.title = existing.title
+                if existing.status != OfferStatus.ARCHIVED:
+                    entry.action = ARCHIVE
+                    entry.reasons = [_("Zum Löschen angegeben: Das Angebot wird archiviert.")]
+            entries.append(entry)
+        return entries
 
 
 def _plan_dates(entry: PlanEntry, record, existing: dict, venue_keys: dict) -> None:
@@ -229,37 +275,69 @@ def _plan_dates(entry: PlanEntry, record, existing: dict, venue_keys: dict) -> N
         )
 
 
-def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
-    """Carry out `plan` all-or-nothing and return the counts. Rejected entries are skipped
+class ImportApplier:
+    """Carries out planned entries, a chunk at a time, inside the caller's transaction:
+    a failure in any chunk rolls back every chunk before it. Rejected entries are skipped
     (the dry run listed them)."""
-    now = timezone.now()
-    today: date = timezone.localdate()
-    default_form = DeliveryForm.objects.filter(slug="praesenz").values_list("pk", flat=True).first()
-    with transaction.atomic():
-        venues = {venue_key(v): v.pk for v in Venue.objects.filter(institution=institution)}
+
+    def __init__(self, *, institution, user, publish_new: bool):
+        self.institution = institution
+        self.user = user
+        self.publish_new = publish_new
+        self.now = timezone.now()
+        self.today: date = timezone.localdate()
+        self.default_form = (
+            DeliveryForm.objects.filter(slug="praesenz").values_list("pk", flat=True).first()
+        )
+
+    def _venues(self, entries: list[PlanEntry]) -> dict:
+        """The venues this chunk's dates name, created where the institution has none."""
         needed = {
             values["venue_key"]
-            for entry in plan.entries
+            for entry in entries
             for values in entry.date_creates + [c for _d, c in entry.date_updates]
             if values.get("venue_key")
-        } - set(venues)
-        created_venues = Venue.objects.bulk_create(
+        }
+        if not needed:
+            return {}
+        venues = {
+            venue_key(v): v.pk
+            for v in Venue.objects.filter(
+                institution=self.institution, name__in={key[0] for key in needed}
+            )
+        }
+        created = Venue.objects.bulk_create(
             [
-                Venue(institution=institution, name=k[0], street=k[1], postcode=k[2], city=k[3])
-                for k in sorted(needed)
+                Venue(
+                    institution=self.institution, name=k[0], street=k[1], postcode=k[2], city=k[3]
+                )
+                for k in sorted(needed - set(venues))
             ]
         )
-        venues.update({venue_key(v): v.pk for v in created_venues})
+        venues.update({venue_key(v): v.pk for v in created})
+        return venues
 
-        creates = [e for e in plan.entries if e.action == CREATE]
+    def apply(self, entries: list[PlanEntry]) -> None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("ImportApplier.apply must run inside transaction.atomic().")
+        venues = self._venues(entries)
+        now, today = self.now, self.today
+
+        archives = [e for e in entries if e.action == ARCHIVE]
+        if archives:
+            Offer.objects.filter(pk__in=[e.offer.pk for e in archives]).update(
+                status=OfferStatus.ARCHIVED, updated_at=now
+            )
+
+        creates = [e for e in entries if e.action == CREATE]
         new_offers = Offer.objects.bulk_create(
             [
                 Offer(
-                    institution=institution,
+                    institution=self.institution,
                     external_id=e.ref,
-                    delivery_form_id=e.values.get("delivery_form_id") or default_form,
-                    status=OfferStatus.PUBLISHED if plan.publish_new else OfferStatus.DRAFT,
-                    published_at=now if plan.publish_new else None,
+                    delivery_form_id=e.values.get("delivery_form_id") or self.default_form,
+                    status=OfferStatus.PUBLISHED if self.publish_new else OfferStatus.DRAFT,
+                    published_at=now if self.publish_new else None,
                     **{k: v for k, v in e.values.items() if k != "delivery_form_id"},
                 )
                 for e in creates
@@ -271,7 +349,7 @@ def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
             entry.offer = offer
             new_dates += [_new_date(offer, values, venues) for values in entry.date_creates]
 
-        updates = [e for e in plan.entries if e.action == UPDATE]
+        updates = [e for e in entries if e.action == UPDATE]
         changed_fields: set[str] = set()
         date_changes: list[OfferDate] = []
         date_fields: set[str] = set()
@@ -306,32 +384,98 @@ def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
             OfferDate.objects.bulk_update(date_changes, sorted(date_fields), batch_size=500)
         OfferDate.objects.bulk_create(new_dates, batch_size=2000)
 
-        archives = [e for e in plan.entries if e.action == ARCHIVE]
-        Offer.objects.filter(pk__in=[e.offer.pk for e in archives]).update(
-            status=OfferStatus.ARCHIVED, updated_at=now
-        )
-        touched = [e.offer for e in creates + updates + archives]
+        touched = archives + creates + updates
         OfferChange.objects.bulk_create(
             [
                 OfferChange(
                     offer=e.offer,
-                    user=user,
+                    user=self.user,
                     action=f"import_{e.action}",
                     fields=e.fields,
                     created_at=now,
                 )
-                for e in creates + updates + archives
+                for e in touched
             ],
             batch_size=2000,
         )
         if touched:
-            # Bulk writes send no signals: refresh the search data and the index once.
-            offer_search_refresh(touched)
+            # Bulk writes send no signals: refresh the search data; the catalogue index is
+            # told once the transaction commits.
+            offer_search_refresh([e.offer for e in touched])
             transaction.on_commit(catalogue_index_invalidate)
-    return plan.counts()
 
 
 def _new_date(offer: Offer, values: dict, venues: dict) -> OfferDate:
     fields = {k: v for k, v in values.items() if k != "venue_key"}
     key = values.get("venue_key")
     return OfferDate(offer=offer, venue_id=venues.get(key) if key else None, **fields)
+
+
+def import_run(
+    *,
+    institution,
+    stage: Stage,
+    commit: bool,
+    user=None,
+    on_entries: Callable[[list[PlanEntry]], None],
+    on_progress: Callable[[int], None] | None = None,
+) -> bool:
+    """Plan (and with `commit`, apply) what `stage` holds, chunk by chunk, handing each
+    chunk's entries to `on_entries` (the report). Returns whether new offers are published.
+
+    Deletions come first, planned like everything else against the offers as they were
+    before the import. A commit must run inside `transaction.atomic()`."""
+    planner = ImportPlanner(institution=institution)
+    applier = (
+        ImportApplier(institution=institution, user=user, publish_new=planner.publish_new)
+        if commit
+        else None
+    )
+    done = 0
+
+    def handle(entries: list[PlanEntry]) -> None:
+        nonlocal done
+        if applier is not None:
+            applier.apply(entries)
+        on_entries(entries)
+        done += len(entries)
+        # Model instances hold reference cycles (state, relations); free each chunk's now,
+        # or garbage from many chunks piles up until the collector's next full pass. The
+        # objects that existed before the import are frozen, so this pass is short.
+        gc.collect()
+        if on_progress:
+            on_progress(done)
+
+    gc.freeze()
+    try:
+        for chunk in stage.delete_chunks():
+            handle(planner.deletes(chunk))
+        for chunk in stage.offer_chunks():
+            handle(planner.offers(chunk))
+        for chunk in stage.orphan_chunks():
+            handle(planner.orphans(chunk))
+    finally:
+        gc.unfreeze()
+    return planner.publish_new
+
+
+def import_plan(*, institution, parsed: ParsedFile) -> Plan:
+    """The dry run of a file parsed at once: what importing `parsed` into `institution`
+    would change, and why not."""
+    planner = ImportPlanner(institution=institution)
+    records = list(parsed.offers.values())
+    entries = []
+    for start in range(0, len(records), 500):
+        entries += planner.offers(records[start : start + 500])
+    entries += planner.orphans(parsed.orphans)
+    entries += planner.deletes(parsed.deletes)
+    return Plan(entries=entries, publish_new=planner.publish_new)
+
+
+def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
+    """Carry out `plan` all-or-nothing and return the counts."""
+    with transaction.atomic():
+        ImportApplier(institution=institution, user=user, publish_new=plan.publish_new).apply(
+            plan.entries
+        )
+    return plan.counts()

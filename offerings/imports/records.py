@@ -57,6 +57,8 @@ class OfferRecord:
     values: dict = field(default_factory=dict)
     dates: list[DateRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # open-Q-cat: a SERVICE that is offer and date at once; used when no date links to it.
+    own_date: DateRecord | None = None
 
 
 @dataclass
