@@ -13,10 +13,10 @@ colour: the previous period is hatched, and every bar carries its value as text
 (#1b1b1b on white, far above 4.5:1).
 """
 
+import html
 import math
 
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # Okabe–Ito blue and vermillion.
@@ -28,8 +28,22 @@ FONT = 'font-family="inherit" font-size="12"'
 
 
 def _svg_html(template: str, *args) -> SafeString:
-    """format_html with numbers written as SVG wants them (point, one decimal)."""
-    return format_html(template, *(f"{a:.1f}" if isinstance(a, float) else a for a in args))
+    """format_html with numbers written as SVG wants them (point, one decimal).
+
+    Escapes exactly as format_html does (safe values as they are, the rest with
+    html.escape), without its lazy-string wrappers: a page draws some 500 pieces, and
+    format_html took a third of the time to render a first visit's charts."""
+    return mark_safe(template.format(*(_svg_value(a) for a in args)))
+
+
+def _svg_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _number(value) -> str:

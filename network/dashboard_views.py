@@ -1,13 +1,12 @@
 """The steering circle's dashboard: the page, its print view and its exports.
 
-Only the steering circle and the network office may see it (the same rule as the overview
-over all bodies: workgroups.permissions.can_see_network_overview); anyone else who is
-logged in gets a 403, anonymous visitors the login page.
+Only the steering circle and the network office may see it
+(network.permissions.can_see_dashboard); anyone else who is logged in gets a 403,
+anonymous visitors the login page.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,14 +21,9 @@ from network.dashboard import FORMAT as DASHBOARD_FORMAT
 from network.dashboard_charts import chart_for
 from network.dashboard_exports import export_csv, export_xlsx
 from network.dashboard_forms import DashboardPeriodForm
-from workgroups.permissions import can_see_network_overview
+from network.permissions import require_dashboard_viewer
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_access(request) -> None:
-    if not can_see_network_overview(request.roles):
-        raise PermissionDenied
 
 
 def _number(value) -> str:
@@ -122,7 +116,7 @@ def _sections_html(data: dict, *, print_view: bool) -> str:
 
 
 def _page(request, template: str, *, print_view: bool = False):
-    _require_access(request)
+    require_dashboard_viewer(request)
     form, data = _form_and_data(request)
     context = {"form": form, "data": data, "query": request.GET.urlencode()}
     if data is None:
@@ -147,7 +141,7 @@ def dashboard_print(request):
 @login_required
 @require_safe
 def dashboard_export(request, fmt: str):
-    _require_access(request)
+    require_dashboard_viewer(request)
     form, data = _form_and_data(request)
     if data is None:
         messages = [str(e) for errors in form.errors.values() for e in errors]

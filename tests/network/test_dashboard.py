@@ -463,3 +463,87 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db, django_assert_num
         MeetingFactory(starts_at=berlin(2026, 10, 5 + i))
     with django_assert_num_queries(len(empty.captured_queries)):
         dashboard_build(period=OCTOBER, now=NOW)
+
+
+def test_the_one_pass_count_agrees_with_the_definition_of_dates_in_a_period(institution):
+    """The offers part counts in one SQL statement with its own test of "runs in the
+    period"; it must find the same offers as network.dashboard._dates_in (the ORM
+    definition) for every kind of date around the edges of both periods."""
+    from django.db.models import Count
+
+    from network.dashboard import _dates_in, offers_active
+
+    previous = OCTOBER.previous()
+    edges = [None, d(8, 31), d(9, 1), d(9, 30), d(10, 1), d(10, 31), d(11, 1), d(11, 20)]
+    heidenheim = VenueFactory(institution=institution, district="heidenheim", city="Giengen")
+    made = 0
+    for kind in ("fixed", "rolling", "on_demand"):
+        for start in edges:
+            for end in edges:
+                if (kind == "fixed" and start is None) or (start and end and end < start):
+                    continue
+                offer = OfferFactory(
+                    institution=institution, published_at=berlin(2026, 1, 1), dates=[]
+                )
+                venue = (None, heidenheim)[made % 2]
+                OfferDate.objects.create(
+                    offer=offer, start_kind=kind, start=start, end=end, venue=venue
+                )
+                made += 1
+    data = dashboard_build(period=OCTOBER, now=NOW)
+
+    expected = (offers_active(OCTOBER).count(), offers_active(previous).count())
+    assert kpis(data, "angebote")["active"] == expected
+    assert 0 < expected[0] < made
+    assert 0 < expected[1] < made
+    assert expected[0] != expected[1]
+
+    def by_district(period):
+        return dict(
+            OfferDate.objects.filter(
+                _dates_in(period), offer__in=offers_active(period).values("pk")
+            )
+            .values("venue__district")
+            .annotate(n=Count("offer", distinct=True))
+            .values_list("venue__district", "n")
+        )
+
+    now_counts, before_counts = by_district(OCTOBER), by_district(previous)
+    assert rows(data, "offers_by_district") == [
+        ["Ostalbkreis", 0, 0],
+        ["Landkreis Heidenheim", now_counts["heidenheim"], before_counts["heidenheim"]],
+        ["außerhalb der Region", 0, 0],
+        ["ohne Ort (online)", now_counts[None], before_counts[None]],
+    ]
+    in_catalogue = section(data, "angebote")["kpis"][0]
+    assert (
+        in_catalogue["current"] == OfferFactory._meta.model.objects.in_catalogue(NOW.date()).count()
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_visit_counts_the_offers_beside_the_rest_with_the_same_figures(
+    offers, searches, alerts, counselling, needs, bodies, monkeypatch
+):
+    """Outside a transaction (a real request) the offers are counted in a second thread on
+    its own connection while the rest is counted; the page shows the same figures as one
+    counting after the other, in the same order, in the visitor's language."""
+    import threading
+
+    import network.dashboard as dashboard
+
+    threads = []
+    count_offers = dashboard.section_offers
+
+    def section_offers(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return count_offers(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "section_offers", section_offers)
+    data = dashboard.dashboard_get(period=OCTOBER, now=NOW)
+    assert len(threads) == 1
+    assert threads[0] is not threading.main_thread()
+    expected = dashboard_build(period=OCTOBER, now=NOW)
+    assert data["sections"] == expected["sections"]
+    assert kpis(data, "angebote")["active"] == (2, 1)
+    assert section(data, "angebote")["title"] == "Angebote"

@@ -325,3 +325,16 @@ def test_search_texts_cannot_smuggle_formulas_into_the_exports(client_for, steer
     hostile_cells = [cell for cell in values if cell.value == hostile]
     assert hostile_cells
     assert all(cell.data_type == "s" for cell in hostile_cells)
+
+
+def test_a_hostile_search_term_is_shown_as_text_in_charts_and_tables(client_for, steering_member):
+    """Search terms are what visitors typed: the charts (drawn as SVG on the server) and
+    the tables show them as text, never as markup."""
+    SearchDay.objects.create(
+        day=timezone.localdate(), text='<script>alert(1)</script>"&', searches=7, without_result=7
+    )
+    text = client_for(steering_member).get(reverse("network:dashboard")).text
+    assert "<script>alert(1)" not in text
+    assert "alert(1)&lt;/script&gt;&quot;&amp;" in text
+    svg = text.split('aria-labelledby="chart-top_terms-title"')[1].split("</svg>")[0]
+    assert "&lt;script&gt;alert(1)" in svg
