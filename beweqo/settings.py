@@ -126,6 +126,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "beweqo",
+            # A Redis that is gone or hangs costs a page at most two seconds, not forever:
+            # callers such as the rate limits and the search log carry on without it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
