@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beweqo.outbox.models import MessageKind
 from beweqo.outbox.services import (
+    digest_claims_attach,
     message_build,
     message_enqueue,
     message_enqueue_rendered,
@@ -358,23 +359,6 @@ def _claim_many(issue_id: int, hashes: list[str]) -> dict[str, int]:
         return {value: pk for pk, value in cursor.fetchall()}
 
 
-def _claims_attach(messages_by_claim: dict[int, int]) -> None:
-    """Record which mail each claim produced (claim id → message id), in one UPDATE."""
-    if not messages_by_claim:
-        return
-    table = connection.ops.quote_name(NewsletterDelivery._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * len(messages_by_claim))
-    params = [value for pair in messages_by_claim.items() for value in pair]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH pairs (claim_id, message_id) AS (VALUES {rows}) "  # noqa: S608 (no user input in the SQL text)
-            f"UPDATE {table} SET message_id = (SELECT message_id FROM pairs "
-            f"WHERE pairs.claim_id = {table}.id) "
-            f"WHERE id IN (SELECT claim_id FROM pairs)",
-            params,
-        )
-
-
 def newsletter_issue_deliver(*, issue_id: int, batch_size: int = DELIVERY_BATCH) -> int:
     """Write the mails of an issue that is being sent, batch by batch; returns how many
     were written in this run (0 on a re-run that finds everything claimed).
@@ -423,7 +407,12 @@ def newsletter_issue_deliver(*, issue_id: int, batch_size: int = DELIVERY_BATCH)
                 messages.append(message)
                 claim_of_key[key] = claim_id
             stored = messages_enqueue_many(messages)
-            _claims_attach({claim_of_key[key]: message.pk for key, message in stored.items()})
+            digest_claims_attach(
+                messages_by_claim={
+                    claim_of_key[key]: message.pk for key, message in stored.items()
+                },
+                model=NewsletterDelivery,
+            )
             written += len(stored)
     NewsletterIssue.objects.filter(pk=issue.pk, status=NewsletterIssueStatus.SENDING).update(
         status=NewsletterIssueStatus.SENT,

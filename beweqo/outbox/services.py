@@ -855,14 +855,16 @@ def digest_claim_many(*, kind: str, recipients: list[str], period: str) -> dict[
         return {recipient: pk for pk, recipient in cursor.fetchall()}
 
 
-def digest_claims_attach(*, messages_by_claim: dict[int, int]) -> None:
+def digest_claims_attach(*, messages_by_claim: dict[int, int], model=None) -> None:
     """Record which mail each claim produced (claim id → message id), in one UPDATE.
+    `model` is another claim table with a `message` column (the newsletter's deliveries);
+    DigestClaim by default.
 
     Raw SQL: bulk_update's CASE over hundreds of rows costs more to build than to run.
     """
     if not messages_by_claim:
         return
-    table = connection.ops.quote_name(DigestClaim._meta.db_table)
+    table = connection.ops.quote_name((model or DigestClaim)._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(messages_by_claim))
     params = [value for pair in messages_by_claim.items() for value in pair]
     with connection.cursor() as cursor:
