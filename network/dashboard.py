@@ -280,6 +280,8 @@ def _where(model, condition: Q) -> tuple[str, list]:
 # term and provider names.
 def _offers_rows(period: Period, previous: Period, *, today: datetime.date) -> dict:
     """Every figure of the offers part from one query, by kind: (name, counts…) rows."""
+    if connection.vendor != "postgresql":
+        return _offers_rows_portable(period, previous, today=today)
     quote = connection.ops.quote_name
     date_table = quote(OfferDate._meta.db_table)
     open_sql, open_params = _where(OfferDate, OfferDate.open_q(today))
@@ -437,6 +439,85 @@ ORDER BY 1, 2
     found: dict[str, list] = {}
     for kind, _sort, name, *counts in rows:
         found.setdefault(kind, []).append((name, *counts))
+    return found
+
+
+def _offers_rows_portable(period: Period, previous: Period, *, today: datetime.date) -> dict:
+    """`_offers_rows` for databases other than PostgreSQL (SQLite, the embedded default of
+    `make run`): the same rows from the ORM's definitions, a query per breakdown. Slower,
+    which the demo's few hundred offers do not notice."""
+    funded = Q(pk__in=FundingProgramme.offers.through.objects.values("offer_id"))
+    counts = {}
+    for name, p in (("current", period), ("previous", previous)):
+        counts[name] = offers_active(p).aggregate(
+            active=Count("pk"),
+            free=Count("pk", filter=Q(price=0)),
+            funded=Count("pk", filter=funded),
+            free_or_funded=Count("pk", filter=Q(price=0) | funded),
+        )
+    open_offers = OfferDate.objects.filter(OfferDate.open_q(today)).values("offer_id")
+    in_catalogue = Offer.objects.published().filter(pk__in=open_offers).count()
+    cur, prev = counts["current"], counts["previous"]
+    totals = [None]
+    for key in ("active", "free", "funded", "free_or_funded"):
+        totals += [cur[key], prev[key]]
+    found: dict[str, list] = {"totals": [(*totals, in_catalogue)]}
+    months = (
+        Offer.objects.filter(
+            _window("published_at", period, previous), status=OfferStatus.PUBLISHED
+        )
+        .annotate(month=TruncMonth("published_at", tzinfo=BERLIN))
+        .values("month")
+        .annotate(**_both("published_at", period))
+        .order_by("month")
+        .values_list("month", "current", "previous")
+    )
+    found["new"] = [(month.date().isoformat(), *rest) for month, *rest in months]
+    current = offers_active(period).values("pk")
+    before = offers_active(previous).values("pk")
+    for kind, relation, field in (
+        ("target", Offer.target_groups.through.objects, "targetgroup"),
+        ("funding", Offer.funding_programmes.through.objects, "fundingprogramme"),
+        ("delivery", Offer.objects, "delivery_form"),
+    ):
+        offer = "pk" if relation.model is Offer else "offer_id"
+        rows = (
+            relation.values(f"{field}__name")
+            .annotate(
+                current=Count("pk", filter=Q(**{f"{offer}__in": current})),
+                previous=Count("pk", filter=Q(**{f"{offer}__in": before})),
+            )
+            .order_by(f"{field}__position", f"{field}__name")
+            .values_list(f"{field}__name", "current", "previous")
+        )
+        found[kind] = [row for row in rows if row[1] or row[2]]
+    districts: dict = {}
+    for index, p in enumerate((period, previous)):
+        rows = (
+            OfferDate.objects.filter(_dates_in(p), offer__in=offers_active(p).values("pk"))
+            .values("venue__district")
+            .annotate(n=Count("offer", distinct=True))
+            .values_list("venue__district", "n")
+        )
+        for district, n in rows:
+            districts.setdefault(district or None, [0, 0])[index] += n
+    found["district"] = [(district, *n) for district, n in districts.items()]
+    cutoff = today - datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
+    published = Q(offers__status=OfferStatus.PUBLISHED)
+    found["stale"] = list(
+        Institution.objects.filter(is_active=True)
+        .annotate(
+            published=Count("offers", filter=published),
+            stale=Count(
+                "offers",
+                filter=published
+                & (Q(offers__last_reviewed_on__lt=cutoff) | ~Q(offers__in=open_offers)),
+            ),
+        )
+        .filter(stale__gt=0)
+        .order_by("-stale", "name")
+        .values_list("name", "stale", "published")[:STALE_PROVIDERS]
+    )
     return found
 
 

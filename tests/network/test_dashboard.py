@@ -22,6 +22,7 @@ from offerings.models import (
     SearchDay,
     TargetGroup,
 )
+from tests.conftest import requires_postgres
 from tests.factories import (
     ActionItemFactory,
     CompanyNeedFactory,
@@ -521,6 +522,7 @@ def test_the_one_pass_count_agrees_with_the_definition_of_dates_in_a_period(inst
     )
 
 
+@requires_postgres  # the second connection is PostgreSQL's; SQLite counts one after the other
 @pytest.mark.django_db(transaction=True)
 def test_a_first_visit_counts_the_offers_beside_the_rest_with_the_same_figures(
     offers, searches, alerts, counselling, needs, bodies, monkeypatch
@@ -547,3 +549,33 @@ def test_a_first_visit_counts_the_offers_beside_the_rest_with_the_same_figures(
     assert data["sections"] == expected["sections"]
     assert kpis(data, "angebote")["active"] == (2, 1)
     assert section(data, "angebote")["title"] == "Angebote"
+
+
+@requires_postgres
+def test_the_portable_offers_count_gives_the_figures_of_the_one_statement(offers, institution):
+    """SQLite (the embedded default of `make run`) counts the offers part with the ORM
+    (`_offers_rows_portable`); it must give what PostgreSQL's one statement gives."""
+    from network.dashboard import _offers_rows, _offers_rows_portable
+
+    heidenheim = VenueFactory(institution=institution, district="heidenheim", city="Giengen")
+    OfferDateFactory(offer=OfferFactory(institution=institution), venue=heidenheim)
+    previous = OCTOBER.previous()
+    one = _offers_rows(OCTOBER, previous, today=NOW.date())
+    portable = _offers_rows_portable(OCTOBER, previous, today=NOW.date())
+
+    def comparable(found):
+        result = {
+            kind: [
+                tuple(value for value in row if value is not None) for row in found.get(kind, [])
+            ]
+            for kind in ("totals", "new", "target", "funding", "delivery", "stale")
+        }
+        result["new"].sort()  # months: the page puts them in order itself
+        # The statement has a row for every district, the ORM only for districts with offers.
+        result["district"] = {
+            row[0]: tuple(row[1:3]) for row in found.get("district", []) if any(row[1:3])
+        }
+        return result
+
+    assert comparable(portable) == comparable(one)
+    assert comparable(one)["totals"][0][0] > 0
