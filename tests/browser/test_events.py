@@ -100,7 +100,7 @@ def test_visitors_register_wait_cancel_and_move_up(page: Page, institution):
 
     # The last seat is gone: the next visitor is offered the waiting list.
     visit(page, event.get_absolute_url())
-    expect(page.get_by_text("Noch 0 Plätze frei.")).to_be_visible()
+    expect(page.get_by_text("Alle Plätze sind vergeben.")).to_be_visible()
     page.get_by_label("Ihr Name").fill("Bernd Maier")
     page.get_by_label("Ihre E-Mail-Adresse").fill("bernd@beispiel.de")
     page.get_by_role("button", name="Auf die Warteliste").click()

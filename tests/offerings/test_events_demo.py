@@ -28,7 +28,8 @@ def test_demo_events_fill_the_calendar(demo_loaded, client):
     listing = client.get(reverse("events:event_list"))
     assert "Infotag Weiterbildung und Förderung" in listing.content.decode()
     detail = client.get(full.get_absolute_url()).content.decode()
-    assert "Noch 0 Plätze frei." in detail
+    assert "Alle Plätze sind vergeben." in detail
+    assert "Noch 0" not in detail
     assert "Auf die Warteliste" in detail
 
 
