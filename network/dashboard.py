@@ -556,26 +556,19 @@ def section_offers(period: Period, previous: Period, *, today: datetime.date) ->
             ),
             _kpi("active", _("Angebote mit Terminen im Zeitraum"), cur["active"], prev["active"]),
             _kpi("new", _("neu veröffentlichte Angebote"), new["current"], new["previous"]),
-            _kpi(
-                "free_share",
-                _("Anteil kostenlos"),
-                _share(cur["free"], cur["active"]),
-                _share(prev["free"], prev["active"]),
-                unit="%",
-            ),
-            _kpi(
-                "funded_share",
-                _("Anteil mit Förderung"),
-                _share(cur["funded"], cur["active"]),
-                _share(prev["funded"], prev["active"]),
-                unit="%",
-            ),
-            _kpi(
-                "free_or_funded_share",
-                _("Anteil kostenlos oder gefördert"),
-                _share(cur["free_or_funded"], cur["active"]),
-                _share(prev["free_or_funded"], prev["active"]),
-                unit="%",
+            *(
+                _kpi(
+                    f"{key}_share",
+                    label,
+                    _share(cur[key], cur["active"]),
+                    _share(prev[key], prev["active"]),
+                    unit="%",
+                )
+                for key, label in (
+                    ("free", _("Anteil kostenlos")),
+                    ("funded", _("Anteil mit Förderung")),
+                    ("free_or_funded", _("Anteil kostenlos oder gefördert")),
+                )
             ),
         ],
         "figures": [
