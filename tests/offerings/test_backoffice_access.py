@@ -21,13 +21,13 @@ from offerings.models import (
     OfferApproval,
     OfferDate,
 )
+from tests.access import LOGIN, OK, assert_access
 from tests.factories import MembershipFactory
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["owner", "member", "outsider", "office", "anonymous"]
-OK, LOGIN = "ok", "login"
 EXPECTED = {
     "backoffice": {"owner": OK, "member": OK, "outsider": 404, "office": OK, "anonymous": LOGIN},
     "team": {"owner": OK, "member": 403, "outsider": 404, "office": OK, "anonymous": LOGIN},
@@ -220,23 +220,14 @@ def test_access_matrix(client_for, institution, world, users, case, role):
     assert set(all_cases) == set(CASE_NAMES)
     kind, method, url, data = all_cases[case]
     expected = EXPECTED[kind][role]
-    before = state()
-
-    client = client_for(users[role])
-    response = getattr(client, method)(url, data) if data is not None else client.get(url)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith("/konto/login/")
-    elif expected == OK:
-        assert response.status_code == (200 if method == "get" else 302), response.content[:500]
-        if method == "post":
-            assert not response.url.startswith("/konto/login/")
-            assert state() != before, "an allowed change must change something"
-    else:
-        assert response.status_code == expected
-    if expected != OK:
-        assert state() == before
+    assert_access(
+        client_for(users[role]),
+        method=method,
+        url=url,
+        data=data,
+        expected=expected,
+        state=state,
+    )
 
 
 def test_counsellors_may_not_edit_offers(client_for, institution, world):

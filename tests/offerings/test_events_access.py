@@ -11,13 +11,13 @@ import pytest
 from network.models import MembershipRole
 from offerings.events_services import event_register
 from offerings.models import Event, EventApproval, EventRegistration
+from tests.access import LOGIN, OK, assert_access
 from tests.factories import MembershipFactory
 from tests.offerings.test_events_support import EventFactory, event_form_data, portal_event
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["owner", "member", "outsider", "office", "anonymous"]
-OK, LOGIN = "ok", "login"
 EXPECTED = {
     "backoffice": {"owner": OK, "member": OK, "outsider": 404, "office": OK, "anonymous": LOGIN},
     "office": {"owner": 403, "member": 403, "outsider": 403, "office": OK, "anonymous": LOGIN},
@@ -125,23 +125,14 @@ def test_access_matrix(client_for, institution, world, users, case, role):
     assert set(all_cases) == set(CASE_NAMES)
     kind, method, url, data = all_cases[case]
     expected = EXPECTED[kind][role]
-    before = state()
-
-    client = client_for(users[role])
-    response = getattr(client, method)(url, data) if data is not None else client.get(url)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith("/konto/login/")
-    elif expected == OK:
-        assert response.status_code == (200 if method == "get" else 302), response.content[:800]
-        if method == "post":
-            assert not response.url.startswith("/konto/login/")
-            assert state() != before, "an allowed change must change something"
-    else:
-        assert response.status_code == expected
-    if expected != OK:
-        assert state() == before
+    assert_access(
+        client_for(users[role]),
+        method=method,
+        url=url,
+        data=data,
+        expected=expected,
+        state=state,
+    )
 
 
 def test_counsellors_may_not_manage_events(client_for, institution, world):

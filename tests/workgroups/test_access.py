@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from tests.access import LOGIN, OK, assert_access
 from tests.factories import ActionItemFactory, MeasureFactory, MinutesFactory
 from tests.workgroups.files import pdf
 from workgroups.models import (
@@ -24,8 +25,6 @@ from workgroups.services import attachment_add
 pytestmark = pytest.mark.django_db
 
 ROLES = ["lead", "member", "other_lead", "steering", "office", "anonymous"]
-OK = "ok"
-LOGIN = "login"
 
 # What each role gets, per kind of URL.
 EXPECTED = {
@@ -274,23 +273,14 @@ def state() -> tuple:
 def test_access_matrix(client_for, world, users, case, role):
     kind, method, url, data = cases(world, users)[case]
     expected = EXPECTED[kind][role]
-    before = state()
-
-    client = client_for(users[role])
-    response = getattr(client, method)(url, data) if data is not None else client.get(url)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith("/konto/login/")
-    elif expected == OK:
-        assert response.status_code == (200 if method == "get" else 302), response.content[:300]
-        if method == "post":
-            assert not response.url.startswith("/konto/login/")
-            assert state() != before, "an allowed change must change something"
-    else:
-        assert response.status_code == expected
-    if expected != OK:
-        assert state() == before
+    assert_access(
+        client_for(users[role]),
+        method=method,
+        url=url,
+        data=data,
+        expected=expected,
+        state=state,
+    )
 
 
 @pytest.mark.parametrize(

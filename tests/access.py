@@ -1,0 +1,23 @@
+"""The one check of the access matrices (back office, events, working groups): a role
+either gets the page or change (and an allowed change changes something), is sent to
+the login page, or gets the expected refusal, and a refusal changes nothing."""
+
+OK, LOGIN = "ok", "login"
+
+
+def assert_access(client, *, method: str, url: str, data, expected, state) -> None:
+    """`expected` is OK, LOGIN or a status code; `state()` reads what the URL could change."""
+    before = state()
+    response = getattr(client, method)(url, data) if data is not None else client.get(url)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith("/konto/login/")
+    elif expected == OK:
+        assert response.status_code == (200 if method == "get" else 302), response.content[:800]
+        if method == "post":
+            assert not response.url.startswith("/konto/login/")
+            assert state() != before, "an allowed change must change something"
+    else:
+        assert response.status_code == expected
+    if expected != OK:
+        assert state() == before
