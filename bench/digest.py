@@ -178,8 +178,8 @@ def prepare() -> None:
 
 
 def cleanup() -> None:
-    from beweqo.outbox.models import DigestClaim, OutboxMessage
     from offerings.models import CourseAlert
+    from outbox.models import DigestClaim, OutboxMessage
 
     ids = list(CourseAlert.objects.filter(email__endswith=MARKER).values_list("pk", flat=True))
     DigestClaim.objects.filter(recipient__in=[f"course-alert:{pk}" for pk in ids]).delete()
@@ -327,8 +327,8 @@ def main() -> None:
         time.sleep(3)  # the worker connects to the broker
         from django.utils import timezone
 
-        from beweqo.outbox.models import DigestClaim
         from offerings.models import CourseAlert
+        from outbox.models import DigestClaim
 
         started_at = timezone.now()
         own_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -345,7 +345,7 @@ def main() -> None:
                     email__endswith=MARKER, last_digest_at__gt=started_at
                 ).count()
                 if done == len(alert_ids):
-                    from beweqo.outbox.models import OutboxMessage
+                    from outbox.models import OutboxMessage
 
                     built_after = time.perf_counter() - start
 

@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "beweqo",
-    "beweqo.outbox",
+    "common",
+    "outbox",
     "network",
     "offerings",
+    "events",
     "counselling",
     "workgroups",
 ]
@@ -100,7 +102,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "beweqo.forms.PortalFormRenderer"
+FORM_RENDERER = "common.forms.PortalFormRenderer"
 
 # Database: PostgreSQL through DATABASE_URL, else an SQLite file next to the code.
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
@@ -318,7 +320,7 @@ LOGGING = {
 }
 
 # --- Outbox, course alerts and digests (issue 7) ----------------------------------------
-# Every mail goes through beweqo.outbox: a row first, then a Celery task delivers it.
+# Every mail goes through outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 # Task modules that are not called tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["offerings.alerts_tasks", "workgroups.digest_tasks", "network.summary_tasks"]
@@ -415,12 +417,12 @@ CELERY_BEAT_SCHEDULE |= {
 CELERY_BEAT_SCHEDULE |= {
     # Names and addresses of event registrations, 30 days after the event.
     "event-registrations-erase": {
-        "task": "offerings.event_registrations_erase",
+        "task": "events.registrations_erase",
         "schedule": crontab(hour=3, minute=50),
     },
     # The day before an event, a reminder to everybody with a seat.
     "event-reminders": {
-        "task": "offerings.event_reminders_send",
+        "task": "events.reminders_send",
         "schedule": crontab(hour=9, minute=0),
     },
 }

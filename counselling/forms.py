@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.forms import HoneypotField
+from common.forms import HoneypotField
 from counselling import funding
 from counselling.models import (
     Channel,

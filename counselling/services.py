@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beweqo.outbox.models import OutboxMessage
-from beweqo.outbox.services import message_enqueue
 from counselling.models import (
     TOPIC_KIND,
     AccessAction,
@@ -35,6 +33,8 @@ from counselling.models import (
 )
 from counselling.periods import period_label
 from network.models import Institution, Membership, MembershipRole
+from outbox.models import OutboxMessage
+from outbox.services import message_enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from beweqo.ratelimit import rate_limited
+from common.ratelimit import rate_limited
 from counselling import funding
 from counselling.forms import (
     CompanyNeedForm,

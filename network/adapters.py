@@ -6,8 +6,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from beweqo.outbox.models import MessageKind
-from beweqo.outbox.services import message_enqueue_rendered
+from outbox.models import MessageKind
+from outbox.services import message_enqueue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.forms import HoneypotField
+from common.forms import HoneypotField
 from network.models import AccessibilityFeedback, Institution
 
 

@@ -1,7 +1,7 @@
 """Writes of news posts ("Aktuelles"): checking and storing the image, tags, slugs, and
 saving or deleting a post. Reads are in network.news_selectors.
 
-Markdown is rendered with the working groups' renderer (workgroups.markdown: markdown-it
+Markdown is rendered with the working groups' renderer (common.markdown: markdown-it
 with raw HTML off, then nh3); network may import it, since it imports nothing back.
 """
 
@@ -20,8 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from common.markdown import markdown_to_html
 from network.models import NewsPost, NewsTag, User
-from workgroups.markdown import markdown_to_html
 
 DEFAULT_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_SIDE = 6000  # pixels on either side; a phone photo has about 4000

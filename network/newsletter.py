@@ -23,15 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.outbox.models import MessageKind
-from beweqo.outbox.services import (
-    digest_claims_attach,
-    message_build,
-    message_enqueue,
-    message_enqueue_rendered,
-    message_render,
-    messages_enqueue_many,
-)
+from common.markdown import markdown_to_html
 from network.models import (
     NewsletterDelivery,
     NewsletterIssue,
@@ -41,7 +33,15 @@ from network.models import (
     User,
 )
 from network.newsletter_selectors import newsletter_events_by_ids, newsletter_offers_by_ids
-from workgroups.markdown import markdown_to_html
+from outbox.models import MessageKind
+from outbox.services import (
+    digest_claims_attach,
+    message_build,
+    message_enqueue,
+    message_enqueue_rendered,
+    message_render,
+    messages_enqueue_many,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.forms import HoneypotField
+from common.forms import HoneypotField
 from network.news_selectors import news_post_list_for_newsletter
 from network.newsletter import CONSENT_TEXT
 from network.newsletter_selectors import (

@@ -2,7 +2,7 @@
 the public archive, and the figures the composing page shows.
 
 Events and courses come from the offerings app through its selectors
-(`offerings.events_selectors.events_upcoming`, `offerings.selectors.catalogue_offers`).
+(`events.selectors.events_upcoming`, `offerings.selectors.catalogue_offers`).
 """
 
 from datetime import timedelta
@@ -19,7 +19,7 @@ CANDIDATE_LIMIT = 30
 
 def newsletter_event_candidates(*, limit: int = CANDIDATE_LIMIT) -> list:
     """Published events that have not started yet, soonest first."""
-    from offerings.events_selectors import events_upcoming
+    from events.selectors import events_upcoming
 
     return events_upcoming(limit=limit)
 

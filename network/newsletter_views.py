@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 # The course alerts' limiter: subscriptions per hour from one network address and to one
 # mail address (the second keeps the portal from filling a stranger's inbox).
-from beweqo.ratelimit import rate_limited
+from common.ratelimit import rate_limited
 from network.models import NewsletterIssueStatus
 from network.newsletter import (
     CONFIRM_MAX_AGE,

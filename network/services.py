@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import transaction
 
-from beweqo.outbox.models import OutboxMessage
-from beweqo.outbox.services import message_enqueue
 from network.models import AccessibilityFeedback, Institution
+from outbox.models import OutboxMessage
+from outbox.services import message_enqueue
 
 
 @transaction.atomic

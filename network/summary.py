@@ -5,7 +5,7 @@ Once a week (Celery beat, Monday morning, Europe/Berlin) the members of the stee
 offers in the catalogue, counselling requests and company needs (from the counselling app,
 once it provides `counselling.summary`), minutes published in any body, and action items
 overdue across the network. Nothing at all: no mail. Claimed once per recipient and ISO
-week (beweqo.outbox DigestClaim). Members turn it off like the working-group digest
+week (outbox DigestClaim). Members turn it off like the working-group digest
 (workgroups.digest preferences, one-click link); the network office's address is the
 office's own mailbox, set by NETWORK_OFFICE_EMAIL, so its copy has no unsubscribe link.
 """
@@ -19,16 +19,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from beweqo.outbox.models import MessageKind
-from beweqo.outbox.services import (
+from network.models import SteeringCircleMember
+from offerings.selectors import catalogue_offers
+from outbox.models import MessageKind
+from outbox.services import (
     digest_claim_many,
     digest_claims_attach,
     message_build,
     message_render,
     messages_enqueue_many,
 )
-from network.models import SteeringCircleMember
-from offerings.selectors import catalogue_offers
 from workgroups.digest import digest_preferences, unsubscribe_url, week_period
 from workgroups.models import ActionItem, Minutes, MinutesStatus
 

@@ -1,7 +1,7 @@
 """Institution admins manage their colleagues: invite by email, change roles, remove.
 
 An institution always keeps at least one admin, so that nobody locks it out of its own
-back office. Invitations go through the outbox (beweqo.outbox.services.message_enqueue).
+back office. Invitations go through the outbox (outbox.services.message_enqueue).
 """
 
 from django import forms
@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beweqo.outbox.services import message_enqueue
 from network.models import Institution, Membership, MembershipRole, User
+from outbox.services import message_enqueue
 
 
 class InviteForm(forms.Form):

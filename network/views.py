@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from events.selectors import events_upcoming
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
 from network.news_selectors import news_post_list_latest
@@ -22,7 +23,6 @@ from network.selectors import (
     steering_institutions,
 )
 from network.services import accessibility_feedback_submit, institution_update_profile
-from offerings.events_selectors import events_upcoming
 from workgroups.selectors import working_group_list
 
 DIRECTORY_PAGE_SIZE = 24

@@ -20,8 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.outbox.models import MessageKind
-from beweqo.outbox.services import (
+from offerings.filters import CatalogueFilter
+from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
+from offerings.selectors import catalogue_offer_ids
+from outbox.models import MessageKind
+from outbox.services import (
     digest_claim_many,
     digest_claims_attach,
     message_build,
@@ -29,9 +32,6 @@ from beweqo.outbox.services import (
     message_render,
     messages_enqueue_many,
 )
-from offerings.filters import CatalogueFilter
-from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
-from offerings.selectors import catalogue_offer_ids
 
 logger = logging.getLogger(__name__)
 
@@ -356,7 +356,7 @@ def course_alert_digests_send(
     """Build this period's digest for every confirmed alert of `frequency`.
 
     Alerts are taken DIGEST_BATCH at a time, each batch in one transaction: its digests
-    are claimed (beweqo.outbox DigestClaim, one INSERT that skips claims already taken),
+    are claimed (outbox DigestClaim, one INSERT that skips claims already taken),
     their mails written (one INSERT) and the alerts' watermarks moved (two UPDATEs), so a
     second run, or a second worker at the same time, sends nothing twice, and a crash
     leaves a batch wholly done or wholly undone. No mail when nothing new matches. The

@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from beweqo.forms import HoneypotField
+from common.forms import HoneypotField
 from offerings.alerts import CONSENT_TEXT, MAX_QUERY_LENGTH, InvalidSearch, alert_query_normalize
 from offerings.models import AlertFrequency
 

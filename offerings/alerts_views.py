@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from beweqo.ratelimit import rate_limited
+from common.ratelimit import rate_limited
 from offerings.alerts import (
     CONFIRM_MAX_AGE,
     UNCONFIRMED_DAYS,

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from beweqo.outbox.services import message_enqueue
+from outbox.services import message_enqueue
 
 
 def freshness_reminder_enqueue(*, user, institution, offers, today) -> None:

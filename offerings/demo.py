@@ -2538,8 +2538,4 @@ def demo_offers_load(*, today: datetime.date | None = None, seed: int = DEMO_SEE
         ).delete()
 
     offer_search_refresh(Offer.objects.all())
-    # Issue 9: the events calendar's demo events of the same institutions.
-    from offerings.events_demo import demo_events_load
-
-    demo_events_load(today=today)
     return len(specs)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from network.models import Membership, MembershipRole
 from network.permissions import get_institution_for_user, is_network_office
-from offerings.models import Event, Offer, OfferDate
+from offerings.models import Offer, OfferDate
 
 EDITING_ROLES = (MembershipRole.ADMIN, MembershipRole.EDITOR)
 
@@ -39,12 +39,3 @@ def get_date_for_user(user, slug: str, pk: int, date_pk: int) -> OfferDate:
 
 def can_approve(user) -> bool:
     return is_network_office(user)
-
-
-def get_event_for_user(user, slug: str, pk: int) -> Event:
-    """An event of the institution's back office (events calendar): the same rule as
-    offers, so an editor of another institution gets a 404."""
-    institution = get_backoffice_institution(user, slug)
-    return get_object_or_404(
-        Event.objects.select_related("institution"), institution=institution, pk=pk
-    )

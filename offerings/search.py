@@ -12,7 +12,6 @@ text of the offer, with the same compound and typo help from the vocabulary but 
 """
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
+from common.text import fold
 from offerings.index import catalogue_index_invalidate
 from offerings.models import Offer, SearchTerm
 
@@ -29,14 +29,6 @@ MIN_WORD = 3
 MIN_COMPOUND_HEAD = 5
 SIMILARITY_THRESHOLD = 0.3
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_FOLD = str.maketrans({"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
-
-
-def fold(text: str) -> str:
-    """Lower-case, ß→ss, umlauts→ae/oe/ue, other accents dropped: one spelling for all."""
-    text = text.lower().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

@@ -32,19 +32,3 @@ def search_log_flush_task() -> int:
     from offerings.searchlog import search_log_flush
 
     return search_log_flush()
-
-
-@shared_task(name="offerings.event_registrations_erase")
-def event_registrations_erase_task() -> int:
-    """Issue 9: erase names and addresses of event registrations 30 days after the event."""
-    from offerings.events_services import events_registrations_erase_due
-
-    return events_registrations_erase_due()
-
-
-@shared_task(name="offerings.event_reminders_send")
-def event_reminders_send_task() -> int:
-    """Issue 9: remind people with a seat of tomorrow's events."""
-    from offerings.events_services import event_reminders_send
-
-    return event_reminders_send()

@@ -60,8 +60,3 @@ urlpatterns += [
     path(f"{BO}export/openqcat.xml", bo.export_openqcat, name="bo_export_openqcat"),
     path(f"{BO}export/angebote.csv", bo.export_csv, name="bo_export_csv"),
 ]
-
-# Events calendar (issue 9); offerings/events_urls.py.
-from offerings import events_urls  # noqa: E402
-
-urlpatterns += events_urls.backoffice_urlpatterns

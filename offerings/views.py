@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from common.text import fold
 from offerings import formats
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
-from offerings.search import fold
 from offerings.searchlog import search_log_record_request
 from offerings.selectors import (
     PAGE_SIZE,

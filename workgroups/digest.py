@@ -4,7 +4,7 @@ Once a week (Celery beat, Monday morning, Europe/Berlin) every person in a worki
 the steering circle gets one mail across all their bodies: minutes published since their
 last digest, meetings of the coming two weeks, and their own open action items due in that
 time or overdue. Nothing in any of the three: no mail. Each digest is claimed once per
-person and ISO week (beweqo.outbox DigestClaim), so beat firing twice or two workers send
+person and ISO week (outbox DigestClaim), so beat firing twice or two workers send
 it once. Everyone can turn it off, in the portal or with the one-click link of the mail.
 
 Publishing minutes still mails the body's members at once (workgroups.services): minutes
@@ -26,15 +26,15 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from beweqo.outbox.models import DigestClaim, MessageKind
-from beweqo.outbox.services import (
+from network.models import SteeringCircleMember
+from outbox.models import DigestClaim, MessageKind
+from outbox.services import (
     digest_claim_many,
     digest_claims_attach,
     message_build,
     message_render,
     messages_enqueue_many,
 )
-from network.models import SteeringCircleMember
 from workgroups.models import (
     ActionItem,
     BodyKind,

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beweqo.outbox.services import message_enqueue
+from outbox.services import message_enqueue
 from workgroups.attachments import attachment_check
 from workgroups.models import (
     ActionItem,

@@ -11,19 +11,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from beweqo.outbox.models import OutboxMessage
+from events.models import Event, EventApproval
+from events.services import event_register
 from network.models import MembershipRole
-from offerings.events_services import event_register
-from offerings.models import Event, EventApproval
+from outbox.models import OutboxMessage
 from tests.browser.conftest import assert_accessible, force_login, visit
-from tests.factories import MembershipFactory, UserFactory
-from tests.offerings.factories import OfferFactory
-from tests.offerings.test_events_support import (
+from tests.events.test_support import (
     EventFactory,
     calendar_path,
     in_days,
     portal_event,
 )
+from tests.factories import MembershipFactory, UserFactory
+from tests.offerings.factories import OfferFactory
 
 
 @pytest.fixture

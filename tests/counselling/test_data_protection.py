@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beweqo.outbox.models import OutboxMessage
 from counselling import tasks
 from counselling.models import (
     AccessAction,
@@ -27,6 +26,7 @@ from counselling.services import (
     requests_anonymise_closed,
     requests_escalate_untouched,
 )
+from outbox.models import OutboxMessage
 from tests.factories import CompanyNeedFactory, CounsellingRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from beweqo.outbox.models import OutboxMessage
 from counselling.models import CompanyNeed, JointMeasureStatus
 from counselling.periods import period_choices
 from counselling.selectors import JOINT_COURSE_MIN_COMPANIES, demand_board
 from counselling.services import joint_measure_create, joint_measure_link_offer
 from counselling.summary import steering_section
 from offerings.models import Topic
+from outbox.models import OutboxMessage
 from tests.factories import CompanyNeedFactory, CounsellingRequestFactory, InstitutionFactory
 from tests.offerings.factories import OfferFactory
 

@@ -4,8 +4,8 @@ reason; and the filters of the queue."""
 import pytest
 from django.urls import reverse
 
-from beweqo.outbox.models import OutboxMessage
 from counselling.models import EventKind, RequestStatus
+from outbox.models import OutboxMessage
 from tests.factories import CounsellingRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from beweqo.outbox.models import MessageStatus, OutboxMessage
-from beweqo.outbox.services import message_send
-from beweqo.outbox.tasks import outbox_send
 from counselling.models import CounsellingRequest, EventKind
 from counselling.views import RATE_PER_CONTACT, RATE_PER_IP
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import message_send
+from outbox.tasks import outbox_send
 
 pytestmark = pytest.mark.django_db
 URL = reverse("counselling:request")

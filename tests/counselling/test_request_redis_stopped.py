@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beweqo.celery import app
-from beweqo.outbox.models import MessageStatus, OutboxMessage
-from beweqo.outbox.services import messages_requeue
 from counselling.models import CounsellingRequest
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import messages_requeue
 from tests.outbox.conftest import (  # noqa: F401
     private_redis,
     smtp_server,

@@ -5,9 +5,9 @@ method."""
 
 import pytest
 
-from beweqo.outbox.models import OutboxMessage
 from network.models import NewsletterIssue, NewsPost
 from network.newsletter import newsletter_confirm, newsletter_issue_save, newsletter_subscribe
+from outbox.models import OutboxMessage
 from tests.factories import UserFactory, WorkingGroupMemberFactory, seeded_group
 from tests.network.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
 

@@ -11,7 +11,6 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from beweqo.outbox.models import OutboxMessage
 from network.models import (
     NewsletterDelivery,
     NewsletterIssue,
@@ -28,11 +27,12 @@ from network.newsletter import (
     newsletter_purge_unconfirmed,
     newsletter_subscribe,
 )
+from outbox.models import OutboxMessage
 from tests.conftest import requires_postgres
+from tests.events.test_support import EventFactory
 from tests.factories import UserFactory, WorkingGroupMemberFactory, seeded_group
 from tests.network.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
 from tests.offerings.factories import OfferFactory
-from tests.offerings.test_events_support import EventFactory
 
 pytestmark = pytest.mark.django_db
 

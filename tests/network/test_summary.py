@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from beweqo.outbox.models import DigestClaim
 from network.models import SteeringRole
 from network.summary import steering_summary_send
+from outbox.models import DigestClaim
 from tests.factories import (
     ActionItemFactory,
     MinutesFactory,

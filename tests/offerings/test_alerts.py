@@ -11,7 +11,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from beweqo.outbox.models import DigestClaim, OutboxMessage
 from offerings import alerts
 from offerings.alerts import (
     CONSENT_VERSION,
@@ -26,6 +25,7 @@ from offerings.alerts import (
     digest_period,
 )
 from offerings.models import AlertFrequency, CourseAlert, Offer, OfferStatus
+from outbox.models import DigestClaim, OutboxMessage
 from tests.factories import UserFactory
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
@@ -479,8 +479,8 @@ def test_a_stored_bad_address_does_not_hold_up_the_others(confirmed_alert, on_co
 def test_broker_down_while_subscribing_saves_and_sends_later(client, on_commit, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from beweqo.outbox.services import messages_requeue
-    from beweqo.outbox.tasks import outbox_send
+    from outbox.services import messages_requeue
+    from outbox.tasks import outbox_send
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Connection refused")

@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 
 from beweqo.celery import app
-from beweqo.outbox.models import MessageStatus, OutboxMessage
-from beweqo.outbox.services import messages_requeue
 from offerings.models import CourseAlert
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import messages_requeue
 from tests.outbox.conftest import (  # noqa: F401
     private_redis,
     smtp_server,

@@ -3,8 +3,9 @@
 import pytest
 from django.http import QueryDict
 
+from common.text import fold
 from offerings.models import Topic
-from offerings.search import fold, parse
+from offerings.search import parse
 from offerings.selectors import catalogue_search
 from tests.conftest import requires_postgres
 from tests.offerings.factories import OfferFactory

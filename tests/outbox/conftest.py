@@ -18,7 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from kombu import pools
 
 from beweqo.celery import app
-from beweqo.outbox import services
+from outbox import services
 
 
 def _free_port() -> int:

@@ -15,9 +15,9 @@ from kombu import pools
 from kombu.exceptions import OperationalError
 
 from beweqo.celery import app
-from beweqo.outbox.models import MessageStatus, OutboxMessage
-from beweqo.outbox.services import message_enqueue_rendered
-from beweqo.outbox.tasks import outbox_send
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import message_enqueue_rendered
+from outbox.tasks import outbox_send
 from tests.outbox.conftest import _reset_broker_pools, private_redis  # noqa: F401
 
 pytestmark = pytest.mark.skipif(

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from beweqo.outbox.models import DigestClaim, MessageStatus, OutboxMessage
-from beweqo.outbox.services import (
+from network.services import accessibility_feedback_submit
+from outbox.models import DigestClaim, MessageStatus, OutboxMessage
+from outbox.services import (
     STUCK_NOTE,
     digest_claim,
     message_enqueue,
@@ -19,8 +20,7 @@ from beweqo.outbox.services import (
     messages_requeue,
     retry_delay,
 )
-from beweqo.outbox.tasks import outbox_send
-from network.services import accessibility_feedback_submit
+from outbox.tasks import outbox_send
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_redelivered_task_does_not_send_twice(smtp_sink, django_capture_on_commi
 
 def test_worker_killed_during_send_causes_no_duplicate(smtp_sink, monkeypatch):
     message = enqueue()
-    from beweqo.outbox import services
+    from outbox import services
 
     real_transmit = services._transmit
 
@@ -317,7 +317,7 @@ def test_account_mail_goes_through_the_outbox(client, django_capture_on_commit_c
 
 
 def built(n: int, **overrides):
-    from beweqo.outbox.services import message_build
+    from outbox.services import message_build
 
     arguments = {
         "to": f"person{n}@beispiel.de",
@@ -333,7 +333,7 @@ def built(n: int, **overrides):
 def test_many_messages_are_stored_at_once_and_sent_in_batches(
     smtp_sink, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
 ):
-    from beweqo.outbox.services import messages_enqueue_many
+    from outbox.services import messages_enqueue_many
 
     settings.OUTBOX_SEND_BATCH = 2
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -358,7 +358,7 @@ def test_many_messages_are_stored_at_once_and_sent_in_batches(
 
 
 def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_server):
-    from beweqo.outbox.services import messages_send_many
+    from outbox.services import messages_send_many
 
     sink = smtp_server(data_replies=["250 ok", "451 4.3.0 später", "250 ok"])
     messages = [built(n) for n in range(3)]
@@ -377,7 +377,7 @@ def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_
 
 
 def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch, settings):
-    from beweqo.outbox import services
+    from outbox import services
 
     settings.OUTBOX_CLAIM_CHUNK = 2
     messages = [built(n) for n in range(5)]
@@ -418,7 +418,7 @@ def test_a_batch_records_each_mail_as_sent_and_claims_per_chunk(smtp_sink, setti
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from beweqo.outbox.services import messages_send_many
+    from outbox.services import messages_send_many
 
     settings.OUTBOX_CLAIM_CHUNK = 3
     messages = [built(n) for n in range(6)]
@@ -440,7 +440,7 @@ def test_a_batch_records_each_mail_as_sent_and_claims_per_chunk(smtp_sink, setti
 def test_a_batch_records_sends_without_waiting_for_the_disk_and_then_resets(smtp_sink, monkeypatch):
     from django.db import connection
 
-    from beweqo.outbox import services
+    from outbox import services
 
     def synchronous_commit() -> str:
         with connection.cursor() as cursor:
@@ -463,7 +463,7 @@ def test_a_batch_records_sends_without_waiting_for_the_disk_and_then_resets(smtp
 
 
 def test_many_digests_are_claimed_in_one_statement(django_assert_num_queries):
-    from beweqo.outbox.services import digest_claim_many
+    from outbox.services import digest_claim_many
 
     digest_claim(kind="course_alert", recipient="course-alert:2", period="2026-W47")
     with django_assert_num_queries(1):

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beweqo.outbox.models import OutboxMessage
-from beweqo.outbox.services import _email, _wire, message_build
+from outbox.models import OutboxMessage
+from outbox.services import _email, _wire, message_build
 
 pytestmark = pytest.mark.django_db
 

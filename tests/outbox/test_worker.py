@@ -5,9 +5,9 @@ import time
 import pytest
 from django.db import transaction
 
-from beweqo.outbox.models import MessageStatus, OutboxMessage
-from beweqo.outbox.services import message_enqueue
 from network.services import accessibility_feedback_submit
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.services import message_enqueue
 from tests.conftest import requires_redis
 from tests.outbox.conftest import wait_for
 
@@ -47,7 +47,7 @@ def test_temporary_refusal_then_acceptance_delivers_exactly_once(
 
 
 def test_worker_delivers_a_digest_batch_once(smtp_sink, real_worker, settings):
-    from beweqo.outbox.services import message_build, messages_enqueue_many
+    from outbox.services import message_build, messages_enqueue_many
 
     settings.OUTBOX_SEND_BATCH = 3
     with transaction.atomic():

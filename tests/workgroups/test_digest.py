@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from beweqo.outbox.models import DigestClaim
+from outbox.models import DigestClaim
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from beweqo.outbox.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.factories import MeetingFactory, MinutesFactory
 from workgroups.models import Decision, Meeting, Minutes, MinutesVersion
 from workgroups.services import minutes_save
@@ -200,3 +200,10 @@ class TestMinutes:
         page = client_for(group_member).get(minutes.meeting.get_absolute_url()).content.decode()
         assert "<h2>Berichte</h2>" in page
         assert "<li>Flyer in Leichter Sprache</li>" in page
+
+
+def test_minutes_page_renders_sanitised(client_for, lead):
+    minutes = MinutesFactory(text='Hallo <script>alert("x")</script> [a](javascript:alert(1))')
+    page = client_for(lead).get(minutes.meeting.get_absolute_url()).content.decode()
+    assert '<script>alert("x")' not in page
+    assert 'href="javascript:' not in page

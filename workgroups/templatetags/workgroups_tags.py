@@ -2,7 +2,7 @@
 
 from django import template
 
-from workgroups.markdown import markdown_to_html
+from common.markdown import markdown_to_html
 from workgroups.models import ActionStatus
 
 register = template.Library()

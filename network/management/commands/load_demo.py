@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from counselling.demo import demo_counselling_load
+from events.demo import demo_events_load
 from network.dashboard_demo import demo_search_days_load
 from network.demo import demo_data_load, demo_password
 from offerings.demo import demo_offers_load
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = demo_data_load(password=password)
             offer_count = demo_offers_load()
+            demo_events_load()
             meeting_count = demo_workgroups_load()
             request_count = demo_counselling_load()
             demo_search_days_load()  # issue 8: catalogue searches for the dashboard
