@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "events",
     "counselling",
     "workgroups",
+    "news",
 ]
 
 MIDDLEWARE = [
@@ -406,9 +407,9 @@ NEWS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 CELERY_BEAT_SCHEDULE |= {
     # A send interrupted (worker killed, broker down when it was queued) goes on from where
     # it stopped; the delivery claims keep it from mailing anyone twice.
-    "newsletter-resume": {"task": "network.newsletter_issues_resume", "schedule": 15 * 60},
+    "newsletter-resume": {"task": "news.newsletter_issues_resume", "schedule": 15 * 60},
     "newsletter-purge-unconfirmed": {
-        "task": "network.newsletter_purge_unconfirmed",
+        "task": "news.newsletter_purge_unconfirmed",
         "schedule": crontab(hour=3, minute=45),
     },
 }

@@ -13,5 +13,7 @@ urlpatterns = [
     path("beratung/", include("counselling.urls")),
     # /veranstaltungen/ and the events' back office under /kurse/bereich/.
     path("", include("events.urls")),
+    # /aktuelles/ and /newsletter/.
+    path("", include("news.urls")),
     path("", include("network.urls")),
 ]

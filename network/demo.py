@@ -849,7 +849,7 @@ def demo_data_load(*, password: str) -> list[DemoLogin]:
     ]
     _remove_stray(SteeringCircleMember, person_field="person", people=people, kept=steering)
     demo_working_groups_load(people=people, institutions=institutions)
-    from network.news_demo import demo_news_load  # issue 9: news and a sent newsletter
+    from news.demo import demo_news_load  # issue 9: news and a sent newsletter
 
     demo_news_load()
     return [DemoLogin(p.login_role, p.email, p.name) for p in PEOPLE if p.login_role]

@@ -23,27 +23,3 @@ def accessibility_feedback_notify(feedback_id: int) -> None:
         logger.info("Accessibility feedback %s is gone; nothing to send.", feedback_id)
         return
     notify(feedback=feedback)
-
-
-# --- newsletter (issue 9): thin wrappers around network.newsletter ---------------------------
-
-
-@shared_task(name="network.newsletter_issue_deliver")
-def newsletter_issue_deliver_task(issue_id: int) -> int:
-    from network.newsletter import newsletter_issue_deliver
-
-    return newsletter_issue_deliver(issue_id=issue_id)
-
-
-@shared_task(name="network.newsletter_issues_resume")
-def newsletter_issues_resume_task() -> int:
-    from network.newsletter import newsletter_issues_resume
-
-    return newsletter_issues_resume()
-
-
-@shared_task(name="network.newsletter_purge_unconfirmed")
-def newsletter_purge_unconfirmed_task() -> int:
-    from network.newsletter import newsletter_purge_unconfirmed
-
-    return newsletter_purge_unconfirmed()

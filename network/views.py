@@ -12,8 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from events.selectors import events_upcoming
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
-from network.news_selectors import news_post_list_latest
-from network.permissions import can_manage_institution, can_write_news, get_institution_for_user
+from network.permissions import can_manage_institution, get_institution_for_user
 from network.selectors import (
     institution_get_public,
     institution_list_for_directory,
@@ -23,6 +22,8 @@ from network.selectors import (
     steering_institutions,
 )
 from network.services import accessibility_feedback_submit, institution_update_profile
+from news.permissions import can_write_news
+from news.selectors import news_post_list_latest
 from workgroups.selectors import working_group_list
 
 DIRECTORY_PAGE_SIZE = 24

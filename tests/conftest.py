@@ -166,14 +166,8 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 def _remove_demo_data() -> None:
     from counselling.models import CompanyNeed, CounsellingRequest, CounsellingService, JointMeasure
-    from network.models import (
-        Institution,
-        NewsletterIssue,
-        NewsPost,
-        NewsTag,
-        SteeringCircleMember,
-        User,
-    )
+    from network.models import Institution, SteeringCircleMember, User
+    from news.models import NewsletterIssue, NewsPost, NewsTag
     from offerings.models import Offer, SearchDay, SearchTerm
     from workgroups.models import ActionItem, Measure, Meeting, WorkingGroupMember
 

@@ -9,13 +9,13 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from network.models import NewsletterIssue, NewsletterSubscriber, NewsPost
-from network.newsletter import newsletter_confirm, newsletter_subscribe
+from news.models import NewsletterIssue, NewsletterSubscriber, NewsPost
+from news.newsletter.services import newsletter_confirm, newsletter_subscribe
 from outbox.models import OutboxMessage
 from tests.browser.conftest import _watch, assert_accessible, force_login, visit
 from tests.events.test_support import EventFactory
 from tests.factories import UserFactory, WorkingGroupMemberFactory, seeded_group
-from tests.network.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
+from tests.news.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
 
 
 @pytest.fixture
