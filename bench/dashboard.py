@@ -14,7 +14,7 @@ dashboard page for the year and for a month, measured in-process (p50 / p95 / ma
 with the SQL queries of each, against a baseline in the same run (/healthz and the legal
 notice page, same client and middleware), also as a multiple of /healthz's p50, which
 makes runs on a busy machine comparable. Queries are those of the page's own database
-connection: on a first visit the offers part (one statement, network.dashboard) is counted
+connection: on a first visit the offers part (one statement, steering.dashboard) is counted
 on a second connection in a thread at the same time. Target: ≤ 300 ms.
 
 Run without other load where possible: the figures scale with the machine's load (the
@@ -311,9 +311,9 @@ def measure_after_change(client, path: str, runs: int) -> tuple[list[float], int
     from django.db.models import F
     from django.test.utils import CaptureQueriesContext
 
-    from network.dashboard_tasks import dashboard_refresh_task
     from offerings.index import TOKEN_KEY
     from offerings.models import SearchDay
+    from steering.tasks import dashboard_refresh_task
 
     queued = QUEUED
     row = SearchDay.objects.order_by("-day").first()
@@ -384,7 +384,7 @@ def main() -> None:
     ).enable()
     print(f"Catalogue: {Offer.objects.count()} offers.", activity_create(timezone.now()) + ".")
     print(f"Cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
-    from network.dashboard_tasks import dashboard_refresh_task
+    from steering.tasks import dashboard_refresh_task
 
     dashboard_refresh_task.delay = lambda **kwargs: QUEUED.append(kwargs)
     client = Client()

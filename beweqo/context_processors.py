@@ -9,7 +9,7 @@ def portal(request) -> dict:
     roles = getattr(request, "roles", None)
     areas = []
     if roles is not None and request.user.is_authenticated:
-        areas.append((reverse("network:my_area"), _("Mein Bereich")))
+        areas.append((reverse("portal:my_area"), _("Mein Bereich")))
         for membership in roles.memberships:
             if membership.role == "admin":
                 areas.append(

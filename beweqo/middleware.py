@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from network.selectors import user_roles
+from portal.roles import user_roles
 
 SESSION_STARTED = "beweqo_session_started"
 SESSION_SEEN = "beweqo_session_seen"

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "counselling",
     "workgroups",
     "news",
+    "steering",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "network.validators.MaximumLengthPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "network:my_area"
+LOGIN_REDIRECT_URL = "portal:my_area"
 
 # django-allauth: the email address is the login, and it must be verified.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -324,7 +326,7 @@ LOGGING = {
 # Every mail goes through outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 # Task modules that are not called tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["offerings.alerts_tasks", "workgroups.digest_tasks", "network.summary_tasks"]
+CELERY_IMPORTS = ["offerings.alerts_tasks", "workgroups.digest_tasks"]
 # Attempts per message before a temporary failure counts as final.
 OUTBOX_MAX_ATTEMPTS = 8
 # Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),
@@ -375,16 +377,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
     },
     "steering-summary-weekly": {
-        "task": "network.steering_summary_send",
+        "task": "steering.summary_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
     # Issue 8: the catalogue's search counts, from Redis into offerings.SearchDay, and the
     # dashboard's preset periods counted anew where their data changed.
     "search-log-flush": {"task": "offerings.search_log_flush", "schedule": 10 * 60},
-    "dashboard-presets-refresh": {"task": "network.dashboard_presets_refresh", "schedule": 10 * 60},
+    "dashboard-presets-refresh": {
+        "task": "steering.dashboard_presets_refresh",
+        "schedule": 10 * 60,
+    },
 }
-# The dashboard's tasks live beside it (network/dashboard_tasks.py), not in a tasks.py.
-CELERY_IMPORTS = [*CELERY_IMPORTS, "network.dashboard_tasks"]
 
 # --- Counselling (issue 6) -----------------------------------------------------------------
 # Closed counselling requests (and met company needs) are anonymised after this many days.

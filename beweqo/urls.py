@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     # /aktuelles/ and /newsletter/.
     path("", include("news.urls")),
+    path("", include("steering.urls")),
     path("", include("network.urls")),
+    path("", include("portal.urls")),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from counselling.models import CounsellingRequest
 from network.models import MembershipRole
-from network.selectors import PortalRoles
+from network.roles import PortalRoles
 
 DEMAND_BOARD_GROUP = "unternehmen"
 

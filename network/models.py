@@ -167,7 +167,7 @@ class Institution(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("network:institution_detail", kwargs={"slug": self.slug})
+        return reverse("portal:institution_detail", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:

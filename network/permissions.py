@@ -38,17 +38,3 @@ def can_manage_institution(user, institution: Institution) -> bool:
             user=user, institution=institution, role=MembershipRole.ADMIN
         ).exists()
     )
-
-
-def can_see_dashboard(roles) -> bool:
-    """The network's figures (network.dashboard) are for the steering circle, which reports
-    to the funders, and the network office; nobody else, not even institution admins.
-    `roles` is `request.roles`."""
-    return bool(roles.is_steering_member or roles.is_network_office)
-
-
-def require_dashboard_viewer(request) -> None:
-    """403 for a logged-in person who may not see the dashboard (views are behind
-    login_required)."""
-    if not can_see_dashboard(request.roles):
-        raise PermissionDenied

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from network.models import SteeringRole
-from network.selectors import PortalRoles
+from network.roles import PortalRoles
 from workgroups.models import (
     ActionItem,
     Attachment,

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from network.models import Institution, SteeringCircleMember
-from network.selectors import PortalRoles
+from network.roles import PortalRoles
 from workgroups.models import (
     ActionItem,
     BodyKind,

@@ -186,9 +186,9 @@ def test_registration_mode_cannot_be_switched_away_with_registrations(
 def test_my_area_links_the_events_of_ones_institutions(
     client_for, institution, member, network_office
 ):
-    body = client_for(member).get(reverse("network:my_area")).content.decode()
+    body = client_for(member).get(reverse("portal:my_area")).content.decode()
     assert reverse("events:bo_events", args=[institution.slug]) in body
-    office = client_for(network_office).get(reverse("network:my_area")).content.decode()
+    office = client_for(network_office).get(reverse("portal:my_area")).content.decode()
     assert reverse("events:bo_event_approvals") in office
 
 

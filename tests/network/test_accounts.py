@@ -67,7 +67,7 @@ def test_signup_sends_verification_mail_and_login_waits_for_it(
 
     response = login(client, "neu@beispiel.de")
     assert response.status_code == 302
-    assert response.url == reverse("network:my_area")
+    assert response.url == reverse("portal:my_area")
     assert int(client.session["_auth_user_id"]) == user.pk
 
 

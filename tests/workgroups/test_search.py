@@ -36,7 +36,7 @@ def titles(client, query: str) -> str:
 
 
 def found(roles_user, query):
-    from network.selectors import user_roles
+    from portal.roles import user_roles
 
     return {m.pk for m in minutes_search(roles=user_roles(roles_user), text=query)}
 

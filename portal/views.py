@@ -1,0 +1,98 @@
+"""The composed pages: the home page, the audience pages, the network's own pages, a member
+institution's public profile and "Mein Bereich". Each asks the apps' selectors for its parts.
+"""
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from events.selectors import events_upcoming
+from network.permissions import can_manage_institution
+from network.selectors import institution_get_public, steering_institutions
+from news.permissions import can_write_news
+from news.selectors import news_post_list_latest
+from workgroups.selectors import working_group_list, working_groups_with_institution
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "latest_news": news_post_list_latest(limit=3),
+            "upcoming_events": events_upcoming(limit=3),
+        },
+    )
+
+
+# The audiences of the home page's entry paths: URL key -> template.
+AUDIENCE_TEMPLATES = {
+    "weiterbildung-und-arbeit": "portal/audience_weiterbildung_und_arbeit.html",
+    "beschaeftigte": "portal/audience_beschaeftigte.html",
+    "unternehmen": "portal/audience_unternehmen.html",
+    "einrichtungen": "portal/audience_einrichtungen.html",
+}
+
+
+@require_safe
+def audience(request, key: str):
+    template = AUDIENCE_TEMPLATES.get(key)
+    if template is None:
+        raise Http404
+    return render(request, template, {"audience_key": key})
+
+
+@require_safe
+def about(request):
+    return render(
+        request,
+        "portal/about.html",
+        {"working_groups": working_group_list(), "steering_institutions": steering_institutions()},
+    )
+
+
+@require_safe
+def institution_detail(request, slug: str):
+    institution = institution_get_public(slug=slug)
+    return render(
+        request,
+        "portal/institution_detail.html",
+        {
+            "institution": institution,
+            "working_groups": list(working_groups_with_institution(institution)),
+            "upcoming_events": events_upcoming(limit=6, institution=institution),
+            "can_edit": can_manage_institution(request.user, institution),
+        },
+    )
+
+
+@require_safe
+def imprint(request):
+    return render(request, "portal/imprint.html")
+
+
+@require_safe
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+@require_safe
+def easy_language(request):
+    return render(request, "portal/easy_language.html")
+
+
+@login_required
+@require_safe
+def my_area(request):
+    return render(
+        request,
+        "portal/my_area.html",
+        {
+            "roles": request.roles,
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "can_write_news": can_write_news(request.roles),
+        },
+    )
