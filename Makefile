@@ -10,8 +10,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make run               install, migrate, load demo data and serve on http://127.0.0.1:8000"
-	@echo "make test              install the test dependencies and run the whole suite"
-	@echo "make lint              ruff check and format check"
+	@echo "make test              lint, migrations check and the whole suite"
+	@echo "make lint              ruff check, format check and the apps' layer contract"
 	@echo "make fmt               format and fix what ruff can fix"
 	@echo "make migrations-check  fail when a model change has no migration"
 
@@ -48,12 +48,14 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-dev
+test: lint migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, and the layer order of the apps (import-linter, [tool.importlinter] in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 fmt: install-dev
 	$(BIN)/ruff check --fix .

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from events.models import Event, EventRegistration, EventStatus
-from network.demo import _upsert
+from network.demo import demo_upsert
 from network.models import Institution
 from offerings.models import TargetGroup
 
@@ -228,7 +228,7 @@ def demo_events_load(*, today: datetime.date | None = None) -> int:
             continue
         starts = _aware(today, spec.days, spec.start)
         name, street, postcode, city, district = spec.place
-        event = _upsert(
+        event = demo_upsert(
             Event,
             lookup={"institution": institution, "title": spec.title},
             values={

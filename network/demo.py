@@ -661,49 +661,6 @@ STEERING_CIRCLE: list[tuple[str, str, str]] = [
     ("hs-aalen", "hochschule-aalen", SteeringRole.MEMBER),
 ]
 
-# group slug → (lead institution slug, [(person key, represented institution slug, role)])
-WORKING_GROUPS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
-    "arbeitsuchende-und-rueckkehrende": (
-        "agentur-fuer-arbeit-aalen",
-        [
-            ("aa", "agentur-fuer-arbeit-aalen", "lead"),
-            ("jc-hdh", "jobcenter-heidenheim", "deputy"),
-            ("jc-oak", "jobcenter-ostalbkreis", "member"),
-            ("vhs-hdh", "vhs-heidenheim", "member"),
-            ("brenztal", "bildungszentrum-brenztal", "member"),
-        ],
-    ),
-    "unternehmen": (
-        "ihk-ostwuerttemberg",
-        [
-            ("lead", "ihk-ostwuerttemberg", "lead"),
-            ("swm", "suedwestmetall-ostwuerttemberg", "deputy"),
-            ("agq", "agentur-q", "member"),
-            ("hs-aalen", "hochschule-aalen", "member"),
-            ("regionalbuero", "regionalbuero-fortbildung-ostwuerttemberg", "member"),
-        ],
-    ),
-    "beschaeftigte": (
-        "ig-metall-aalen",
-        [
-            ("igm", "ig-metall-aalen", "lead"),
-            ("agq", "agentur-q", "deputy"),
-            ("dhbw", "dhbw-heidenheim", "member"),
-            ("vhs-hdh", "vhs-heidenheim", "member"),
-            ("regionalbuero", "regionalbuero-fortbildung-ostwuerttemberg", "member"),
-        ],
-    ),
-    "aussendarstellung": (
-        "wirtschaftsregion-ostwuerttemberg",
-        [
-            ("wro", "wirtschaftsregion-ostwuerttemberg", "lead"),
-            ("chair", "landratsamt-ostalbkreis", "member"),
-            ("ph", "ph-schwaebisch-gmuend", "member"),
-            ("zsl", "zsl-regionalstelle-schwaebisch-gmuend", "member"),
-        ],
-    ),
-}
-
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -724,7 +681,7 @@ def demo_password(*, environ: dict[str, str] | None = None) -> str:
     return environ.get("DEMO_PASSWORD", "").strip() or DEFAULT_DEMO_PASSWORD
 
 
-def _upsert(model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]):
+def demo_upsert(model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]):
     """update_or_create that writes only when a value differs.
 
     update_or_create saves every row it finds, which bumps `updated_at`, the freshness a
@@ -741,7 +698,7 @@ def _upsert(model: type[models.Model], *, lookup: dict[str, Any], values: dict[s
 def demo_institutions_load() -> dict[str, Institution]:
     """Create or refresh the demo institutions, keyed by slug, and return them by slug."""
     return {
-        data["slug"]: _upsert(
+        data["slug"]: demo_upsert(
             Institution,
             lookup={"slug": data["slug"]},
             values={k: v for k, v in data.items() if k != "slug"},
@@ -758,7 +715,7 @@ def demo_person_load(*, person: DemoPerson, password: str) -> User:
     writes nothing. People without a login role get an unusable password: they fill lists,
     and the printed table stays the complete list of accounts that work.
     """
-    user = _upsert(
+    user = demo_upsert(
         User,
         lookup={"email": person.email},
         values={
@@ -772,7 +729,7 @@ def demo_person_load(*, person: DemoPerson, password: str) -> User:
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-        _upsert(
+        demo_upsert(
             EmailAddress,
             lookup={"user": user, "email": person.email},
             values={"verified": True, "primary": True},
@@ -783,32 +740,7 @@ def demo_person_load(*, person: DemoPerson, password: str) -> User:
     return user
 
 
-def demo_working_groups_load(
-    *, people: dict[str, User], institutions: dict[str, Institution]
-) -> None:
-    """Give each of the four working groups (made by a migration) a lead institution and
-    members, among them the demo login that leads a group."""
-    # Imported here: workgroups builds on network, not the other way round.
-    from workgroups.models import WorkingGroup, WorkingGroupMember
-
-    groups = WorkingGroup.objects.in_bulk(list(WORKING_GROUPS), field_name="slug")
-    kept = []
-    for slug, (lead_slug, members) in WORKING_GROUPS.items():
-        group = groups[slug]
-        if group.lead_institution_id != institutions[lead_slug].pk:
-            group.lead_institution = institutions[lead_slug]
-            group.save(update_fields=["lead_institution"])
-        for key, institution_slug, role in members:
-            member = _upsert(
-                WorkingGroupMember,
-                lookup={"group": group, "person": people[key]},
-                values={"institution": institutions[institution_slug], "role": role},
-            )
-            kept.append(member.pk)
-    _remove_stray(WorkingGroupMember, person_field="person", people=people, kept=kept)
-
-
-def _remove_stray(
+def demo_roles_prune(
     model: type[models.Model], *, person_field: str, people: dict[str, User], kept: list[int]
 ) -> None:
     """Delete roles of demo people that the data set no longer gives them.
@@ -831,25 +763,21 @@ def demo_data_load(*, password: str) -> list[DemoLogin]:
     institutions = demo_institutions_load()
     people = {p.key: demo_person_load(person=p, password=password) for p in PEOPLE}
     memberships = [
-        _upsert(
+        demo_upsert(
             Membership,
             lookup={"user": people[key], "institution": institutions[slug]},
             values={"role": role},
         ).pk
         for key, slug, role in MEMBERSHIPS
     ]
-    _remove_stray(Membership, person_field="user", people=people, kept=memberships)
+    demo_roles_prune(Membership, person_field="user", people=people, kept=memberships)
     steering = [
-        _upsert(
+        demo_upsert(
             SteeringCircleMember,
             lookup={"person": people[key]},
             values={"institution": institutions[slug], "role": role, "since": STEERING_SINCE},
         ).pk
         for key, slug, role in STEERING_CIRCLE
     ]
-    _remove_stray(SteeringCircleMember, person_field="person", people=people, kept=steering)
-    demo_working_groups_load(people=people, institutions=institutions)
-    from news.demo import demo_news_load  # issue 9: news and a sent newsletter
-
-    demo_news_load()
+    demo_roles_prune(SteeringCircleMember, person_field="person", people=people, kept=steering)
     return [DemoLogin(p.login_role, p.email, p.name) for p in PEOPLE if p.login_role]

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from network.demo import _upsert
+from network.demo import demo_upsert
 from network.models import District, Institution
 from offerings.models import (
     CertificateKind,
@@ -2479,7 +2479,9 @@ def demo_venues_load(*, institutions: dict[str, Institution]) -> dict[str, list[
                 "wheelchair_accessible": wheelchair,
                 "accessibility_notes": notes,
             }
-            venue = _upsert(Venue, lookup={"institution": institution, "name": name}, values=values)
+            venue = demo_upsert(
+                Venue, lookup={"institution": institution, "name": name}, values=values
+            )
             result[slug].append(venue)
     return result
 
@@ -2517,7 +2519,7 @@ def demo_offers_load(*, today: datetime.date | None = None, seed: int = DEMO_SEE
 
     for spec in specs:
         institution = institutions[spec.provider]
-        offer = _upsert(
+        offer = demo_upsert(
             Offer,
             lookup={"institution": institution, "external_id": spec.external_id},
             values={**spec.values, "delivery_form_id": forms[spec.delivery_form].pk},
@@ -2530,7 +2532,9 @@ def demo_offers_load(*, today: datetime.date | None = None, seed: int = DEMO_SEE
             venue = venues[spec.provider][date.venue] if date.venue is not None else None
             values = {**date.values, "venue_id": venue.pk if venue else None}
             external_id = values.pop("external_id")
-            _upsert(OfferDate, lookup={"offer": offer, "external_id": external_id}, values=values)
+            demo_upsert(
+                OfferDate, lookup={"offer": offer, "external_id": external_id}, values=values
+            )
             keep.append(external_id)
         # Dates a changed template no longer gives; dates added by hand are left alone.
         offer.dates.filter(external_id__startswith=DEMO_PREFIX).exclude(

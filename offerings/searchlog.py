@@ -117,7 +117,7 @@ def search_log_record(*, text: str, found: int, day: datetime.date | None = None
     backend = _redis()
     try:
         if backend is None:
-            _upsert({(day, text): (1, 0 if found else 1)})
+            demo_upsert({(day, text): (1, 0 if found else 1)})
             return
         key = backend.make_and_validate_key(f"{DAY_PREFIX}{day.isoformat()}")
         client = backend._cache.get_client(key, write=True)
@@ -137,7 +137,7 @@ def search_log_record_request(request, *, text: str, found: int, page_number: in
         search_log_record(text=text, found=found)
 
 
-def _upsert(counts: dict[tuple[datetime.date, str], tuple[int, int]]) -> None:
+def demo_upsert(counts: dict[tuple[datetime.date, str], tuple[int, int]]) -> None:
     """Add `counts` ((day, text) -> (searches, without result)) to SearchDay in one
     statement; PostgreSQL and SQLite share the ON CONFLICT syntax."""
     if not counts:
@@ -199,7 +199,7 @@ def search_log_flush() -> int:
             fields = client.hgetall(key)
             counts = _parse(day_iso, fields)
             with transaction.atomic():
-                _upsert(counts)
+                demo_upsert(counts)
             client.delete(key)
             total += sum(s for s, _n in counts.values())
         if total:

@@ -2,7 +2,8 @@
 action items (one of them overdue) and measures, so a demo login sees a working area.
 
 Keyed on (body, title): running it again creates nothing new and changes nothing, as
-`load_demo` promises. It expects network.demo to have loaded the people and groups.
+`load_demo` promises. It expects network.demo to have loaded the people and institutions;
+the groups themselves come from a migration.
 """
 
 import datetime
@@ -11,8 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from network.models import SteeringCircleMember, SteeringRole
-from workgroups.models import ActionItem, Measure, Meeting, Milestone, WorkingGroup
+from network.demo import PEOPLE, demo_roles_prune, demo_upsert
+from network.models import Institution, SteeringCircleMember, SteeringRole
+from workgroups.models import (
+    ActionItem,
+    Measure,
+    Meeting,
+    Milestone,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from workgroups.services import minutes_save
 
 DOMAIN = "beweqo.example"
@@ -163,6 +172,76 @@ MEASURES = {
 }
 
 
+# group slug → (lead institution slug, [(person key, represented institution slug, role)])
+WORKING_GROUPS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "arbeitsuchende-und-rueckkehrende": (
+        "agentur-fuer-arbeit-aalen",
+        [
+            ("aa", "agentur-fuer-arbeit-aalen", "lead"),
+            ("jc-hdh", "jobcenter-heidenheim", "deputy"),
+            ("jc-oak", "jobcenter-ostalbkreis", "member"),
+            ("vhs-hdh", "vhs-heidenheim", "member"),
+            ("brenztal", "bildungszentrum-brenztal", "member"),
+        ],
+    ),
+    "unternehmen": (
+        "ihk-ostwuerttemberg",
+        [
+            ("lead", "ihk-ostwuerttemberg", "lead"),
+            ("swm", "suedwestmetall-ostwuerttemberg", "deputy"),
+            ("agq", "agentur-q", "member"),
+            ("hs-aalen", "hochschule-aalen", "member"),
+            ("regionalbuero", "regionalbuero-fortbildung-ostwuerttemberg", "member"),
+        ],
+    ),
+    "beschaeftigte": (
+        "ig-metall-aalen",
+        [
+            ("igm", "ig-metall-aalen", "lead"),
+            ("agq", "agentur-q", "deputy"),
+            ("dhbw", "dhbw-heidenheim", "member"),
+            ("vhs-hdh", "vhs-heidenheim", "member"),
+            ("regionalbuero", "regionalbuero-fortbildung-ostwuerttemberg", "member"),
+        ],
+    ),
+    "aussendarstellung": (
+        "wirtschaftsregion-ostwuerttemberg",
+        [
+            ("wro", "wirtschaftsregion-ostwuerttemberg", "lead"),
+            ("chair", "landratsamt-ostalbkreis", "member"),
+            ("ph", "ph-schwaebisch-gmuend", "member"),
+            ("zsl", "zsl-regionalstelle-schwaebisch-gmuend", "member"),
+        ],
+    ),
+}
+
+
+def demo_group_members_load() -> None:
+    """Give each of the four working groups (made by a migration) a lead institution and
+    members, among them the demo login that leads a group."""
+    people = {
+        person.key: user
+        for person in PEOPLE
+        if (user := get_user_model().objects.filter(email=person.email).first())
+    }
+    institutions = Institution.objects.in_bulk(field_name="slug")
+    groups = WorkingGroup.objects.in_bulk(list(WORKING_GROUPS), field_name="slug")
+    kept = []
+    for slug, (lead_slug, members) in WORKING_GROUPS.items():
+        group = groups[slug]
+        if group.lead_institution_id != institutions[lead_slug].pk:
+            group.lead_institution = institutions[lead_slug]
+            group.save(update_fields=["lead_institution"])
+        for key, institution_slug, role in members:
+            member = demo_upsert(
+                WorkingGroupMember,
+                lookup={"group": group, "person": people[key]},
+                values={"institution": institutions[institution_slug], "role": role},
+            )
+            kept.append(member.pk)
+    demo_roles_prune(WorkingGroupMember, person_field="person", people=people, kept=kept)
+
+
 def _people() -> dict[str, object]:
     users = get_user_model().objects.filter(email__endswith=f"@{DOMAIN}")
     return {user.email.split("@")[0]: user for user in users}
@@ -171,6 +250,7 @@ def _people() -> dict[str, object]:
 @transaction.atomic
 def demo_workgroups_load() -> int:
     """Create the demo content of the bodies once; return how many meetings exist."""
+    demo_group_members_load()
     groups = WorkingGroup.objects.in_bulk(field_name="slug")
     people = _people()
     # The steering circle is led by its chair's institution, as a working group by its lead's.

@@ -7,6 +7,7 @@ from django.db import transaction
 from counselling.demo import demo_counselling_load
 from events.demo import demo_events_load
 from network.demo import demo_data_load, demo_password
+from news.demo import demo_news_load
 from offerings.demo import demo_offers_load
 from offerings.searchlog_demo import demo_search_days_load
 from workgroups.demo import demo_workgroups_load
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             meeting_count = demo_workgroups_load()
             request_count = demo_counselling_load()
             demo_search_days_load()  # issue 8: catalogue searches for the dashboard
+            demo_news_load()  # after offers and events: a sent newsletter shows some
 
         rows = [("Rolle", "E-Mail", "Passwort")]
         rows += [(login.role, login.email, password) for login in logins]
