@@ -192,7 +192,7 @@ def create_alerts(count: int) -> list[int]:
     from django.http import QueryDict
     from django.utils import timezone
 
-    from offerings.alerts import CONSENT_VERSION, alert_query_normalize
+    from offerings.alerts.services import CONSENT_VERSION, alert_query_normalize
     from offerings.models import CourseAlert, Offer, OfferDate
 
     rng = random.Random(7)  # noqa: S311  (reproducible test data, not secrets)
@@ -234,7 +234,7 @@ def queries_per_digest(alert_ids: list[int], since, last_date_id: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from offerings.alerts import course_alert_digests_send
+    from offerings.alerts.services import course_alert_digests_send
     from offerings.models import CourseAlert
 
     class Rollback(Exception):
@@ -296,7 +296,7 @@ def main() -> None:
     cleanup()
 
     from beweqo.celery import app
-    from offerings.alerts_tasks import course_alert_digests_send_task
+    from offerings.alerts.tasks import course_alert_digests_send_task
 
     print(f"Creating {args.alerts} confirmed alerts …", flush=True)
     alert_ids = create_alerts(args.alerts)

@@ -325,8 +325,8 @@ LOGGING = {
 # --- Outbox, course alerts and digests (issue 7) ----------------------------------------
 # Every mail goes through outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
-# Task modules that are not called tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["offerings.alerts_tasks", "workgroups.digest_tasks"]
+# Task modules that are not an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["offerings.alerts.tasks"]
 # Attempts per message before a temporary failure counts as final.
 OUTBOX_MAX_ATTEMPTS = 8
 # Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),

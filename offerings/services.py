@@ -117,7 +117,7 @@ def offer_publish(*, offer: Offer, user) -> str:
             offer=offer, defaults={"requested_by": user}
         )
         if created:
-            from offerings.backoffice_notify import approval_request_enqueue
+            from offerings.backoffice.notify import approval_request_enqueue
 
             offer_change_record(offer=offer, user=user, action="approval_requested")
             approval_request_enqueue(offer=offer, requested_by=user)
@@ -246,7 +246,7 @@ def offers_needing_attention(*, institution, today=None):
 def freshness_reminders_send(*, today=None) -> int:
     """Mail each institution's editors and admins the offers that need attention, once per
     institution and month (the outbox key makes a repeated run send nothing new)."""
-    from offerings.backoffice_notify import freshness_reminder_enqueue
+    from offerings.backoffice.notify import freshness_reminder_enqueue
 
     today = today or timezone.localdate()
     sent = 0

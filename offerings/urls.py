@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from offerings import alerts_views, bookmarks, views
+from offerings import bookmarks, views
+from offerings.alerts import views as alerts_views
 
 app_name = "offerings"
 
@@ -31,7 +32,7 @@ urlpatterns = [
 ]
 
 # Provider back office ("Mein Bereich" of an institution); offerings/backoffice_views.py.
-from offerings import backoffice_views as bo  # noqa: E402
+from offerings.backoffice import views as bo  # noqa: E402
 
 BO = "bereich/<slug:slug>/"
 urlpatterns += [

@@ -6,7 +6,7 @@ offers in the catalogue, counselling requests and company needs (from the counse
 once it provides `counselling.summary`), minutes published in any body, and action items
 overdue across the network. Nothing at all: no mail. Claimed once per recipient and ISO
 week (outbox DigestClaim). Members turn it off like the working-group digest
-(workgroups.digest preferences, one-click link); the network office's address is the
+(workgroups.digest.services preferences, one-click link); the network office's address is the
 office's own mailbox, set by NETWORK_OFFICE_EMAIL, so its copy has no unsubscribe link.
 """
 
@@ -29,7 +29,7 @@ from outbox.services import (
     message_render,
     messages_enqueue_many,
 )
-from workgroups.digest import digest_preferences, unsubscribe_url, week_period
+from workgroups.digest.services import digest_preferences, unsubscribe_url, week_period
 from workgroups.models import ActionItem, Minutes, MinutesStatus
 
 logger = logging.getLogger(__name__)

@@ -487,7 +487,7 @@ class Milestone(models.Model):
 class DigestPreference(models.Model):
     """Which periodic mails a person of the bodies wants. No row means the defaults (both
     on): a row is written the first time someone changes a setting or uses the one-click
-    unsubscribe link of a digest (workgroups.digest, steering.summary)."""
+    unsubscribe link of a digest (workgroups.digest.services, steering.summary)."""
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from workgroups import digest_views, views
+from workgroups import views
+from workgroups.digest import views as digest_views
 
 app_name = "workgroups"
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, force_login, visit
 from tests.factories import SteeringCircleMemberFactory, UserFactory
-from workgroups.digest import digest_preference_for, unsubscribe_token
+from workgroups.digest.services import digest_preference_for, unsubscribe_token
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from offerings import alerts
-from offerings.alerts import (
+from offerings.alerts import services as alerts
+from offerings.alerts.services import (
     CONSENT_VERSION,
     MAX_ALERTS_PER_ADDRESS,
     AlertLimitReached,

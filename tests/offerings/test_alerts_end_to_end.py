@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from offerings.alerts_tasks import course_alert_digests_send_task
+from offerings.alerts.tasks import course_alert_digests_send_task
 from offerings.models import CourseAlert
 from tests.conftest import requires_redis
 from tests.offerings.factories import OfferFactory

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import IntegrityError
 
-from offerings import backoffice_views
+from offerings.backoffice import views as backoffice_views
 from offerings.imports import jobs, staging
 from offerings.imports.csvfile import csv_parse
 from offerings.imports.openqcat import openqcat_parse

@@ -20,7 +20,7 @@ from tests.factories import (
     seeded_group,
 )
 from tests.offerings.factories import OfferFactory
-from workgroups.digest import digest_preference_for
+from workgroups.digest.services import digest_preference_for
 from workgroups.models import DigestPreference
 
 pytestmark = pytest.mark.django_db

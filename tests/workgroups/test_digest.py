@@ -20,7 +20,7 @@ from tests.factories import (
     WorkingGroupMemberFactory,
 )
 from tests.outbox.conftest import smtp_server, smtp_sink  # noqa: F401
-from workgroups.digest import (
+from workgroups.digest.services import (
     digest_preference_for,
     unsubscribe_token,
     week_period,

@@ -13,7 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.ratelimit import rate_limited
-from offerings.alerts import (
+from offerings.alerts.forms import CourseAlertFrequencyForm, CourseAlertSubscribeForm
+from offerings.alerts.selectors import (
+    course_alert_get_by_token,
+    course_alert_list_for_user,
+    user_verified_emails,
+)
+from offerings.alerts.services import (
     CONFIRM_MAX_AGE,
     UNCONFIRMED_DAYS,
     AlertError,
@@ -24,12 +30,6 @@ from offerings.alerts import (
     course_alert_set_frequency,
     course_alert_subscribe,
     course_alert_unsubscribe,
-)
-from offerings.alerts_forms import CourseAlertFrequencyForm, CourseAlertSubscribeForm
-from offerings.alerts_selectors import (
-    course_alert_get_by_token,
-    course_alert_list_for_user,
-    user_verified_emails,
 )
 
 # Subscriptions per hour: from one network address, and to one mail address. The second

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from workgroups.digest import (
+from workgroups.digest.services import (
     digest_preference_for,
     digest_preference_set,
     digest_unsubscribe,

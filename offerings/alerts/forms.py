@@ -5,7 +5,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import HoneypotField
-from offerings.alerts import CONSENT_TEXT, MAX_QUERY_LENGTH, InvalidSearch, alert_query_normalize
+from offerings.alerts.services import (
+    CONSENT_TEXT,
+    MAX_QUERY_LENGTH,
+    InvalidSearch,
+    alert_query_normalize,
+)
 from offerings.models import AlertFrequency
 
 

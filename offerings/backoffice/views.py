@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from offerings import exporters, services
-from offerings.backoffice_forms import ImportForm, OfferDateForm, OfferForm, ShiftForm
-from offerings.backoffice_selectors import (
+from offerings.backoffice.forms import ImportForm, OfferDateForm, OfferForm, ShiftForm
+from offerings.backoffice.selectors import (
     approvals_pending,
     backoffice_offer_rows,
     import_jobs_recent,

@@ -5,7 +5,7 @@ import logging
 
 from celery import shared_task
 
-from offerings.alerts import course_alert_digests_send, course_alerts_purge_unconfirmed
+from offerings.alerts.services import course_alert_digests_send, course_alerts_purge_unconfirmed
 from offerings.models import AlertFrequency
 
 logger = logging.getLogger(__name__)

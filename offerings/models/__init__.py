@@ -1,0 +1,75 @@
+"""The course catalogue's models, by sub-domain; imported from here as `offerings.models`."""
+
+from offerings.models.alerts import (
+    AlertFrequency,
+    CourseAlert,
+)
+from offerings.models.backoffice import (
+    ImportFormat,
+    ImportJob,
+    ImportStatus,
+    OfferApproval,
+    OfferChange,
+)
+from offerings.models.offers import (
+    REVIEW_INTERVAL_DAYS,
+    CertificateKind,
+    Language,
+    Level,
+    Offer,
+    OfferDate,
+    OfferQuerySet,
+    OfferStatus,
+    Schedule,
+    StartKind,
+    TimeOfDay,
+)
+from offerings.models.places import (
+    Municipality,
+    Postcode,
+    Venue,
+)
+from offerings.models.searchlog import (
+    SearchDay,
+    SearchTerm,
+)
+from offerings.models.taxonomy import (
+    CourseMode,
+    DeliveryForm,
+    FundingProgramme,
+    TargetGroup,
+    Term,
+    Topic,
+)
+
+__all__ = [
+    "REVIEW_INTERVAL_DAYS",
+    "AlertFrequency",
+    "CertificateKind",
+    "CourseAlert",
+    "CourseMode",
+    "DeliveryForm",
+    "FundingProgramme",
+    "ImportFormat",
+    "ImportJob",
+    "ImportStatus",
+    "Language",
+    "Level",
+    "Municipality",
+    "Offer",
+    "OfferApproval",
+    "OfferChange",
+    "OfferDate",
+    "OfferQuerySet",
+    "OfferStatus",
+    "Postcode",
+    "Schedule",
+    "SearchDay",
+    "SearchTerm",
+    "StartKind",
+    "TargetGroup",
+    "Term",
+    "TimeOfDay",
+    "Topic",
+    "Venue",
+]

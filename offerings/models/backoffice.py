@@ -1,0 +1,143 @@
+"""The providers' back office: approval of new providers, the history of changes, imports."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offerings.models.offers import Offer
+
+
+class OfferApproval(models.Model):
+    """A first publication of a new provider, waiting for the network office.
+
+    A provider counts as new until one of its offers has been published; its first
+    publication waits here, later ones go live at once (offerings.services.offer_publish).
+    """
+
+    offer = models.OneToOneField(
+        Offer, on_delete=models.CASCADE, related_name="approval", verbose_name=_("Angebot")
+    )
+    requested_by = models.ForeignKey(
+        "network.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("angefragt von"),
+    )
+    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Freigabe-Anfrage")
+        verbose_name_plural = _("Freigabe-Anfragen")
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return str(self.offer)
+
+
+class OfferChange(models.Model):
+    """One entry of an offer's change history: who changed which fields when."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("Angebot")
+    )
+    user = models.ForeignKey(
+        "network.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
+    )
+    action = models.CharField(_("Vorgang"), max_length=40)
+    fields = models.JSONField(_("Felder"), default=list, blank=True)
+    created_at = models.DateTimeField(_("am"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Änderung")
+        verbose_name_plural = _("Änderungen")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.offer}: {self.action}"
+
+    ACTION_LABELS = {
+        "create": _("angelegt"),
+        "update": _("bearbeitet"),
+        "review": _("als aktuell bestätigt"),
+        "duplicate": _("als Kopie angelegt"),
+        "archive": _("archiviert"),
+        "publish": _("veröffentlicht"),
+        "approval_requested": _("Freigabe angefragt"),
+        "date_add": _("Termin hinzugefügt"),
+        "date_update": _("Termin geändert"),
+        "date_copy": _("Termin kopiert"),
+        "date_delete": _("Termin gelöscht"),
+        "dates_shift": _("Termine verschoben"),
+        "import_create": _("importiert (neu)"),
+        "import_update": _("importiert (geändert)"),
+        "import_archive": _("per Import archiviert"),
+    }
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def field_labels(self) -> list[str]:
+        labels = []
+        for name in self.fields:
+            try:
+                labels.append(str(Offer._meta.get_field(name).verbose_name))
+            except Exception:  # dates, ids and removed fields show as stored
+                labels.append(str(_("Termine")) if name == "dates" else name)
+        return labels
+
+
+class ImportFormat(models.TextChoices):
+    OPENQCAT = "openqcat", _("open-Q-cat 1.1 (XML)")
+    CSV = "csv", _("CSV")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    CHECKING = "checking", _("wird geprüft")
+    CHECKED = "checked", _("geprüft")
+    COMMITTING = "committing", _("wird übernommen")
+    DONE = "done", _("übernommen")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+class ImportJob(models.Model):
+    """An uploaded import file, its dry-run report and, once committed, its result.
+
+    The file is kept in the database (bytea) so that any worker can read it; it is bounded
+    by OFFER_IMPORT_MAX_BYTES and removed once the import is committed.
+    """
+
+    institution = models.ForeignKey(
+        "network.Institution",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("Einrichtung"),
+    )
+    user = models.ForeignKey("network.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    format = models.CharField(_("Format"), max_length=10, choices=ImportFormat.choices)
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    content = models.BinaryField(editable=False)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("verarbeitete Einträge"), default=0)
+    error = models.TextField(_("Fehler"), blank=True)
+    report = models.JSONField(_("Bericht"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("hochgeladen am"), default=timezone.now)
+    finished_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.institution}: {self.filename}"

@@ -1,0 +1,266 @@
+"""Offers ("Angebote") and their dates ("Termine"): what the catalogue shows."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from offerings.models.places import Venue
+from offerings.models.taxonomy import DeliveryForm, FundingProgramme, TargetGroup, Topic
+
+# Offers not reviewed for this long are flagged to visitors and to their provider.
+REVIEW_INTERVAL_DAYS = 183
+
+
+class Level(models.TextChoices):
+    NONE = "none", _("ohne Voraussetzungen")
+    DQR1 = "dqr1", _("DQR 1")
+    DQR2 = "dqr2", _("DQR 2")
+    DQR3 = "dqr3", _("DQR 3")
+    DQR4 = "dqr4", _("DQR 4 (Berufsausbildung)")
+    DQR5 = "dqr5", _("DQR 5")
+    DQR6 = "dqr6", _("DQR 6 (Meister, Bachelor)")
+    DQR7 = "dqr7", _("DQR 7 (Master)")
+    DQR8 = "dqr8", _("DQR 8")
+
+
+class CertificateKind(models.TextChoices):
+    NONE = "none", _("keiner")
+    ATTENDANCE = "attendance", _("Teilnahmebescheinigung")
+    PROVIDER = "provider", _("Zertifikat des Anbieters")
+    CHAMBER = "chamber", _("Prüfung vor der Kammer (IHK, HWK)")
+    STATE = "state", _("staatlich anerkannter Abschluss")
+    UNIVERSITY = "university", _("Hochschulabschluss oder -zertifikat")
+    VENDOR = "vendor", _("Herstellerzertifikat")
+
+
+class Language(models.TextChoices):
+    GERMAN = "de", _("Deutsch")
+    ENGLISH = "en", _("Englisch")
+    TURKISH = "tr", _("Türkisch")
+    ARABIC = "ar", _("Arabisch")
+    UKRAINIAN = "uk", _("Ukrainisch")
+    RUSSIAN = "ru", _("Russisch")
+    OTHER = "other", _("andere Sprache")
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    PUBLISHED = "published", _("veröffentlicht")
+    ARCHIVED = "archived", _("archiviert")
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=OfferStatus.PUBLISHED, institution__is_active=True)
+
+    def with_open_dates(self, today=None):
+        """Offers that have an upcoming, rolling or on-demand date. Past dates drop out by
+        themselves because the test is made against today, not stored."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Exists(OfferDate.objects.filter(OfferDate.open_q(today), offer=OuterRef("pk")))
+        )
+
+    def in_catalogue(self, today=None):
+        return self.published().with_open_dates(today)
+
+
+class Offer(models.Model):
+    """A course as providers describe it; its dates say when and where it runs."""
+
+    institution = models.ForeignKey(
+        "network.Institution",
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("Anbieter"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    summary = models.CharField(_("Kurzbeschreibung"), max_length=400)
+    description = models.TextField(_("Beschreibung"), max_length=20000, blank=True)
+    keywords = models.CharField(
+        _("Schlagwörter"), max_length=500, blank=True, help_text=_("Durch Kommas getrennt.")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="offers", verbose_name=_("Themen")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="offers", verbose_name=_("Zielgruppen")
+    )
+    level = models.CharField(_("Niveau"), max_length=10, choices=Level.choices, default=Level.NONE)
+    entry_requirements = models.TextField(_("Voraussetzungen"), max_length=3000, blank=True)
+    certificate = models.CharField(
+        _("Abschluss"),
+        max_length=20,
+        choices=CertificateKind.choices,
+        default=CertificateKind.ATTENDANCE,
+    )
+    certificate_name = models.CharField(
+        _("Bezeichnung des Abschlusses"), max_length=200, blank=True
+    )
+    language = models.CharField(
+        _("Kurssprache"), max_length=10, choices=Language.choices, default=Language.GERMAN
+    )
+    delivery_form = models.ForeignKey(
+        DeliveryForm, on_delete=models.PROTECT, related_name="offers", verbose_name=_("Lernform")
+    )
+    price = models.DecimalField(
+        _("Preis in Euro"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99999"))],
+        help_text=_("0 für kostenlose Angebote."),
+    )
+    price_notes = models.CharField(_("Hinweise zum Preis"), max_length=500, blank=True)
+    funding_programmes = models.ManyToManyField(
+        FundingProgramme, blank=True, related_name="offers", verbose_name=_("Förderung möglich")
+    )
+    azav_measure_number = models.CharField(_("AZAV-Maßnahmenummer"), max_length=40, blank=True)
+    wheelchair_accessible = models.BooleanField(_("rollstuhlgerecht"), default=False)
+    accessibility_notes = models.TextField(
+        _("Hinweise zur Barrierefreiheit"), max_length=2000, blank=True
+    )
+    contact_name = models.CharField(_("Ansprechperson"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    url = models.URLField(_("Link zum Angebot"), max_length=500, blank=True)
+    external_id = models.CharField(_("Externe Kennung"), max_length=100, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    last_reviewed_on = models.DateField(_("zuletzt geprüft am"), default=timezone.localdate)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    # PostgreSQL only: maintained by offerings.search.offer_search_refresh(); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_external_id_per_institution",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "institution"]),
+            models.Index(fields=["price"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("offerings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def review_overdue(self) -> bool:
+        """Not reviewed for six months: the page warns that details may have changed."""
+        return self.last_reviewed_on < timezone.localdate() - timedelta(days=REVIEW_INTERVAL_DAYS)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class StartKind(models.TextChoices):
+    FIXED = "fixed", _("fester Termin")
+    ROLLING = "rolling", _("laufender Einstieg")
+    ON_DEMAND = "on_demand", _("auf Anfrage")
+
+
+class Schedule(models.TextChoices):
+    FULL_TIME = "full_time", _("Vollzeit")
+    PART_TIME = "part_time", _("Teilzeit")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("vormittags")
+    AFTERNOON = "afternoon", _("nachmittags")
+    EVENING = "evening", _("abends")
+    WEEKEND = "weekend", _("am Wochenende")
+    FLEXIBLE = "flexible", _("frei einteilbar")
+
+
+class OfferDate(models.Model):
+    """One run of an offer ("Termin", "Durchführung")."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="dates")
+    start_kind = models.CharField(
+        _("Beginn"), max_length=12, choices=StartKind.choices, default=StartKind.FIXED
+    )
+    start = models.DateField(_("Beginn am"), null=True, blank=True)
+    end = models.DateField(_("Ende am"), null=True, blank=True)
+    schedule = models.CharField(
+        _("Zeitmodell"), max_length=10, choices=Schedule.choices, default=Schedule.PART_TIME
+    )
+    time_of_day = models.CharField(
+        _("Tageszeit"), max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.EVENING
+    )
+    hours_total = models.PositiveIntegerField(
+        _("Unterrichtsstunden insgesamt"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10000)],
+    )
+    seats = models.PositiveIntegerField(
+        _("Plätze"), null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    registration_deadline = models.DateField(_("Anmeldeschluss"), null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dates",
+        verbose_name=_("Veranstaltungsort"),
+    )
+    notes = models.CharField(_("Hinweise"), max_length=500, blank=True)
+    external_id = models.CharField(_("Externe Kennung"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["offer", "start"]), models.Index(fields=["start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_kind="fixed", start__isnull=False) | ~Q(start_kind="fixed"),
+                name="fixed_date_has_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="date_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} – {self.start or self.get_start_kind_display()}"
+
+    @staticmethod
+    def open_q(today) -> Q:
+        """Dates a visitor can still join: upcoming, rolling or on demand."""
+        ongoing = Q(start_kind__in=[StartKind.ROLLING, StartKind.ON_DEMAND]) & (
+            Q(end__isnull=True) | Q(end__gte=today)
+        )
+        return ongoing | Q(start__gte=today)

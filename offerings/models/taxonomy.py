@@ -1,0 +1,68 @@
+"""The vocabularies the network office curates: target groups, topics, funding programmes
+and forms of delivery."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Term(models.Model):
+    """An entry of a taxonomy the network office edits in the admin."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=60, unique=True)
+    description = models.TextField(_("Erläuterung"), blank=True, max_length=2000)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetGroup(Term):
+    class Meta(Term.Meta):
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")
+
+
+class Topic(Term):
+    is_future_skill = models.BooleanField(
+        _("Zukunftskompetenz"),
+        default=False,
+        help_text=_("Digitale Kompetenz, Problemlösen, Teamarbeit, Lernfähigkeit …"),
+    )
+
+    class Meta(Term.Meta):
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+
+
+class FundingProgramme(Term):
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=120, blank=True)
+    short_name = models.CharField(_("Kurzname"), max_length=40, blank=True)
+
+    class Meta(Term.Meta):
+        verbose_name = _("Förderprogramm")
+        verbose_name_plural = _("Förderprogramme")
+
+
+class CourseMode(models.TextChoices):
+    """How schema.org and open-Q-cat describe the way a course is held."""
+
+    ONSITE = "onsite", _("vor Ort")
+    ONLINE = "online", _("online")
+    BLENDED = "blended", _("gemischt")
+
+
+class DeliveryForm(Term):
+    course_mode = models.CharField(
+        _("Art für schema.org"), max_length=10, choices=CourseMode.choices
+    )
+    needs_venue = models.BooleanField(_("braucht einen Veranstaltungsort"), default=True)
+
+    class Meta(Term.Meta):
+        verbose_name = _("Lernform")
+        verbose_name_plural = _("Lernformen")
