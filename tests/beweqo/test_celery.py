@@ -1,11 +1,14 @@
 """Celery: a real worker on the Redis broker runs tasks queued with delay_on_commit."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from beweqo.celery import app
 from network.services import accessibility_feedback_submit
@@ -63,3 +66,32 @@ def test_without_broker_tasks_run_inline(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         accessibility_feedback_submit(message="Inline ausgeführt, ohne Worker.")
     assert len(mail.outbox) == 1
+
+
+def test_tasks_renamed_by_the_app_split_still_run_under_their_old_names():
+    """A message queued before the deployment names the task the old way."""
+    from beweqo.celery import RENAMED_TASKS
+
+    app.loader.import_default_modules()
+    app.finalize()
+    for old, new in RENAMED_TASKS.items():
+        assert new in app.tasks, new
+        assert old in app.tasks, old
+    # Beat itself uses the new names only.
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+        assert entry["task"] not in RENAMED_TASKS, entry["task"]
+
+
+@pytest.mark.django_db
+def test_an_old_task_name_runs_the_renamed_task():
+    from news.models import NewsletterSubscriber
+
+    NewsletterSubscriber.objects.create(
+        email="alt@beispiel.de", created_at=timezone.now() - timedelta(days=30)
+    )
+    app.loader.import_default_modules()  # as a worker does when it starts
+    app.finalize()
+    result = app.tasks["network.newsletter_purge_unconfirmed"].apply()
+    assert result.get() == 1
+    assert not NewsletterSubscriber.objects.exists()
