@@ -24,6 +24,8 @@ from counselling.models import (
 )
 from counselling.periods import period_choices
 from network.models import District, Institution, InstitutionKind
+from offerings.models import Offer
+from offerings.models import Topic as CourseTopic
 
 PHONE = re.compile(r"^\+?[0-9 ()/.\-]{6,30}$")
 MESSAGE_MAX = 1000
@@ -355,8 +357,6 @@ class CompanyNeedForm(SubmissionKeyMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from offerings.models import Topic as CourseTopic
-
         self.fields["topic"].queryset = CourseTopic.objects.order_by("name")
         self.fields["period"].choices = period_choices()
 
@@ -400,8 +400,6 @@ class LinkOfferForm(forms.Form):
     )
 
     def clean_offer(self):
-        from offerings.models import Offer
-
         offer = Offer.objects.published().filter(pk=self.cleaned_data["offer"]).first()
         if offer is None:
             raise ValidationError(

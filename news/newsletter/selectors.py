@@ -1,7 +1,7 @@
 """Reads of the newsletter: what an issue may pick (news, upcoming events, new courses),
 the public archive, and the figures the composing page shows.
 
-Events and courses come from the offerings app through its selectors
+Events and courses come from their apps through their selectors
 (`events.selectors.events_upcoming`, `offerings.selectors.catalogue_offers`).
 """
 
@@ -11,7 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from events.selectors import events_upcoming
 from news.models import NewsletterIssue, NewsletterIssueStatus, NewsletterSubscriber
+from offerings.selectors import catalogue_offers
 
 NEW_COURSE_DAYS = 30
 CANDIDATE_LIMIT = 30
@@ -19,8 +21,6 @@ CANDIDATE_LIMIT = 30
 
 def newsletter_event_candidates(*, limit: int = CANDIDATE_LIMIT) -> list:
     """Published events that have not started yet, soonest first."""
-    from events.selectors import events_upcoming
-
     return events_upcoming(limit=limit)
 
 
@@ -35,8 +35,6 @@ def newsletter_events_by_ids(*, ids: list[int]) -> list:
 
 def newsletter_course_candidates(*, days: int = NEW_COURSE_DAYS, limit: int = CANDIDATE_LIMIT):
     """Courses in the catalogue published in the last `days` days, newest first."""
-    from offerings.selectors import catalogue_offers
-
     since = timezone.now() - timedelta(days=days)
     return list(
         catalogue_offers().filter(published_at__gte=since).order_by("-published_at", "pk")[:limit]
@@ -46,8 +44,6 @@ def newsletter_course_candidates(*, days: int = NEW_COURSE_DAYS, limit: int = CA
 def newsletter_offers_by_ids(*, ids: list[int]) -> list:
     if not ids:
         return []
-    from offerings.selectors import catalogue_offers
-
     return list(catalogue_offers().filter(pk__in=ids).order_by("-published_at", "pk"))
 
 
