@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from outbox.delivery import messages_resend
 from outbox.models import DigestClaim, MessageStatus, OutboxMessage
-from outbox.services import messages_resend
 
 
 @admin.register(OutboxMessage)

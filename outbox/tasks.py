@@ -1,16 +1,16 @@
-"""Celery tasks of the outbox: thin wrappers around outbox.services."""
+"""Celery tasks of the outbox: thin wrappers around outbox.delivery."""
 
 import logging
 
 from celery import shared_task
 
-from outbox.models import OutboxMessage
-from outbox.services import (
+from outbox.delivery import (
     message_send,
     messages_purge,
     messages_requeue,
     messages_send_many,
 )
+from outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 

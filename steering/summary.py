@@ -21,14 +21,9 @@ from django.utils import timezone
 
 from network.models import SteeringCircleMember
 from offerings.selectors import catalogue_offers
+from outbox.digests import digest_claim_many, digest_claims_attach
 from outbox.models import MessageKind
-from outbox.services import (
-    digest_claim_many,
-    digest_claims_attach,
-    message_build,
-    message_render,
-    messages_enqueue_many,
-)
+from outbox.services import message_build, message_render, messages_enqueue_many
 from workgroups.digest.services import digest_preferences, unsubscribe_url, week_period
 from workgroups.models import ActionItem, Minutes, MinutesStatus
 

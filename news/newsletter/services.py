@@ -33,9 +33,9 @@ from news.models import (
     NewsPost,
 )
 from news.newsletter.selectors import newsletter_events_by_ids, newsletter_offers_by_ids
+from outbox.digests import digest_claims_attach
 from outbox.models import MessageKind
 from outbox.services import (
-    digest_claims_attach,
     message_build,
     message_enqueue,
     message_enqueue_rendered,

@@ -23,10 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from offerings.filters import CatalogueFilter
 from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
 from offerings.selectors import catalogue_offer_ids
+from outbox.digests import digest_claim_many, digest_claims_attach
 from outbox.models import MessageKind
 from outbox.services import (
-    digest_claim_many,
-    digest_claims_attach,
     message_build,
     message_enqueue,
     message_render,

@@ -10,8 +10,8 @@ from kombu.exceptions import OperationalError
 
 from counselling.models import CounsellingRequest, EventKind
 from counselling.views import RATE_PER_CONTACT, RATE_PER_IP
+from outbox.delivery import message_send
 from outbox.models import MessageStatus, OutboxMessage
-from outbox.services import message_send
 from outbox.tasks import outbox_send
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from beweqo.celery import app
 from counselling.models import CounsellingRequest
+from outbox.delivery import messages_requeue
 from outbox.models import MessageStatus, OutboxMessage
-from outbox.services import messages_requeue
 from tests.outbox.conftest import (  # noqa: F401
     private_redis,
     smtp_server,

@@ -479,7 +479,7 @@ def test_a_stored_bad_address_does_not_hold_up_the_others(confirmed_alert, on_co
 def test_broker_down_while_subscribing_saves_and_sends_later(client, on_commit, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from outbox.services import messages_requeue
+    from outbox.delivery import messages_requeue
     from outbox.tasks import outbox_send
 
     def broker_down(*args, **kwargs):

@@ -18,7 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from kombu import pools
 
 from beweqo.celery import app
-from outbox import services
+from outbox import smtp
 
 
 def _free_port() -> int:
@@ -87,7 +87,7 @@ def smtp_server(settings):
         return sink
 
     yield start
-    services._mailer_close()
+    smtp.mailer_close()
     for controller in controllers:
         controller.stop()
 
@@ -106,7 +106,7 @@ def real_worker():
             yield
     finally:
         app.conf.task_always_eager = True
-        services._mailer_close()
+        smtp.mailer_close()
 
 
 def wait_for(condition, timeout: float = 15.0) -> bool:
@@ -186,6 +186,6 @@ def private_redis(tmp_path, settings):
         app.conf.broker_url = previous
         _reset_broker_pools()
         pools.reset()  # drop the private broker's pools with the rest; they come back lazily
-        services._mailer_close()
+        smtp.mailer_close()
         if redis.process.poll() is None:
             redis.stop()

@@ -11,15 +11,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from network.services import accessibility_feedback_submit
+from outbox.delivery import STUCK_NOTE, message_send, messages_requeue, retry_delay
+from outbox.digests import digest_claim
 from outbox.models import DigestClaim, MessageStatus, OutboxMessage
-from outbox.services import (
-    STUCK_NOTE,
-    digest_claim,
-    message_enqueue,
-    message_send,
-    messages_requeue,
-    retry_delay,
-)
+from outbox.services import message_enqueue
 from outbox.tasks import outbox_send
 
 pytestmark = pytest.mark.django_db
@@ -120,18 +115,18 @@ def test_redelivered_task_does_not_send_twice(smtp_sink, django_capture_on_commi
 
 def test_worker_killed_during_send_causes_no_duplicate(smtp_sink, monkeypatch):
     message = enqueue()
-    from outbox import services
+    from outbox import smtp
 
-    real_transmit = services._transmit
+    real_transmit = smtp.transmit
 
     def deliver_then_die(row):
         real_transmit(row)
         raise SystemExit("worker killed after the server accepted the mail")
 
-    monkeypatch.setattr(services, "_transmit", deliver_then_die)
+    monkeypatch.setattr(smtp, "transmit", deliver_then_die)
     with pytest.raises(SystemExit):
         message_send(message_id=message.pk)
-    monkeypatch.setattr(services, "_transmit", real_transmit)
+    monkeypatch.setattr(smtp, "transmit", real_transmit)
     assert OutboxMessage.objects.get().status == MessageStatus.SENDING
     # The task is redelivered and the sweeper runs: neither sends it again.
     assert message_send(message_id=message.pk) == "skipped"
@@ -358,7 +353,7 @@ def test_many_messages_are_stored_at_once_and_sent_in_batches(
 
 
 def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_server):
-    from outbox.services import messages_send_many
+    from outbox.delivery import messages_send_many
 
     sink = smtp_server(data_replies=["250 ok", "451 4.3.0 später", "250 ok"])
     messages = [built(n) for n in range(3)]
@@ -377,13 +372,13 @@ def test_a_batch_goes_on_after_a_temporary_refusal_and_sends_nothing_twice(smtp_
 
 
 def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch, settings):
-    from outbox import services
+    from outbox import delivery, smtp
 
     settings.OUTBOX_CLAIM_CHUNK = 2
     messages = [built(n) for n in range(5)]
     OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in messages]
-    real_transmit, calls = services._transmit, []
+    real_transmit, calls = smtp.transmit, []
 
     def die_after_the_first(row):
         calls.append(row.pk)
@@ -391,16 +386,16 @@ def test_a_worker_killed_in_a_batch_sends_nothing_twice(smtp_sink, monkeypatch, 
         if len(calls) == 1:
             raise SystemExit("worker killed after the server accepted the mail")
 
-    monkeypatch.setattr(services, "_transmit", die_after_the_first)
+    monkeypatch.setattr(smtp, "transmit", die_after_the_first)
     with pytest.raises(SystemExit):
-        services.messages_send_many(message_ids=ids)
+        delivery.messages_send_many(message_ids=ids)
     monkeypatch.undo()
     statuses = [OutboxMessage.objects.get(pk=pk).status for pk in ids]
     # The first chunk (two mails) was claimed before its first mail went out; the rest
     # was never touched.
     assert statuses == [MessageStatus.SENDING] * 2 + [MessageStatus.QUEUED] * 3
     # Redelivered (acks_late): the claimed chunk is not sent again, the rest is.
-    assert services.messages_send_many(message_ids=ids) == {"sent": 3, "skipped": 2}
+    assert delivery.messages_send_many(message_ids=ids) == {"sent": 3, "skipped": 2}
     assert [m["To"] for m in smtp_sink.messages] == [
         "person0@beispiel.de",
         "person2@beispiel.de",
@@ -418,7 +413,7 @@ def test_a_batch_records_each_mail_as_sent_and_claims_per_chunk(smtp_sink, setti
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from outbox.services import messages_send_many
+    from outbox.delivery import messages_send_many
 
     settings.OUTBOX_CLAIM_CHUNK = 3
     messages = [built(n) for n in range(6)]
@@ -440,7 +435,7 @@ def test_a_batch_records_each_mail_as_sent_and_claims_per_chunk(smtp_sink, setti
 def test_a_batch_records_sends_without_waiting_for_the_disk_and_then_resets(smtp_sink, monkeypatch):
     from django.db import connection
 
-    from outbox import services
+    from outbox import delivery
 
     def synchronous_commit() -> str:
         with connection.cursor() as cursor:
@@ -449,21 +444,21 @@ def test_a_batch_records_sends_without_waiting_for_the_disk_and_then_resets(smtp
 
     messages = [built(n) for n in range(2)]
     OutboxMessage.objects.bulk_create(messages)
-    real_mark_sent, seen = services._mark_sent, []
+    real_mark_sent, seen = delivery._mark_sent, []
 
     def mark_sent(message_id):
         seen.append(synchronous_commit())
         real_mark_sent(message_id)
 
-    monkeypatch.setattr(services, "_mark_sent", mark_sent)
-    assert services.messages_send_many(message_ids=[m.pk for m in messages]) == {"sent": 2}
+    monkeypatch.setattr(delivery, "_mark_sent", mark_sent)
+    assert delivery.messages_send_many(message_ids=[m.pk for m in messages]) == {"sent": 2}
     assert seen == ["off", "off"]
     # The worker's connection serves other tasks next: their commits are durable again.
     assert synchronous_commit() == "on"
 
 
 def test_many_digests_are_claimed_in_one_statement(django_assert_num_queries):
-    from outbox.services import digest_claim_many
+    from outbox.digests import digest_claim_many
 
     digest_claim(kind="course_alert", recipient="course-alert:2", period="2026-W47")
     with django_assert_num_queries(1):

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outbox.models import OutboxMessage
-from outbox.services import _email, _wire, message_build
+from outbox.services import message_build
+from outbox.smtp import _email, _wire
 
 pytestmark = pytest.mark.django_db
 

@@ -27,14 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import SteeringCircleMember
+from outbox.digests import digest_claim_many, digest_claims_attach
 from outbox.models import DigestClaim, MessageKind
-from outbox.services import (
-    digest_claim_many,
-    digest_claims_attach,
-    message_build,
-    message_render,
-    messages_enqueue_many,
-)
+from outbox.services import message_build, message_render, messages_enqueue_many
 from workgroups.models import (
     ActionItem,
     BodyKind,
