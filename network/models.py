@@ -110,6 +110,11 @@ class InstitutionQuerySet(models.QuerySet):
         """Institutions that take part in the network and appear in its directory."""
         return self.active().filter(is_network_member=True)
 
+    def new_providers(self):
+        """Institutions that have not yet published an offer or an event: their first
+        publication waits for the network office."""
+        return self.filter(first_published_at__isnull=True)
+
 
 class Institution(models.Model):
     """A member institution ("Akteur") of the network, or a company that works with it."""
@@ -152,6 +157,18 @@ class Institution(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     joined_on = models.DateField(_("dabei seit"), null=True, blank=True)
+    # Set by the publish services of offerings and events (network.services
+    # .institution_mark_published), so that neither app reads the other's tables.
+    first_published_at = models.DateTimeField(
+        _("erste Veröffentlichung am"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Bis zur ersten Veröffentlichung eines Angebots oder einer Veranstaltung gilt die "
+            "Einrichtung als neu; diese erste Veröffentlichung gibt die Geschäftsstelle frei."
+        ),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 

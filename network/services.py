@@ -1,7 +1,10 @@
 """Writes of the network app."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from network.models import AccessibilityFeedback, Institution
 from outbox.models import OutboxMessage
@@ -32,6 +35,15 @@ def accessibility_feedback_notify(*, feedback: AccessibilityFeedback) -> OutboxM
         key=f"accessibility-feedback:{feedback.pk}",
         reply_to=feedback.email,
     )
+
+
+def institution_mark_published(*, institution: Institution, when: datetime) -> None:
+    """Remember the institution's first publication (of an offer or an event): from then
+    on it is no longer new. The publish services call this in their transaction; a later
+    publication changes nothing."""
+    Institution.objects.filter(
+        Q(first_published_at__isnull=True) | Q(first_published_at__gt=when), pk=institution.pk
+    ).update(first_published_at=when)
 
 
 @transaction.atomic

@@ -10,8 +10,9 @@ from offerings.models.offers import Offer
 class OfferApproval(models.Model):
     """A first publication of a new provider, waiting for the network office.
 
-    A provider counts as new until one of its offers has been published; its first
-    publication waits here, later ones go live at once (offerings.services.offer_publish).
+    A provider counts as new until it has published an offer or an event once
+    (network.selectors.institution_is_new_provider); its first publication waits here,
+    later ones go live at once (offerings.services.offer_publish).
     """
 
     offer = models.OneToOneField(
