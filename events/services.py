@@ -28,7 +28,7 @@ from events.models import (
 )
 from events.selectors import events_needing_erasure
 from network.selectors import institution_is_new_provider
-from network.services import institution_mark_published
+from network.services import institution_mark_published, network_office_notify
 from offerings.formats import absolute
 from offerings.imports.csvfile import FORMULA_STARTS
 from outbox.services import message_enqueue
@@ -206,21 +206,16 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _approval_request_enqueue(*, event: Event, requested_by) -> None:
-    from network.models import User
-
-    for person in User.objects.filter(is_network_office=True, is_active=True):
-        message_enqueue(
-            to=person.email,
-            subject="",
-            template="events/approval",
-            context={
-                "event": event,
-                "institution": event.institution,
-                "requested_by": requested_by,
-                "approvals_path": reverse("events:bo_event_approvals"),
-            },
-            key=f"event-approval:{event.pk}:{person.pk}",
-        )
+    network_office_notify(
+        template="events/approval",
+        context={
+            "event": event,
+            "institution": event.institution,
+            "requested_by": requested_by,
+            "approvals_path": reverse("events:bo_event_approvals"),
+        },
+        key=f"event-approval:{event.pk}",
+    )
 
 
 # --- registrations ----------------------------------------------------------------------

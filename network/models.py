@@ -191,6 +191,25 @@ class Institution(models.Model):
         return self.short_name or self.name
 
 
+class ApprovalRequest(models.Model):
+    """A new institution's first publication, waiting for the network office
+    (network.selectors.institution_is_new_provider). Offers and events keep a table each
+    (offerings.OfferApproval, events.EventApproval), with a one-to-one field to what waits."""
+
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("angefragt von"),
+    )
+    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["requested_at"]
+
+
 class MembershipRole(models.TextChoices):
     ADMIN = "admin", _("Administration")
     EDITOR = "editor", _("Redaktion")
