@@ -1,17 +1,18 @@
-"""Who may see and do what with counselling requests, needs and joint measures. Views ask
-these helpers, never decide themselves.
+"""Who may see and do what with counselling requests, needs and joint measures. The
+shape: common.permissions.
 
 A request is for the counsellors of the institution it is routed to; counsellors of other
 institutions get a 404 (they must not learn it exists). The network office may read any
 request (it handles escalations) and hand it over, but the conversation itself (claim,
-status, notes) is the counsellors': the office gets a 403 there. The demand board is for
-the working group "Unternehmen" and the network office; only the office sees contacts.
+status, notes) is the counsellors': that is writing, and the office gets a 403 there. The
+demand board is for the working group "Unternehmen" and the network office; only the
+office sees contacts. The office's own pages ask network.permissions.require_network_office.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from common.permissions import Access, check_access
 from counselling.models import CounsellingRequest
 from network.models import MembershipRole
 from network.roles import PortalRoles
@@ -24,54 +25,40 @@ def counselling_institution_ids(roles: PortalRoles) -> list[int]:
     return [m.institution_id for m in roles.memberships if m.role == MembershipRole.COUNSELLOR]
 
 
-def can_see_queue(roles: PortalRoles) -> bool:
-    return roles.is_counsellor or roles.is_network_office
-
-
-READ, WORK, HAND_OVER = "read", "work", "hand_over"
-
-
-def get_request_for(
-    roles: PortalRoles, reference: str, *, action: str = READ
-) -> CounsellingRequest:
-    """The request `reference` for its counsellors (404 for everyone else but the office).
-
-    WORK (claim, status, notes) is for the counsellors only; READ and HAND_OVER also for
-    the office.
-    """
-    request = get_object_or_404(
+def get_request_for(request, reference: str, *, write: bool = False) -> Access[CounsellingRequest]:
+    """The counselling request `reference`; writing is working on it as its counsellor.
+    Handing it over is for every reader (the office hands over escalations)."""
+    counselling_request = get_object_or_404(
         CounsellingRequest.objects.select_related("institution", "service", "claimed_by"),
         reference=reference,
     )
     is_counsellor = (
-        request.institution_id is not None
-        and request.institution_id in counselling_institution_ids(roles)
+        counselling_request.institution_id is not None
+        and counselling_request.institution_id in counselling_institution_ids(request.roles)
     )
-    if is_counsellor:
-        return request
-    if roles.is_network_office:
-        if action == WORK:
-            raise PermissionDenied
-        return request
-    raise Http404
-
-
-def require_queue(roles: PortalRoles) -> None:
-    if not can_see_queue(roles):
-        raise PermissionDenied
-
-
-def require_network_office(roles: PortalRoles) -> None:
-    if not roles.is_network_office:
-        raise PermissionDenied
-
-
-def can_see_demand_board(roles: PortalRoles) -> bool:
-    return roles.is_network_office or any(
-        m.group.slug == DEMAND_BOARD_GROUP for m in roles.group_memberships
+    return check_access(
+        counselling_request,
+        can_read=is_counsellor or request.roles.is_network_office,
+        can_write=is_counsellor,
+        write=write,
     )
 
 
-def require_demand_board(roles: PortalRoles) -> None:
-    if not can_see_demand_board(roles):
+def can_see_queue(request) -> bool:
+    return request.roles.is_counsellor or request.roles.is_network_office
+
+
+def require_queue(request) -> None:
+    if not can_see_queue(request):
+        raise PermissionDenied
+
+
+def can_see_demand_board(request) -> bool:
+    return request.roles.is_network_office or any(
+        m.group.slug == DEMAND_BOARD_GROUP for m in request.roles.group_memberships
+    )
+
+
+def require_demand_board(request) -> None:
+    if not can_see_demand_board(request):
         raise PermissionDenied

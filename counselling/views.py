@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.permissions import Access
 from common.ratelimit import rate_limited
 from counselling import funding
 from counselling.forms import (
@@ -35,12 +36,9 @@ from counselling.forms import (
 from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
 from counselling.periods import period_label
 from counselling.permissions import (
-    HAND_OVER,
-    WORK,
     counselling_institution_ids,
     get_request_for,
     require_demand_board,
-    require_network_office,
     require_queue,
 )
 from counselling.selectors import (
@@ -66,6 +64,7 @@ from counselling.services import (
     request_set_status,
     request_submit,
 )
+from network.permissions import require_network_office
 
 # Submissions per hour from one network address, and to one contact.
 RATE_PER_IP = 5
@@ -210,7 +209,7 @@ def need_sent(request):
 @login_required
 @require_safe
 def queue(request):
-    require_queue(request.roles)
+    require_queue(request)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     view = filters.get("ansicht", "")
@@ -231,33 +230,13 @@ def queue(request):
 @login_required
 @require_safe
 def request_detail(request, reference: str):
-    counselling_request = get_request_for(request.roles, reference)
-    if counselling_request.anonymised_at is None:
-        personal_data_access_log(
-            user=request.user, request=counselling_request, action=AccessAction.VIEW
-        )
-    is_counsellor = counselling_request.institution_id in counselling_institution_ids(request.roles)
-    return render(
-        request,
-        "counselling/request_detail.html",
-        {
-            "counselling_request": counselling_request,
-            "is_counsellor": is_counsellor,
-            "notes": counselling_request.notes.select_related("author"),
-            "events": counselling_request.events.select_related("actor", "institution"),
-            "status_form": StatusForm(initial={"status": counselling_request.status}),
-            "note_form": NoteForm(),
-            "handover_form": HandOverForm(
-                targets=request_handover_targets(request=counselling_request)
-            ),
-        },
-    )
+    return _detail(request, get_request_for(request, reference))
 
 
 @login_required
 @require_POST
 def request_claim_view(request, reference: str):
-    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    counselling_request = get_request_for(request, reference, write=True).obj
     request_claim(request=counselling_request, user=request.user)
     messages.success(request, _("Sie haben die Anfrage übernommen."))
     return redirect("counselling:request_detail", reference)
@@ -266,7 +245,8 @@ def request_claim_view(request, reference: str):
 @login_required
 @require_POST
 def request_status_view(request, reference: str):
-    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    access = get_request_for(request, reference, write=True)
+    counselling_request = access.obj
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -281,13 +261,14 @@ def request_status_view(request, reference: str):
         else:
             messages.success(request, _("Der Status ist gespeichert."))
             return redirect("counselling:request_detail", reference)
-    return _detail_with_errors(request, counselling_request, status_form=form)
+    return _detail(request, access, status_form=form)
 
 
 @login_required
 @require_POST
 def request_note_view(request, reference: str):
-    counselling_request = get_request_for(request.roles, reference, action=WORK)
+    access = get_request_for(request, reference, write=True)
+    counselling_request = access.obj
     form = NoteForm(request.POST)
     if form.is_valid() and counselling_request.anonymised_at is None:
         request_note_add(
@@ -295,13 +276,15 @@ def request_note_view(request, reference: str):
         )
         messages.success(request, _("Die Notiz ist gespeichert."))
         return redirect("counselling:request_detail", reference)
-    return _detail_with_errors(request, counselling_request, note_form=form)
+    return _detail(request, access, note_form=form)
 
 
 @login_required
 @require_POST
 def request_hand_over_view(request, reference: str):
-    counselling_request = get_request_for(request.roles, reference, action=HAND_OVER)
+    # Not write=True: the office hands over escalated requests too.
+    access = get_request_for(request, reference)
+    counselling_request = access.obj
     form = HandOverForm(request.POST, targets=request_handover_targets(request=counselling_request))
     if form.is_valid():
         try:
@@ -316,19 +299,20 @@ def request_hand_over_view(request, reference: str):
         else:
             messages.success(request, _("Die Anfrage ist weitergegeben."))
             return redirect("counselling:queue")
-    return _detail_with_errors(request, counselling_request, handover_form=form)
+    return _detail(request, access, handover_form=form)
 
 
-def _detail_with_errors(request, counselling_request, **forms):
-    # The page shows the personal data again: that is an access like any other.
+def _detail(request, access: Access[CounsellingRequest], **forms):
+    """The request's page; `forms` are those that come back with errors. Every showing of
+    its personal data is logged, also after a failed form."""
+    counselling_request = access.obj
     if counselling_request.anonymised_at is None:
         personal_data_access_log(
             user=request.user, request=counselling_request, action=AccessAction.VIEW
         )
     context = {
         "counselling_request": counselling_request,
-        "is_counsellor": counselling_request.institution_id
-        in counselling_institution_ids(request.roles),
+        "is_counsellor": access.can_write,
         "notes": counselling_request.notes.select_related("author"),
         "events": counselling_request.events.select_related("actor", "institution"),
         "status_form": StatusForm(initial={"status": counselling_request.status}),
@@ -347,7 +331,7 @@ def _detail_with_errors(request, counselling_request, **forms):
 @login_required
 @require_safe
 def office(request):
-    require_network_office(request.roles)
+    require_network_office(request)
     escalated = request_queue(institution_ids=None, escalated=True)
     return render(
         request,
@@ -361,7 +345,7 @@ def office(request):
 def person_data(request):
     """Find, export or erase one person's data. POST only: contacts stay out of URLs and
     server logs."""
-    require_network_office(request.roles)
+    require_network_office(request)
     form = PersonSearchForm(request.POST)
     if not form.is_valid():
         return render(request, "counselling/person_data.html", {"form": form})
@@ -399,7 +383,7 @@ def person_data(request):
 @login_required
 @require_safe
 def board(request):
-    require_demand_board(request.roles)
+    require_demand_board(request)
     return render(
         request,
         "counselling/board.html",
@@ -428,7 +412,7 @@ def _group_or_404(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def joint_measure_new(request):
-    require_network_office(request.roles)
+    require_network_office(request)
     group = _group_or_404(request)
     if request.method == "POST":
         form = JointMeasureForm(request.POST)
@@ -458,7 +442,7 @@ def joint_measure_new(request):
 @login_required
 @require_safe
 def joint_measure_detail(request, pk: int):
-    require_demand_board(request.roles)
+    require_demand_board(request)
     measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
     return render(
         request,
@@ -477,7 +461,7 @@ def joint_measure_detail(request, pk: int):
 @login_required
 @require_POST
 def joint_measure_link(request, pk: int):
-    require_network_office(request.roles)
+    require_network_office(request)
     measure = get_object_or_404(JointMeasure, pk=pk)
     form = LinkOfferForm(request.POST)
     if form.is_valid():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from events.models import Event, EventRegistration, EventStatus
 from network.demo import demo_upsert
 from network.models import Institution
+from network.services import institution_mark_published
 from offerings.models import TargetGroup
 
 
@@ -256,7 +257,9 @@ def demo_events_load(*, today: datetime.date | None = None) -> int:
             },
         )
         if event.published_at is None:
-            Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
+            event.published_at = timezone.now()
+            Event.objects.filter(pk=event.pk).update(published_at=event.published_at)
+        institution_mark_published(institution=institution, when=event.published_at)
         wanted = {groups[s].pk for s in spec.target_groups if s in groups}
         if set(event.target_groups.values_list("pk", flat=True)) != wanted:
             event.target_groups.set(wanted)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network.models import District
+from network.models import ApprovalRequest, District
 
 
 class EventKind(models.TextChoices):
@@ -198,27 +198,18 @@ class Event(models.Model):
         return max(0, (self.seats or 0) - taken)
 
 
-class EventApproval(models.Model):
-    """A new institution's first event, waiting for the network office (the rule of
-    OfferApproval: an institution is new until it has published an offer or an event)."""
+class EventApproval(ApprovalRequest):
+    """A new institution's first publication, an event, waiting for the network office
+    (network.models.ApprovalRequest); later ones go live at once (events.services)."""
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, related_name="approval", verbose_name=_("Veranstaltung")
     )
-    requested_by = models.ForeignKey(
-        "network.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("angefragt von"),
-    )
-    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
 
-    class Meta:
+    class Meta(ApprovalRequest.Meta):
         db_table = "offerings_eventapproval"
         verbose_name = _("Freigabe-Anfrage (Veranstaltung)")
         verbose_name_plural = _("Freigabe-Anfragen (Veranstaltungen)")
-        ordering = ["requested_at"]
 
     def __str__(self) -> str:
         return str(self.event)

@@ -27,9 +27,10 @@ from events.models import (
     RegistrationStatus,
 )
 from events.selectors import events_needing_erasure
+from network.selectors import institution_is_new_provider
+from network.services import institution_mark_published, network_office_notify
 from offerings.formats import absolute
 from offerings.imports.csvfile import FORMULA_STARTS
-from offerings.models import Offer
 from outbox.services import message_enqueue
 
 # Registrations keep names and addresses this long after the event, then they are erased.
@@ -94,21 +95,13 @@ def _tell_registered_of_change(event: Event) -> None:
         _registration_mail(registration, "changed", version=version)
 
 
-def institution_is_new_organiser(*, institution) -> bool:
-    """The rule of offers: an institution is new until something of it (an offer or an
-    event) has been published once."""
-    return (
-        not Offer.objects.filter(institution=institution, published_at__isnull=False).exists()
-        and not Event.objects.filter(institution=institution, published_at__isnull=False).exists()
-    )
-
-
 def event_publish(*, event: Event, user) -> str:
     """Publish the event, or, for a new institution's first publication, ask the network
-    office for approval. Returns "published" or "pending"."""
+    office for approval (network.selectors.institution_is_new_provider: the rule of
+    offers). Returns "published" or "pending"."""
     with transaction.atomic():
         is_office = bool(getattr(user, "is_network_office", False))
-        if is_office or not institution_is_new_organiser(institution=event.institution):
+        if is_office or not institution_is_new_provider(institution=event.institution):
             _publish(event)
             return "published"
         _approval, created = EventApproval.objects.get_or_create(
@@ -133,6 +126,7 @@ def _publish(event: Event) -> None:
         cancelled_at=None,
         updated_at=now,
     )
+    institution_mark_published(institution=event.institution, when=now)
     EventApproval.objects.filter(event=event).delete()
     event.refresh_from_db(fields=["status", "published_at", "cancelled_at", "updated_at"])
 
@@ -212,21 +206,16 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _approval_request_enqueue(*, event: Event, requested_by) -> None:
-    from network.models import User
-
-    for person in User.objects.filter(is_network_office=True, is_active=True):
-        message_enqueue(
-            to=person.email,
-            subject="",
-            template="events/approval",
-            context={
-                "event": event,
-                "institution": event.institution,
-                "requested_by": requested_by,
-                "approvals_path": reverse("events:bo_event_approvals"),
-            },
-            key=f"event-approval:{event.pk}:{person.pk}",
-        )
+    network_office_notify(
+        template="events/approval",
+        context={
+            "event": event,
+            "institution": event.institution,
+            "requested_by": requested_by,
+            "approvals_path": reverse("events:bo_event_approvals"),
+        },
+        key=f"event-approval:{event.pk}",
+    )
 
 
 # --- registrations ----------------------------------------------------------------------

@@ -2,8 +2,9 @@
 calendar files), the portal's own registration with its cancel link, and the back office
 where institutions announce events and see who registered.
 
-Back-office views ask offerings.permissions (strangers 404, counsellors 403, anonymous
-visitors the login page); the cancel link's signed token is the permission to cancel.
+Back-office views ask events.permissions (the back office's rule: strangers 404,
+counsellors 403, anonymous visitors the login page), the approvals are the network
+office's; the cancel link's signed token is the permission to cancel.
 """
 
 import logging
@@ -11,7 +12,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -28,7 +28,7 @@ from events.filters import event_filter_apply
 from events.formats import event_filename, event_ical, event_jsonld, events_ical
 from events.forms import EventForm, EventRegistrationForm
 from events.models import Event, EventApproval, EventStatus, RegistrationStatus
-from events.permissions import get_event_for_user
+from events.permissions import get_event_for, get_registration_for
 from events.selectors import (
     backoffice_event_rows,
     event_approvals_pending,
@@ -39,7 +39,8 @@ from events.selectors import (
     event_seat_counts,
     month_parse,
 )
-from offerings.permissions import can_approve, get_backoffice_institution
+from network.permissions import require_network_office
+from offerings.permissions import get_backoffice_for
 from offerings.templatetags.offerings_formats import jsonld_script
 
 logger = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ def _edit(event: Event):
 @login_required
 @require_safe
 def bo_event_list(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug).obj
     return render(
         request,
         "events/bo_list.html",
@@ -229,7 +230,7 @@ def bo_event_list(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_event_create(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug, write=True).obj
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         event = services.event_create(
@@ -253,7 +254,7 @@ def bo_event_create(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_event_edit(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         services.event_update(
@@ -277,7 +278,7 @@ def bo_event_edit(request, slug: str, pk: int):
 @login_required
 @require_safe
 def bo_event_preview(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk).obj
     messages.info(request, _("Vorschau: So sehen Besucherinnen und Besucher die Veranstaltung."))
     return _detail(request, event, preview=True)
 
@@ -285,7 +286,7 @@ def bo_event_preview(request, slug: str, pk: int):
 @login_required
 @require_POST
 def bo_event_publish(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     if event.status == EventStatus.CANCELLED:
         messages.error(
             request, _("Eine abgesagte Veranstaltung lässt sich nicht mehr veröffentlichen.")
@@ -306,7 +307,7 @@ def bo_event_publish(request, slug: str, pk: int):
 @login_required
 @require_POST
 def bo_event_unpublish(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     if event.status == EventStatus.PUBLISHED:
         services.event_unpublish(event=event)
         messages.success(request, _("Die Veranstaltung ist wieder ein Entwurf."))
@@ -316,7 +317,7 @@ def bo_event_unpublish(request, slug: str, pk: int):
 @login_required
 @require_POST
 def bo_event_duplicate(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     copy = services.event_duplicate(event=event, user=request.user)
     messages.success(
         request, _("Die Kopie ist als Entwurf angelegt. Tragen Sie den neuen Termin ein.")
@@ -327,7 +328,7 @@ def bo_event_duplicate(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_event_cancel(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     if request.method == "POST":
         told = services.event_cancel(event=event, user=request.user)
         messages.success(
@@ -346,7 +347,7 @@ def bo_event_cancel(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bo_event_delete(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk, write=True).obj
     has_registrations = event.registrations.exclude(status=RegistrationStatus.CANCELLED).exists()
     if request.method == "POST" and not has_registrations:
         services.event_delete(event=event)
@@ -368,7 +369,7 @@ def bo_event_delete(request, slug: str, pk: int):
 @login_required
 @require_safe
 def bo_event_registrations(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk).obj
     return render(
         request,
         "events/bo_registrations.html",
@@ -384,7 +385,7 @@ def bo_event_registrations(request, slug: str, pk: int):
 @login_required
 @require_safe
 def bo_event_registrations_csv(request, slug: str, pk: int):
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for(request, slug, pk).obj
     content = services.event_registrations_csv(registrations=event_registrations(event=event))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = event_filename(event).removesuffix(".ics") + "-anmeldungen.csv"
@@ -396,26 +397,23 @@ def bo_event_registrations_csv(request, slug: str, pk: int):
 @require_POST
 def bo_event_registration_remove(request, slug: str, pk: int, registration_pk: int):
     """The organiser cancels a registration for someone (e.g. who called to say no)."""
-    event = get_event_for_user(request.user, slug, pk)
-    registration = get_object_or_404(event.registrations, pk=registration_pk)
+    registration = get_registration_for(request, slug, pk, registration_pk, write=True).obj
     services.registration_cancel(registration_id=registration.pk)
     messages.success(request, _("Die Anmeldung ist storniert."))
-    return redirect("events:bo_event_registrations", slug, event.pk)
+    return redirect("events:bo_event_registrations", slug, pk)
 
 
 @login_required
 @require_safe
 def bo_event_approvals(request):
-    if not can_approve(request.user):
-        raise PermissionDenied
+    require_network_office(request)
     return render(request, "events/approvals.html", {"approvals": event_approvals_pending()})
 
 
 @login_required
 @require_POST
 def bo_event_approve(request, pk: int):
-    if not can_approve(request.user):
-        raise PermissionDenied
+    require_network_office(request)
     event = get_object_or_404(Event, pk=pk, approval__isnull=False)
     services.event_approve(event=event, user=request.user)
     messages.success(request, _("„%(title)s“ ist freigegeben.") % {"title": event.title})

@@ -59,8 +59,12 @@ class InstitutionAdmin(admin.ModelAdmin):
             },
         ),
         (_("Logo"), {"fields": ["logo", "logo_alt"]}),
-        (_("Status"), {"fields": ["is_network_member", "is_active", "joined_on"]}),
+        (
+            _("Status"),
+            {"fields": ["is_network_member", "is_active", "joined_on", "first_published_at"]},
+        ),
     ]
+    readonly_fields = ["first_published_at"]
 
 
 @admin.register(Membership)

@@ -110,6 +110,11 @@ class InstitutionQuerySet(models.QuerySet):
         """Institutions that take part in the network and appear in its directory."""
         return self.active().filter(is_network_member=True)
 
+    def new_providers(self):
+        """Institutions that have not yet published an offer or an event: their first
+        publication waits for the network office."""
+        return self.filter(first_published_at__isnull=True)
+
 
 class Institution(models.Model):
     """A member institution ("Akteur") of the network, or a company that works with it."""
@@ -152,6 +157,18 @@ class Institution(models.Model):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     joined_on = models.DateField(_("dabei seit"), null=True, blank=True)
+    # Set by the publish services of offerings and events (network.services
+    # .institution_mark_published), so that neither app reads the other's tables.
+    first_published_at = models.DateTimeField(
+        _("erste Veröffentlichung am"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Bis zur ersten Veröffentlichung eines Angebots oder einer Veranstaltung gilt die "
+            "Einrichtung als neu; diese erste Veröffentlichung gibt die Geschäftsstelle frei."
+        ),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -172,6 +189,25 @@ class Institution(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+
+class ApprovalRequest(models.Model):
+    """A new institution's first publication, waiting for the network office
+    (network.selectors.institution_is_new_provider). Offers and events keep a table each
+    (offerings.OfferApproval, events.EventApproval), with a one-to-one field to what waits."""
+
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("angefragt von"),
+    )
+    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["requested_at"]
 
 
 class MembershipRole(models.TextChoices):

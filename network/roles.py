@@ -18,6 +18,10 @@ class PortalRoles:
     group_memberships: tuple = ()
     steering: SteeringCircleMember | None = None
 
+    def membership_in(self, institution) -> Membership | None:
+        """The person's membership of `institution` (one at most), if it is active."""
+        return next((m for m in self.memberships if m.institution_id == institution.pk), None)
+
     @property
     def is_counsellor(self) -> bool:
         return any(m.role == MembershipRole.COUNSELLOR for m in self.memberships)

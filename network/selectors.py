@@ -14,6 +14,13 @@ def institution_get_public(*, slug: str) -> Institution:
     return get_object_or_404(Institution.objects.members(), slug=slug)
 
 
+def institution_is_new_provider(*, institution: Institution) -> bool:
+    """An institution is new until it has published an offer or an event once; the first
+    publication of a new one waits for the network office. Read from the database, as
+    something may have been published since `institution` was loaded."""
+    return Institution.objects.new_providers().filter(pk=institution.pk).exists()
+
+
 def institution_people(*, institution: Institution) -> QuerySet[Membership]:
     return institution.memberships.select_related("user").order_by("role", "user__name")
 

@@ -1,9 +1,12 @@
 """Writes of the network app."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
-from network.models import AccessibilityFeedback, Institution
+from network.models import AccessibilityFeedback, Institution, User
 from outbox.models import OutboxMessage
 from outbox.services import message_enqueue
 
@@ -32,6 +35,28 @@ def accessibility_feedback_notify(*, feedback: AccessibilityFeedback) -> OutboxM
         key=f"accessibility-feedback:{feedback.pk}",
         reply_to=feedback.email,
     )
+
+
+def network_office_notify(*, template: str, context: dict, key: str) -> None:
+    """Mail every active person of the network office, each their own copy (`key` is made
+    per person), e.g. that a new institution's first publication waits for approval."""
+    for person in User.objects.filter(is_network_office=True, is_active=True):
+        message_enqueue(
+            to=person.email,
+            subject="",
+            template=template,
+            context=context,
+            key=f"{key}:{person.pk}",
+        )
+
+
+def institution_mark_published(*, institution: Institution, when: datetime) -> None:
+    """Remember the institution's first publication (of an offer or an event): from then
+    on it is no longer new. The publish services call this in their transaction; a later
+    publication changes nothing."""
+    Institution.objects.filter(
+        Q(first_published_at__isnull=True) | Q(first_published_at__gt=when), pk=institution.pk
+    ).update(first_published_at=when)
 
 
 @transaction.atomic

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from network.models import Membership
-from network.permissions import get_institution_for_user
+from network.permissions import get_institution_for, get_membership_for
 from network.selectors import institution_people
 from network.team import InviteForm, RoleForm, member_invite, member_remove, member_set_role
 
@@ -16,7 +15,7 @@ from network.team import InviteForm, RoleForm, member_invite, member_remove, mem
 @login_required
 @require_http_methods(["GET", "POST"])
 def team(request, slug: str):
-    institution = get_institution_for_user(request.user, slug, manage=True)
+    institution = get_institution_for(request, slug, write=True).obj
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,17 +45,10 @@ def team(request, slug: str):
     )
 
 
-def _membership(request, slug: str, pk: int) -> Membership:
-    institution = get_institution_for_user(request.user, slug, manage=True)
-    return get_object_or_404(
-        Membership.objects.select_related("institution", "user"), institution=institution, pk=pk
-    )
-
-
 @login_required
 @require_POST
 def team_role(request, slug: str, pk: int):
-    membership = _membership(request, slug, pk)
+    membership = get_membership_for(request, slug, pk, write=True).obj
     form = RoleForm(request.POST, prefix=f"m{pk}")
     if form.is_valid():
         try:
@@ -71,7 +63,7 @@ def team_role(request, slug: str, pk: int):
 @login_required
 @require_POST
 def team_remove(request, slug: str, pk: int):
-    membership = _membership(request, slug, pk)
+    membership = get_membership_for(request, slug, pk, write=True).obj
     try:
         member_remove(membership=membership)
     except ValidationError as error:

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from network.filters import InstitutionDirectoryFilter
 from network.forms import AccessibilityFeedbackForm, InstitutionProfileForm
-from network.permissions import get_institution_for_user
+from network.permissions import get_institution_for
 from network.selectors import (
     institution_get_public,
     institution_list_for_directory,
@@ -56,7 +56,7 @@ def institution_logo(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def institution_edit(request, slug: str):
-    institution = get_institution_for_user(request.user, slug, manage=True)
+    institution = get_institution_for(request, slug, write=True).obj
     form = InstitutionProfileForm(request.POST or None, request.FILES or None, instance=institution)
     if request.method == "POST" and form.is_valid():
         institution_update_profile(institution=institution, data=form.cleaned_data)

@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from news.forms import NewsPostForm
-from news.permissions import can_write_news, require_news_writer
+from news.permissions import can_write_news, get_post_for, require_newsroom
 from news.selectors import (
     news_post_get_for_editors,
-    news_post_get_public,
     news_post_list_for_editors,
     news_post_list_public,
     news_tag_get,
@@ -43,24 +42,16 @@ def news_list(request):
             "page": page,
             "tags": news_tag_list_public(),
             "current_tag": tag,
-            "can_write": can_write_news(request.roles),
+            "can_write": can_write_news(request),
         },
     )
-
-
-def _post_for(request, slug: str):
-    """Any post for those who write news (to preview it), published ones for the rest."""
-    if can_write_news(request.roles):
-        return news_post_get_for_editors(slug=slug)
-    return news_post_get_public(slug=slug)
 
 
 @require_safe
 def news_detail(request, slug: str):
     """A post's page. Those who write news also see drafts and scheduled posts here, marked
     as such: the preview of the page as it will appear."""
-    can_write = can_write_news(request.roles)
-    post = _post_for(request, slug)
+    post, can_write = get_post_for(request, slug)
     response = render(
         request,
         "news/detail.html",
@@ -76,7 +67,7 @@ def news_detail(request, slug: str):
 def news_image(request, slug: str):
     """The picture of a published post, or of any post for those who write them (preview).
     Served through a view because uploads never live under the static paths."""
-    post = _post_for(request, slug)
+    post = get_post_for(request, slug).obj
     if not post.image:
         raise Http404
     try:
@@ -131,21 +122,21 @@ news_feed = require_safe(NewsFeed())
 @login_required
 @require_safe
 def news_manage(request):
-    require_news_writer(request)
+    require_newsroom(request)
     return render(request, "news/manage.html", {"posts": news_post_list_for_editors()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def news_create(request):
-    require_news_writer(request)
+    require_newsroom(request)
     return _news_edit(request, post=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def news_edit(request, pk: int):
-    require_news_writer(request)
+    require_newsroom(request)
     return _news_edit(request, post=news_post_get_for_editors(pk=pk))
 
 
@@ -190,7 +181,7 @@ def _news_edit(request, *, post):
 @login_required
 @require_POST
 def news_delete(request, pk: int):
-    require_news_writer(request)
+    require_newsroom(request)
     post = news_post_get_for_editors(pk=pk)
     news_post_delete(post=post)
     messages.success(request, _("Die Meldung „%(title)s“ ist gelöscht.") % {"title": post.title})

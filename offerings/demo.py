@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from network.demo import demo_upsert
 from network.models import District, Institution
+from network.services import institution_mark_published
 from offerings.models import (
     CertificateKind,
     DeliveryForm,
@@ -2524,6 +2525,8 @@ def demo_offers_load(*, today: datetime.date | None = None, seed: int = DEMO_SEE
             lookup={"institution": institution, "external_id": spec.external_id},
             values={**spec.values, "delivery_form_id": forms[spec.delivery_form].pk},
         )
+        if offer.published_at:
+            institution_mark_published(institution=institution, when=offer.published_at)
         _m2m_sync(offer.topics, {topics[s].pk for s in spec.topics})
         _m2m_sync(offer.target_groups, {groups[s].pk for s in spec.target_groups})
         _m2m_sync(offer.funding_programmes, {funding[s].pk for s in spec.funding})

@@ -10,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from network.models import Membership, MembershipRole
+from network.selectors import institution_is_new_provider
+from network.services import institution_mark_published
 from offerings.models import (
     REVIEW_INTERVAL_DAYS,
     Offer,
@@ -101,14 +103,9 @@ def offer_delete(*, offer: Offer) -> None:
     offer.delete()
 
 
-def institution_is_new_provider(*, institution) -> bool:
-    """A provider is new until one of its offers has been published."""
-    return not Offer.objects.filter(institution=institution, published_at__isnull=False).exists()
-
-
 def offer_publish(*, offer: Offer, user) -> str:
-    """Publish the offer, or, for a new provider's first publication, ask the network
-    office for approval. Returns "published" or "pending"."""
+    """Publish the offer, or, for a new institution's first publication (of an offer or an
+    event), ask the network office for approval. Returns "published" or "pending"."""
     with transaction.atomic():
         if user_is_office(user) or not institution_is_new_provider(institution=offer.institution):
             _publish(offer, user)
@@ -135,6 +132,7 @@ def _publish(offer: Offer, user) -> None:
     Offer.objects.filter(pk=offer.pk).update(
         status=OfferStatus.PUBLISHED, published_at=offer.published_at or now, updated_at=now
     )
+    institution_mark_published(institution=offer.institution, when=now)
     OfferApproval.objects.filter(offer=offer).delete()
     offer_change_record(offer=offer, user=user, action="publish", fields=["status"])
     offer_search_refresh([offer])

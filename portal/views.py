@@ -64,7 +64,7 @@ def institution_detail(request, slug: str):
             "institution": institution,
             "working_groups": list(working_groups_with_institution(institution)),
             "upcoming_events": events_upcoming(limit=6, institution=institution),
-            "can_edit": can_manage_institution(request.user, institution),
+            "can_edit": can_manage_institution(request, institution),
         },
     )
 
@@ -93,6 +93,6 @@ def my_area(request):
         {
             "roles": request.roles,
             "mfa_enabled": is_mfa_enabled(request.user),
-            "can_write_news": can_write_news(request.roles),
+            "can_write_news": can_write_news(request),
         },
     )

@@ -1,7 +1,7 @@
 """The steering circle's dashboard: the page, its print view and its exports.
 
 Only the steering circle and the network office may see it
-(network.permissions.can_see_dashboard); anyone else who is logged in gets a 403,
+(steering.permissions.require_dashboard); anyone else who is logged in gets a 403,
 anonymous visitors the login page.
 """
 
@@ -21,7 +21,7 @@ from steering.dashboard import CACHE_SECONDS, dashboard_get
 from steering.dashboard import FORMAT as DASHBOARD_FORMAT
 from steering.exports import export_csv, export_xlsx
 from steering.forms import DashboardPeriodForm
-from steering.permissions import require_dashboard_viewer
+from steering.permissions import require_dashboard
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,7 +116,7 @@ def _sections_html(data: dict, *, print_view: bool) -> str:
 
 
 def _page(request, template: str, *, print_view: bool = False):
-    require_dashboard_viewer(request)
+    require_dashboard(request)
     form, data = _form_and_data(request)
     context = {"form": form, "data": data, "query": request.GET.urlencode()}
     if data is None:
@@ -141,7 +141,7 @@ def dashboard_print(request):
 @login_required
 @require_safe
 def dashboard_export(request, fmt: str):
-    require_dashboard_viewer(request)
+    require_dashboard(request)
     form, data = _form_and_data(request)
     if data is None:
         messages = [str(e) for errors in form.errors.values() for e in errors]

@@ -30,14 +30,16 @@ from workgroups.forms import (
 )
 from workgroups.models import Milestone
 from workgroups.permissions import (
+    can_read_group,
+    can_reply,
     can_see_network_overview,
     get_action_item_for,
     get_attachment_for,
     get_group_for,
     get_measure_for,
     get_meeting_for,
-    group_access,
     minutes_visible,
+    require_network_overview,
 )
 from workgroups.search import snippet_html
 from workgroups.selectors import (
@@ -92,9 +94,8 @@ def body_index(request):
         request,
         "workgroups/index.html",
         {
-            "bodies": bodies,
-            "accesses": [group_access(request.roles, body) for body in bodies],
-            "can_see_overview": can_see_network_overview(request.roles),
+            "bodies": [(body, can_read_group(request, body)) for body in bodies],
+            "can_see_overview": can_see_network_overview(request),
         },
     )
 
@@ -109,7 +110,7 @@ def group_detail(request, slug: str):
             "group": group,
             "institutions": group_institutions(group=group),
             "measures": group_public_measures(group=group),
-            "access": group_access(request.roles, group),
+            "can_read": can_read_group(request, group),
         },
     )
 
@@ -120,8 +121,8 @@ def group_detail(request, slug: str):
 @login_required
 @require_safe
 def group_internal(request, slug: str):
-    access = get_group_for(request.roles, slug)
-    group = access.group
+    access = get_group_for(request, slug)
+    group = access.obj
     return render(
         request,
         "workgroups/group_internal.html",
@@ -140,13 +141,11 @@ def group_internal(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request, slug: str):
-    access = get_group_for(request.roles, slug, write=True)
+    access = get_group_for(request, slug, write=True)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meeting_create(
-                group=access.group, created_by=request.user, **form.cleaned_data
-            )
+            meeting = meeting_create(group=access.obj, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -155,14 +154,15 @@ def meeting_create_view(request, slug: str):
     return render(
         request,
         "workgroups/meeting_form.html",
-        {"access": access, "group": access.group, "form": form},
+        {"access": access, "group": access.obj, "form": form},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, slug: str, pk: int):
-    access, meeting = get_meeting_for(request.roles, slug, pk, write=True)
+    access = get_meeting_for(request, slug, pk, write=True)
+    meeting = access.obj
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,26 +175,29 @@ def meeting_edit(request, slug: str, pk: int):
     return render(
         request,
         "workgroups/meeting_form.html",
-        {"access": access, "group": access.group, "form": form, "meeting": meeting},
+        {"access": access, "group": meeting.group, "form": form, "meeting": meeting},
     )
 
 
 @login_required
 @require_safe
 def meeting_detail(request, slug: str, pk: int):
-    access, meeting = get_meeting_for(request.roles, slug, pk)
+    access = get_meeting_for(request, slug, pk)
+    meeting = access.obj
     minutes = getattr(meeting, "minutes", None)
-    reply = meeting_reply_of(meeting=meeting, person=request.user) if access.is_member else None
+    may_reply = can_reply(request, meeting.group)
+    reply = meeting_reply_of(meeting=meeting, person=request.user) if may_reply else None
     return render(
         request,
         "workgroups/meeting_detail.html",
         {
             "access": access,
-            "group": access.group,
+            "group": meeting.group,
             "meeting": meeting,
             "minutes": minutes_for_display(minutes=minutes)
-            if minutes_visible(access, minutes)
+            if minutes_visible(minutes, can_write=access.can_write)
             else None,
+            "can_reply": may_reply,
             "replies": meeting_replies(meeting=meeting),
             "reply_form": ReplyForm(initial={"answer": reply.answer} if reply else None),
             "reply": reply,
@@ -208,7 +211,7 @@ def meeting_detail(request, slug: str, pk: int):
 @require_safe
 def meeting_ical(request, slug: str, pk: int):
     """The meeting as an iCalendar invitation, for the members' calendars."""
-    _access, meeting = get_meeting_for(request.roles, slug, pk)
+    meeting = get_meeting_for(request, slug, pk).obj
     response = HttpResponse(
         calendar.meeting_ical(meeting, url=request.build_absolute_uri(meeting.get_absolute_url())),
         content_type="text/calendar; charset=utf-8",
@@ -222,8 +225,8 @@ def meeting_ical(request, slug: str, pk: int):
 @login_required
 @require_POST
 def meeting_reply(request, slug: str, pk: int):
-    access, meeting = get_meeting_for(request.roles, slug, pk)
-    if not access.is_member:
+    meeting = get_meeting_for(request, slug, pk).obj
+    if not can_reply(request, meeting.group):
         raise PermissionDenied
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -237,9 +240,10 @@ def meeting_reply(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request, slug: str, pk: int):
-    access, meeting = get_meeting_for(request.roles, slug, pk, write=True)
+    access = get_meeting_for(request, slug, pk, write=True)
+    meeting = access.obj
     minutes = getattr(meeting, "minutes", None)
-    participants = group_participants(group=access.group)
+    participants = group_participants(group=meeting.group)
     initial = None
     if minutes is not None:
         initial = {
@@ -274,7 +278,7 @@ def minutes_edit(request, slug: str, pk: int):
         "workgroups/minutes_form.html",
         {
             "access": access,
-            "group": access.group,
+            "group": meeting.group,
             "meeting": meeting,
             "minutes": minutes,
             "form": form,
@@ -285,7 +289,8 @@ def minutes_edit(request, slug: str, pk: int):
 @login_required
 @require_safe
 def minutes_history(request, slug: str, pk: int):
-    access, meeting = get_meeting_for(request.roles, slug, pk)
+    access = get_meeting_for(request, slug, pk)
+    meeting = access.obj
     minutes = getattr(meeting, "minutes", None)
     if minutes is None or not minutes.is_published:
         raise Http404
@@ -294,7 +299,7 @@ def minutes_history(request, slug: str, pk: int):
         "workgroups/minutes_history.html",
         {
             "access": access,
-            "group": access.group,
+            "group": meeting.group,
             "meeting": meeting,
             "versions": minutes_versions(minutes=minutes),
         },
@@ -304,7 +309,7 @@ def minutes_history(request, slug: str, pk: int):
 @login_required
 @require_POST
 def attachment_upload(request, slug: str, pk: int):
-    _access, meeting = get_meeting_for(request.roles, slug, pk, write=True)
+    meeting = get_meeting_for(request, slug, pk, write=True).obj
     minutes = getattr(meeting, "minutes", None)
     if minutes is None:
         raise Http404
@@ -330,7 +335,7 @@ def attachment_upload(request, slug: str, pk: int):
 @require_safe
 def attachment_download(request, slug: str, pk: int, attachment_pk: int):
     """An attachment as a download, for those who may read the minutes it belongs to."""
-    _access, attachment = get_attachment_for(request.roles, slug, pk, attachment_pk)
+    attachment = get_attachment_for(request, slug, pk, attachment_pk).obj
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -346,7 +351,7 @@ def attachment_download(request, slug: str, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def attachment_remove(request, slug: str, pk: int, attachment_pk: int):
-    _access, attachment = get_attachment_for(request.roles, slug, pk, attachment_pk, write=True)
+    attachment = get_attachment_for(request, slug, pk, attachment_pk, write=True).obj
     meeting_url = attachment.minutes.meeting.get_absolute_url()
     attachment_delete(attachment=attachment)
     messages.success(request, _("Der Anhang ist entfernt."))
@@ -359,8 +364,8 @@ def attachment_remove(request, slug: str, pk: int, attachment_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_item_create_view(request, slug: str):
-    access = get_group_for(request.roles, slug, write=True)
-    group = access.group
+    access = get_group_for(request, slug, write=True)
+    group = access.obj
     participants = group_participants(group=group)
     initial = (
         {"meeting": request.GET.get("termin")} if request.GET.get("termin", "").isdigit() else None
@@ -388,7 +393,7 @@ def action_item_create_view(request, slug: str):
 @login_required
 @require_POST
 def action_item_status(request, slug: str, pk: int):
-    _access, item = get_action_item_for(request.roles, request.user, slug, pk)
+    item = get_action_item_for(request, slug, pk, write=True).obj
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         action_item_set_status(item=item, status=form.cleaned_data["status"])
@@ -427,10 +432,12 @@ def _offers_for(participants):
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, slug: str, pk: int | None = None):
     if pk is None:
-        access, measure = get_group_for(request.roles, slug, write=True), None
+        access, measure = get_group_for(request, slug, write=True), None
+        group = access.obj
     else:
-        access, measure = get_measure_for(request.roles, slug, pk, write=True)
-    participants = group_participants(group=access.group)
+        access = get_measure_for(request, slug, pk, write=True)
+        measure, group = access.obj, access.obj.group
+    participants = group_participants(group=group)
     form = MeasureForm(
         request.POST or None,
         instance=measure,
@@ -439,9 +446,7 @@ def measure_edit(request, slug: str, pk: int | None = None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            measure = measure_save(
-                group=access.group, data=dict(form.cleaned_data), measure=measure
-            )
+            measure = measure_save(group=group, data=dict(form.cleaned_data), measure=measure)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -450,20 +455,21 @@ def measure_edit(request, slug: str, pk: int | None = None):
     return render(
         request,
         "workgroups/measure_form.html",
-        {"access": access, "group": access.group, "form": form, "measure": measure},
+        {"access": access, "group": group, "form": form, "measure": measure},
     )
 
 
 @login_required
 @require_safe
 def measure_detail(request, slug: str, pk: int):
-    access, measure = get_measure_for(request.roles, slug, pk)
+    access = get_measure_for(request, slug, pk)
+    measure = access.obj
     return render(
         request,
         "workgroups/measure_detail.html",
         {
             "access": access,
-            "group": access.group,
+            "group": measure.group,
             "measure": measure,
             "milestones": measure.milestones.all(),
             "offers": measure.offers.select_related("institution"),
@@ -475,7 +481,7 @@ def measure_detail(request, slug: str, pk: int):
 @login_required
 @require_POST
 def milestone_create(request, slug: str, pk: int):
-    _access, measure = get_measure_for(request.roles, slug, pk, write=True)
+    measure = get_measure_for(request, slug, pk, write=True).obj
     form = MilestoneForm(request.POST)
     if form.is_valid():
         milestone_add(measure=measure, **form.cleaned_data)
@@ -488,7 +494,7 @@ def milestone_create(request, slug: str, pk: int):
 @login_required
 @require_POST
 def milestone_done(request, slug: str, pk: int, milestone_pk: int):
-    _access, measure = get_measure_for(request.roles, slug, pk, write=True)
+    measure = get_measure_for(request, slug, pk, write=True).obj
     milestone = get_object_or_404(Milestone, measure=measure, pk=milestone_pk)
     milestone_toggle(milestone=milestone)
     return redirect(measure)
@@ -513,6 +519,5 @@ def search(request):
 @login_required
 @require_safe
 def overview(request):
-    if not can_see_network_overview(request.roles):
-        raise Http404
+    require_network_overview(request)
     return render(request, "workgroups/overview.html", {"groups": network_overview()})

@@ -35,7 +35,7 @@ from news.newsletter.services import (
     newsletter_subscriber_from_confirmation,
     newsletter_unsubscribe,
 )
-from news.permissions import require_news_writer
+from news.permissions import require_newsroom
 
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
@@ -132,7 +132,7 @@ def newsletter_archive_detail(request, pk: int):
 @login_required
 @require_safe
 def newsletter_manage(request):
-    require_news_writer(request)
+    require_newsroom(request)
     return render(
         request,
         "news/newsletter/manage.html",
@@ -146,14 +146,14 @@ def newsletter_manage(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def newsletter_issue_create(request):
-    require_news_writer(request)
+    require_newsroom(request)
     return _issue_edit(request, issue=None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def newsletter_issue_edit(request, pk: int):
-    require_news_writer(request)
+    require_newsroom(request)
     issue = newsletter_issue_get_for_editors(pk=pk)
     if issue.status != NewsletterIssueStatus.DRAFT:
         messages.info(
@@ -193,7 +193,7 @@ def _issue_edit(request, *, issue):
 @login_required
 @require_safe
 def newsletter_preview(request, pk: int):
-    require_news_writer(request)
+    require_newsroom(request)
     issue = newsletter_issue_get_for_editors(pk=pk)
     return render(
         request,
@@ -209,7 +209,7 @@ def newsletter_preview(request, pk: int):
 @login_required
 @require_POST
 def newsletter_send_test(request, pk: int):
-    require_news_writer(request)
+    require_newsroom(request)
     issue = newsletter_issue_get_for_editors(pk=pk)
     newsletter_issue_send_test(issue=issue, user=request.user)
     messages.success(
@@ -223,7 +223,7 @@ def newsletter_send_test(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def newsletter_send(request, pk: int):
     """GET asks for confirmation with the number of recipients; POST starts the send."""
-    require_news_writer(request)
+    require_newsroom(request)
     issue = newsletter_issue_get_for_editors(pk=pk)
     if request.method == "POST":
         if newsletter_issue_send(issue=issue):

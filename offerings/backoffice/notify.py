@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from network.services import network_office_notify
 from outbox.services import message_enqueue
 
 
@@ -32,18 +33,13 @@ def freshness_reminder_enqueue(*, user, institution, offers, today) -> None:
 
 def approval_request_enqueue(*, offer, requested_by) -> None:
     """Tell the network office that a new provider's first publication waits."""
-    from network.models import User
-
-    for person in User.objects.filter(is_network_office=True, is_active=True):
-        message_enqueue(
-            to=person.email,
-            subject="",
-            template="offerings/backoffice_approval",
-            context={
-                "offer": offer,
-                "institution": offer.institution,
-                "requested_by": requested_by,
-                "approvals_path": reverse("offerings:bo_approvals"),
-            },
-            key=f"approval:{offer.pk}:{person.pk}",
-        )
+    network_office_notify(
+        template="offerings/backoffice_approval",
+        context={
+            "offer": offer,
+            "institution": offer.institution,
+            "requested_by": requested_by,
+            "approvals_path": reverse("offerings:bo_approvals"),
+        },
+        key=f"approval:{offer.pk}",
+    )

@@ -2,12 +2,12 @@
 preview, publication, history, import and export.
 
 Every view asks offerings.permissions for the institution or offer: strangers get a 404,
-counsellors a 403, anonymous visitors the login page.
+counsellors a 403, anonymous visitors the login page; the approvals are the network
+office's.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from network.permissions import require_network_office
 from offerings import exporters, services
 from offerings.backoffice.forms import ImportForm, OfferDateForm, OfferForm, ShiftForm
 from offerings.backoffice.selectors import (
@@ -33,12 +34,12 @@ from offerings.imports.jobs import (
 from offerings.imports.plan import ACTION_LABELS
 from offerings.imports.records import ImportFileError
 from offerings.imports.report import SECTIONS, import_report_counts, import_report_entries
-from offerings.models import ImportJob, ImportStatus, Offer
+from offerings.models import ImportStatus, Offer
 from offerings.permissions import (
-    can_approve,
-    get_backoffice_institution,
-    get_date_for_user,
-    get_offer_for_user,
+    get_backoffice_for,
+    get_date_for,
+    get_import_job_for,
+    get_offer_for,
 )
 
 
@@ -49,7 +50,7 @@ def _edit(offer: Offer):
 @login_required
 @require_safe
 def offer_list(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug).obj
     return render(
         request,
         "offerings/backoffice/offer_list.html",
@@ -64,7 +65,7 @@ def offer_list(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_create(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug, write=True).obj
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         offer = services.offer_create(
@@ -84,7 +85,7 @@ def offer_create(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
         services.offer_update(
@@ -108,7 +109,7 @@ def offer_edit(request, slug: str, pk: int):
 @login_required
 @require_safe
 def offer_preview(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk).obj
     messages.info(request, _("Vorschau: So sehen Besucherinnen und Besucher das Angebot."))
     return render(request, "offerings/offer_detail.html", {"offer": offer_for_preview(offer=offer)})
 
@@ -116,7 +117,7 @@ def offer_preview(request, slug: str, pk: int):
 @login_required
 @require_safe
 def offer_history_view(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk).obj
     return render(
         request,
         "offerings/backoffice/offer_history.html",
@@ -127,7 +128,7 @@ def offer_history_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def offer_publish(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     if services.offer_publish(offer=offer, user=request.user) == "published":
         messages.success(request, _("Das Angebot ist veröffentlicht."))
     else:
@@ -144,7 +145,7 @@ def offer_publish(request, slug: str, pk: int):
 @login_required
 @require_POST
 def offer_review(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     services.offer_mark_reviewed(offer=offer, user=request.user)
     messages.success(request, _("Als geprüft vermerkt."))
     return redirect("offerings:bo_offers", slug)
@@ -153,7 +154,7 @@ def offer_review(request, slug: str, pk: int):
 @login_required
 @require_POST
 def offer_archive(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     services.offer_archive(offer=offer, user=request.user)
     messages.success(request, _("Das Angebot ist archiviert."))
     return redirect("offerings:bo_offers", slug)
@@ -162,7 +163,7 @@ def offer_archive(request, slug: str, pk: int):
 @login_required
 @require_POST
 def offer_duplicate(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     copy = services.offer_duplicate(offer=offer, user=request.user)
     messages.success(request, _("Die Kopie ist als Entwurf angelegt."))
     return _edit(copy)
@@ -171,7 +172,7 @@ def offer_duplicate(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_delete(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     if request.method == "POST":
         services.offer_delete(offer=offer)
         messages.success(request, _("Das Angebot ist gelöscht."))
@@ -187,9 +188,9 @@ def offer_delete(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def date_form(request, slug: str, pk: int, date_pk: int | None = None):
     if date_pk is None:
-        offer, offer_date = get_offer_for_user(request.user, slug, pk), None
+        offer, offer_date = get_offer_for(request, slug, pk, write=True).obj, None
     else:
-        offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+        offer_date = get_date_for(request, slug, pk, date_pk, write=True).obj
         offer = offer_date.offer
     form = OfferDateForm(request.POST or None, instance=offer_date, offer=offer)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +209,7 @@ def date_form(request, slug: str, pk: int, date_pk: int | None = None):
 @login_required
 @require_POST
 def date_copy(request, slug: str, pk: int, date_pk: int):
-    offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+    offer_date = get_date_for(request, slug, pk, date_pk, write=True).obj
     services.date_copy(offer_date=offer_date, user=request.user)
     messages.success(request, _("Der Termin ist kopiert."))
     return _edit(offer_date.offer)
@@ -217,7 +218,7 @@ def date_copy(request, slug: str, pk: int, date_pk: int):
 @login_required
 @require_POST
 def date_delete(request, slug: str, pk: int, date_pk: int):
-    offer_date = get_date_for_user(request.user, slug, pk, date_pk)
+    offer_date = get_date_for(request, slug, pk, date_pk, write=True).obj
     offer = offer_date.offer
     services.date_delete(offer_date=offer_date, user=request.user)
     messages.success(request, _("Der Termin ist gelöscht."))
@@ -227,7 +228,7 @@ def date_delete(request, slug: str, pk: int, date_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dates_shift(request, slug: str, pk: int):
-    offer = get_offer_for_user(request.user, slug, pk)
+    offer = get_offer_for(request, slug, pk, write=True).obj
     form = ShiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         count = services.dates_shift(offer=offer, user=request.user, days=form.cleaned_data["days"])
@@ -246,7 +247,7 @@ def dates_shift(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug, write=True).obj
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,21 +265,13 @@ def import_upload(request, slug: str):
     )
 
 
-def _job(request, slug: str, job_pk: int) -> ImportJob:
-    institution = get_backoffice_institution(request.user, slug)
-    # The report is read a page at a time (offerings.imports.report), never as a whole.
-    return get_object_or_404(
-        ImportJob.objects.defer("content", "report"), institution=institution, pk=job_pk
-    )
-
-
 IMPORT_REPORT_PAGE_SIZE = 200
 
 
 @login_required
 @require_safe
 def import_status(request, slug: str, job_pk: int):
-    job = _job(request, slug, job_pk)
+    job = get_import_job_for(request, slug, job_pk).obj
     template = "offerings/backoffice/import_status.html"
     if request.htmx:
         template += "#status"
@@ -311,7 +304,7 @@ def import_status(request, slug: str, job_pk: int):
 @login_required
 @require_POST
 def import_commit(request, slug: str, job_pk: int):
-    job = _job(request, slug, job_pk)
+    job = get_import_job_for(request, slug, job_pk, write=True).obj
     if not import_job_commit_request(job=job):
         messages.error(request, _("Dieser Import kann nicht (mehr) übernommen werden."))
     return redirect("offerings:bo_import_status", slug, job.pk)
@@ -326,7 +319,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @login_required
 @require_safe
 def export_openqcat(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug).obj
     return _download(
         exporters.export_openqcat(institution=institution),
         f"{institution.slug}-openqcat.xml",
@@ -337,7 +330,7 @@ def export_openqcat(request, slug: str):
 @login_required
 @require_safe
 def export_csv(request, slug: str):
-    institution = get_backoffice_institution(request.user, slug)
+    institution = get_backoffice_for(request, slug).obj
     return _download(
         exporters.export_csv(institution=institution),
         f"{institution.slug}-angebote.csv",
@@ -348,7 +341,7 @@ def export_csv(request, slug: str):
 @login_required
 @require_safe
 def csv_template(request, slug: str):
-    get_backoffice_institution(request.user, slug)
+    get_backoffice_for(request, slug)
     return _download(exporters.csv_template(), "vorlage-angebote.csv", "text/csv; charset=utf-8")
 
 
@@ -358,8 +351,7 @@ def csv_template(request, slug: str):
 @login_required
 @require_safe
 def approvals(request):
-    if not can_approve(request.user):
-        raise PermissionDenied
+    require_network_office(request)
     return render(
         request, "offerings/backoffice/approvals.html", {"approvals": approvals_pending()}
     )
@@ -368,8 +360,7 @@ def approvals(request):
 @login_required
 @require_POST
 def approve(request, pk: int):
-    if not can_approve(request.user):
-        raise PermissionDenied
+    require_network_office(request)
     offer = get_object_or_404(Offer, pk=pk, approval__isnull=False)
     services.offer_approve(offer=offer, user=request.user)
     messages.success(request, _("„%(title)s“ ist freigegeben.") % {"title": offer.title})

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network.selectors import institution_is_new_provider
 from offerings.imports.records import (
     OFFER_FIELDS,
     DateRecord,
@@ -132,11 +133,9 @@ class ImportPlanner:
 
     def __init__(self, *, institution):
         self.institution = institution
-        # Decided once for the whole file: offers created by an earlier chunk of the same
-        # commit do not turn a new provider into a known one.
-        self.publish_new = Offer.objects.filter(
-            institution=institution, published_at__isnull=False
-        ).exists()
+        # Decided once for the whole file. A new provider's offers come in as drafts: its
+        # first publication waits for the network office, as in the back office.
+        self.publish_new = not institution_is_new_provider(institution=institution)
 
     def _existing(self, refs: Iterable[str]) -> dict[str, Offer]:
         refs = set(refs)

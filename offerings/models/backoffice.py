@@ -4,32 +4,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network.models import ApprovalRequest
 from offerings.models.offers import Offer
 
 
-class OfferApproval(models.Model):
-    """A first publication of a new provider, waiting for the network office.
-
-    A provider counts as new until one of its offers has been published; its first
-    publication waits here, later ones go live at once (offerings.services.offer_publish).
-    """
+class OfferApproval(ApprovalRequest):
+    """A new provider's first publication, an offer, waiting for the network office
+    (network.models.ApprovalRequest); later ones go live at once
+    (offerings.services.offer_publish)."""
 
     offer = models.OneToOneField(
         Offer, on_delete=models.CASCADE, related_name="approval", verbose_name=_("Angebot")
     )
-    requested_by = models.ForeignKey(
-        "network.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("angefragt von"),
-    )
-    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
 
-    class Meta:
+    class Meta(ApprovalRequest.Meta):
         verbose_name = _("Freigabe-Anfrage")
         verbose_name_plural = _("Freigabe-Anfragen")
-        ordering = ["requested_at"]
 
     def __str__(self) -> str:
         return str(self.offer)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from events.models import Event, EventKind, EventStatus
+from network.services import institution_mark_published
 from tests.factories import InstitutionFactory
 
 
@@ -21,6 +22,7 @@ def in_days(days: float, hour: int = 10) -> datetime:
 class EventFactory(DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     institution = factory.SubFactory(InstitutionFactory)
     kind = EventKind.INFO_DAY
@@ -37,6 +39,12 @@ class EventFactory(DjangoModelFactory):
     price = Decimal("0")
     status = EventStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def first_publication(self, create, extracted, **kwargs):
+        """A published event makes its institution known, as events.services does."""
+        if create and self.published_at:
+            institution_mark_published(institution=self.institution, when=self.published_at)
 
 
 def portal_event(**kwargs) -> Event:

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from network.services import institution_mark_published
 from offerings.models import DeliveryForm, Offer, OfferDate, OfferStatus, StartKind, Venue
 from tests.factories import InstitutionFactory
 
@@ -42,6 +43,12 @@ class OfferFactory(DjangoModelFactory):
             return
         if extracted is None:
             OfferDateFactory(offer=self)
+
+    @factory.post_generation
+    def first_publication(self, create, extracted, **kwargs):
+        """A published offer makes its institution known, as offerings.services does."""
+        if create and self.published_at:
+            institution_mark_published(institution=self.institution, when=self.published_at)
 
     @factory.post_generation
     def refresh(self, create, extracted, **kwargs):
