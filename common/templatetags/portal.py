@@ -52,3 +52,10 @@ def field_kind(bound_field) -> str:
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return "choices"
     return "input"
+
+
+@register.simple_tag
+def table_columns(*headers: str) -> list[str]:
+    """The column headers of a components/table.html list, in order. Templates have no
+    list literals, so a page writes `{% table_columns _("Titel") _("Status") as columns %}`."""
+    return list(headers)

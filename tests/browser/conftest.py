@@ -235,6 +235,24 @@ def assert_no_console_errors(page: Page) -> None:
         pytest.fail("\n".join(errors), pytrace=False)
 
 
+def assert_no_sideways_scroll(page: Page) -> None:
+    """Fail when the page itself scrolls sideways (WCAG 1.4.10, reflow at 320 px): content
+    wider than the window, a table for instance, has to scroll inside its own region."""
+    page_width, window_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert page_width <= window_width, (
+        f"{page.url} is {page_width} px wide in a {window_width} px window"
+    )
+
+
+def row_action(label: str, subject: str) -> re.Pattern:
+    """The accessible name of a table's row action (components/row_action.html), such as
+    "Stornieren: Anna Berger". Chromium puts a space before the colon of the visually hidden
+    part, as it does around any block."""
+    return re.compile(rf"^{re.escape(label)} ?: {re.escape(subject)}$")
+
+
 def visit(page: Page, path: str, *, status: int | None = None) -> None:
     """Open `path`, fail on an error status, then check the page with axe-core and fail
     on browser console errors. `status` demands one exact status instead (an error page)."""

@@ -1,6 +1,7 @@
 """An editor in a real browser: creates an offer with two dates, previews it, publishes it
 and finds it in the public catalogue; then every back-office page is checked with
-axe-core (the harness fails on any console error, such as a CSP violation)."""
+axe-core (the harness fails on any console error, such as a CSP violation), and the
+back-office lists on a phone and on a desktop screen."""
 
 import re
 from datetime import timedelta
@@ -11,8 +12,21 @@ from playwright.sync_api import Page, expect
 
 from network.models import MembershipRole
 from offerings.exporters import csv_template
-from offerings.models import ImportJob, ImportStatus, Offer, OfferApproval, OfferStatus
-from tests.browser.conftest import assert_accessible, force_login, visit
+from offerings.models import (
+    ImportJob,
+    ImportStatus,
+    Offer,
+    OfferApproval,
+    OfferChange,
+    OfferStatus,
+)
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    force_login,
+    row_action,
+    visit,
+)
 from tests.factories import MembershipFactory, UserFactory
 from tests.offerings.factories import OfferFactory
 
@@ -152,3 +166,61 @@ def test_every_back_office_page_is_accessible(page: Page, institution, owner, ne
     assert_accessible(page)
     force_login(page, network_office)
     visit(page, "/kurse/bereich/freigaben/")
+
+
+LONG_TITLE = "Fachkraft für Lagerlogistik: berufsbegleitende Umschulung mit IHK-Abschluss"
+
+
+def test_back_office_lists_fit_a_phone_and_a_desktop(
+    page: Page, institution, owner, network_office
+):
+    offer = OfferFactory(institution=institution, title=LONG_TITLE, status="draft")
+    OfferFactory(institution=institution, title="Excel für Einsteiger")
+    OfferApproval.objects.create(offer=offer, requested_by=owner)
+    OfferChange.objects.create(offer=offer, user=owner, action="update", fields=["title"])
+    job = ImportJob.objects.create(
+        institution=institution,
+        user=owner,
+        format="csv",
+        filename="angebote.csv",
+        content=csv_template(),
+        status=ImportStatus.CHECKED,
+        report={
+            "counts": {"create": 0, "update": 0, "unchanged": 0, "reject": 1, "archive": 0},
+            "entries": [
+                {
+                    "ref": "LAGER-2026-BERUFSBEGLEITEND",
+                    "position": 2,
+                    "title": LONG_TITLE,
+                    "action": "reject",
+                    "fields": ["Kurzbeschreibung", "Lernform"],
+                    "reasons": ["Pflichtangabe fehlt: Kurzbeschreibung."],
+                },
+            ],
+        },
+    )
+    base = f"/kurse/bereich/{institution.slug}/"
+    lists = [base, f"{base}{offer.pk}/verlauf/", f"{base}import/{job.pk}/"]
+    force_login(page, owner)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in lists:
+            visit(page, path)
+            assert_no_sideways_scroll(page)
+
+    # On a phone the offers are wider than the screen: they scroll inside their own region,
+    # row actions included, and the page stays put.
+    page.set_viewport_size({"width": 320, "height": 900})
+    visit(page, base)
+    region = page.get_by_role("region", name="Angebote mit Status, Vollständigkeit und Hinweisen")
+    assert region.evaluate("table => table.scrollWidth > table.clientWidth")
+    review = row_action("Noch aktuell", LONG_TITLE)
+    expect(region.get_by_role("button", name=review)).to_be_attached()
+
+    force_login(page, network_office)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, "/kurse/bereich/freigaben/")
+        assert_no_sideways_scroll(page)
+    expect(page.get_by_role("button", name=row_action("Freigeben", LONG_TITLE))).to_be_visible()
+    expect(page.get_by_role("link", name=row_action("Vorschau", LONG_TITLE))).to_be_visible()

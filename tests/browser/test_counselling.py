@@ -2,7 +2,7 @@
 follows a link into the catalogue, sends a counselling request from the result, and a
 counsellor of the receiving institution claims and closes it. Also the error page of the
 form, the company need form, and the office's and working group's demand board. axe-core
-checks every page."""
+checks every page; the counsellors' queue also on a phone."""
 
 import re
 
@@ -10,10 +10,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from counselling.models import CounsellingRequest, RequestStatus
-from tests.browser.conftest import assert_accessible, force_login, visit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    force_login,
+    visit,
+)
 from tests.counselling.conftest import with_mfa
 from tests.factories import (
     CompanyNeedFactory,
+    CounsellingRequestFactory,
     CounsellingServiceFactory,
     InstitutionFactory,
     MembershipFactory,
@@ -143,3 +149,16 @@ def test_demand_board_for_the_office_and_the_working_group(page: Page, new_conte
     force_login(other, member)
     visit(other, "/beratung/bedarfsboerse/")
     expect(other.get_by_text("Metallbau Muster")).to_have_count(0)
+
+
+def test_the_queue_fits_a_phone_and_a_desktop(page: Page, agency):
+    institution, counsellor = agency
+    CounsellingRequestFactory(institution=institution, reference="BQ-PHONE1", claimed_by=counsellor)
+    CounsellingRequestFactory(institution=institution, reference="BQ-PHONE2")
+    force_login(page, counsellor)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, "/beratung/anfragen/")
+        assert_no_sideways_scroll(page)
+    queue = page.get_by_role("region", name="2 Anfragen")
+    expect(queue.get_by_role("link", name="BQ-PHONE1")).to_be_visible()

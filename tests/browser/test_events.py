@@ -2,7 +2,8 @@
 the portal's own registration and publishes it; a visitor finds it in the calendar, takes
 the last seat and cancels through the link in the mail; a second visitor lands on the
 waiting list and moves up. Every page on the way, and every other page of the calendar
-and its back office, is checked with axe-core (the harness also fails on CSP errors)."""
+and its back office, is checked with axe-core (the harness also fails on CSP errors), and
+the back office's lists on a phone and on a desktop screen."""
 
 import re
 from datetime import timedelta
@@ -15,7 +16,13 @@ from events.models import Event, EventApproval
 from events.services import event_register
 from network.models import MembershipRole
 from outbox.models import OutboxMessage
-from tests.browser.conftest import assert_accessible, force_login, visit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    force_login,
+    row_action,
+    visit,
+)
 from tests.events.test_support import (
     EventFactory,
     calendar_path,
@@ -158,3 +165,33 @@ def test_every_calendar_page_is_accessible(page: Page, institution, owner, netwo
     page.context.clear_cookies()
     force_login(page, network_office)
     visit(page, "/kurse/bereich/freigaben/veranstaltungen/")
+
+
+def test_event_lists_fit_a_phone_and_a_desktop(page: Page, institution, owner, network_office):
+    title = "Informationsabend: berufsbegleitende Weiterbildung und Aufstiegs-BAföG"
+    event = portal_event(institution=institution, title=title, seats=20)
+    event_register(
+        event_id=event.pk, name="Annemarie Berger-Schönfeld", email="annemarie.berger@beispiel.de"
+    )
+    draft = EventFactory(institution=institution, title=title, status="draft", published_at=None)
+    EventApproval.objects.create(event=draft, requested_by=owner)
+    base = f"/kurse/bereich/{institution.slug}/veranstaltungen/"
+    force_login(page, owner)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in [base, f"{base}{event.pk}/anmeldungen/"]:
+            visit(page, path)
+            assert_no_sideways_scroll(page)
+    # The row action is a real form, CSRF token included.
+    page.get_by_role("button", name=row_action("Stornieren", "Annemarie Berger-Schönfeld")).click()
+    expect(page.get_by_text("Die Anmeldung ist storniert.")).to_be_visible()
+    assert event.registrations.get().status == "cancelled"
+
+    page.context.clear_cookies()
+    force_login(page, network_office)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, "/kurse/bereich/freigaben/veranstaltungen/")
+        assert_no_sideways_scroll(page)
+    expect(page.get_by_role("button", name=row_action("Freigeben", title))).to_be_visible()
+    expect(page.get_by_role("link", name=row_action("Vorschau", title))).to_be_visible()

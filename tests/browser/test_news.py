@@ -1,7 +1,8 @@
 """News and the newsletter in a real browser, every page checked by axe-core: a member of
 the public-relations group writes a post with a picture, composes an issue from it and an
 upcoming event, previews it, sends a test to herself and then the issue; a visitor reads
-the news, subscribes, confirms and unsubscribes; the archive shows the issue."""
+the news, subscribes, confirms and unsubscribes; the archive shows the issue. The two
+lists of the back office fit a phone and a desktop screen."""
 
 import re
 
@@ -12,7 +13,14 @@ from playwright.sync_api import Page, expect
 from news.models import NewsletterIssue, NewsletterSubscriber, NewsPost
 from news.newsletter.services import newsletter_confirm, newsletter_subscribe
 from outbox.models import OutboxMessage
-from tests.browser.conftest import _watch, assert_accessible, force_login, visit
+from tests.browser.conftest import (
+    _watch,
+    assert_accessible,
+    assert_no_sideways_scroll,
+    force_login,
+    row_action,
+    visit,
+)
 from tests.events.test_support import EventFactory
 from tests.factories import UserFactory, WorkingGroupMemberFactory, seeded_group
 from tests.news.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
@@ -163,3 +171,22 @@ def test_visitor_reads_subscribes_confirms_and_unsubscribes(page: Page):
     assert_accessible(page)
     assert not NewsletterSubscriber.objects.exists()
     visit(page, "/newsletter/bestaetigen/kaputt/", status=404)
+
+
+def test_news_and_newsletter_lists_fit_a_phone_and_a_desktop(page: Page, pr_member):
+    title = "Weiterbildungsverbund Ostwürttemberg vergibt Qualifizierungsgutscheine"
+    make_post(title)
+    make_post("Entwurf zur Fachkräftestrategie", minutes_ago=None)
+    NewsletterIssue.objects.create(subject=f"BeWeQO-Newsletter: {title}")
+    force_login(page, pr_member)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ["/aktuelles/verwalten/", "/newsletter/verwalten/"]:
+            visit(page, path)
+            assert_no_sideways_scroll(page)
+    subject = f"BeWeQO-Newsletter: {title}"
+    expect(page.get_by_role("link", name=row_action("Bearbeiten", subject))).to_be_visible()
+    visit(page, "/aktuelles/verwalten/")
+    expect(page.get_by_role("link", name=row_action("Ansehen", title))).to_be_visible()
+    preview = row_action("Vorschau", "Entwurf zur Fachkräftestrategie")
+    expect(page.get_by_role("link", name=preview)).to_be_visible()

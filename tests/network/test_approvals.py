@@ -56,5 +56,5 @@ def test_an_approval_row_names_what_waits_for_screen_readers_too(
     assert f'action="{reverse(approve, args=[waiting.pk])}"' in body
     assert body.count('<span class="kern-sr-only">: Erster Kurs</span>') == 2
     day = timezone.localtime(waiting.approval.requested_at)
-    requested = f"angefragt am {day:%d.%m.%Y} von {escape(owner)}"
+    requested = f"am {day:%d.%m.%Y} von {escape(owner)}"  # in the column "angefragt"
     assert requested in body

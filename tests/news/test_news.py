@@ -415,4 +415,8 @@ def test_writers_preview_drafts_and_scheduled_posts_marked_as_such(client_for, p
     assert "Diese Meldung ist ein Entwurf" in page.content.decode()
     assert page["X-Robots-Tag"] == "noindex"
     assert "Diese Meldung erscheint am" in writer.get(scheduled.get_absolute_url()).content.decode()
-    assert "Vorschau</a>" in writer.get("/aktuelles/verwalten/").content.decode()
+    manage = writer.get("/aktuelles/verwalten/").content.decode()
+    assert (
+        f'href="{draft.get_absolute_url()}">Vorschau<span class="kern-sr-only">: Noch ein Entwurf'
+        in manage
+    )
