@@ -1,11 +1,13 @@
 """Counselling's figures for the steering circle, without personal data: requests and
-company needs in a period against the period before (the dashboard, steering.sections).
+company needs in a period against the period before (the dashboard, steering.sections),
+and the week's numbers of the weekly summary (steering.summary).
 
 Anonymised requests count too: the figures need only district, situation and dates, which
 anonymisation keeps. Snapshot figures ("heute") say how things stand now.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
@@ -32,6 +34,8 @@ from counselling.models import (
     Situation,
 )
 from network.models import District
+
+# --- the dashboard ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -196,3 +200,61 @@ def change_markers() -> list[str]:
     # A need joining a joint measure changes no timestamp.
     markers.append(f"(SELECT count(*) FROM {needs} WHERE joint_measure_id IS NOT NULL)")  # noqa: S608
     return markers
+
+
+# --- the weekly summary -------------------------------------------------------------------
+
+
+def _counts_by(values) -> dict[str, int]:
+    """How often each value occurs, by value."""
+    return dict(sorted(Counter(values).items()))
+
+
+def summary_figures(*, start: datetime.datetime, end: datetime.datetime) -> dict:
+    """The week's counselling figures for the steering circle's weekly summary.
+
+    `start` is inclusive, `end` exclusive (aware datetimes). The keys are German labels,
+    ready to print (steering.summary shows them as they are): loose numbers first, then
+    headings with `{label: number}` breakdowns::
+
+        {
+            "Beratungsanfragen": 12,                     # received in the period
+            "abgeschlossene Beratungsanfragen": 9,       # closed in the period
+            "Weiterbildungsbedarfe von Unternehmen": 5,  # needs registered
+            "neue Verbundmaßnahmen": 1,                  # joint measures created
+            "Verbundmaßnahmen mit Kurs": 0,              # joint measures whose course was fixed
+            "Anfragen nach Situation": {"Ich bin beschäftigt": 7, …},
+            "Anfragen nach Landkreis": {"Ostalbkreis": 8, …},
+            "Bedarfe nach Thema": {"Metall und Elektro": 3, …},
+        }
+
+    Breakdowns leave out what did not occur.
+    """
+    requests = list(
+        CounsellingRequest.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+            "situation", "district"
+        )
+    )
+    needs = list(
+        CompanyNeed.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+            "topic__name", flat=True
+        )
+    )
+    situations = dict(Situation.choices)
+    districts = dict(District.choices)
+    return {
+        _("Beratungsanfragen"): len(requests),
+        _("abgeschlossene Beratungsanfragen"): CounsellingRequest.objects.filter(
+            closed_at__gte=start, closed_at__lt=end
+        ).count(),
+        _("Weiterbildungsbedarfe von Unternehmen"): len(needs),
+        _("neue Verbundmaßnahmen"): JointMeasure.objects.filter(
+            created_at__gte=start, created_at__lt=end
+        ).count(),
+        _("Verbundmaßnahmen mit Kurs"): JointMeasure.objects.filter(
+            met_at__gte=start, met_at__lt=end
+        ).count(),
+        _("Anfragen nach Situation"): _counts_by(str(situations.get(s, s)) for s, _d in requests),
+        _("Anfragen nach Landkreis"): _counts_by(str(districts.get(d, d)) for _s, d in requests),
+        _("Bedarfe nach Thema"): _counts_by(needs),
+    }

@@ -1,9 +1,9 @@
-"""Reads of the network app: institutions for the public."""
+"""Reads of the network app: institutions for the public, the steering circle."""
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from network.models import Institution, Membership
+from network.models import Institution, Membership, SteeringCircleMember
 
 
 def institution_list_for_directory() -> QuerySet[Institution]:
@@ -36,3 +36,8 @@ def steering_institutions() -> list[Institution]:
     return list(
         Institution.objects.filter(steering_members__isnull=False).distinct().order_by("name")
     )
+
+
+def steering_members_active() -> QuerySet[SteeringCircleMember]:
+    """The steering circle's members whose accounts are active, with their person."""
+    return SteeringCircleMember.objects.filter(person__is_active=True).select_related("person")

@@ -40,6 +40,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+# MessageKind belongs to this module's interface too: callers of message_build name their
+# mail's kind with it, and composed pages (steering) may not import outbox.models.
 from outbox.models import DigestClaim, MessageKind, MessageStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)

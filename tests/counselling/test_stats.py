@@ -1,6 +1,7 @@
-"""Counselling's figures for the steering circle (counselling.stats): the change markers the
-dashboard's cache follows. The dashboard's figures themselves are counted against a
-hand-counted network in tests/steering/test_dashboard.py."""
+"""Counselling's figures for the steering circle (counselling.stats): the weekly summary's
+numbers of a period, and the change markers the dashboard's cache follows. The dashboard's
+figures themselves are counted against a hand-counted network in
+tests/steering/test_dashboard.py."""
 
 import datetime
 import itertools
@@ -11,11 +12,40 @@ from django.utils import timezone
 
 from counselling.models import CompanyNeed, CounsellingRequest
 from counselling.services import joint_measure_create
-from counselling.stats import change_markers
+from counselling.stats import change_markers, summary_figures
 from offerings.models import Topic
 from tests.factories import CompanyNeedFactory, CounsellingRequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_summary_figures_count_the_period(institution, office):
+    now = timezone.now()
+    start, end = now - datetime.timedelta(days=7), now + datetime.timedelta(seconds=1)
+    CounsellingRequestFactory(institution=institution, situation="employed", district="heidenheim")
+    CounsellingRequestFactory(institution=institution, situation="employed")
+    CounsellingRequestFactory(institution=institution, created_at=now - datetime.timedelta(days=8))
+    for _ in range(3):
+        CompanyNeedFactory()
+    joint_measure_create(
+        topic=Topic.objects.get(slug="metall-elektro"),
+        district="ostalbkreis",
+        period="2027-Q2",
+        title="Verbund",
+        note="",
+        providers=[],
+        user=office,
+    )
+    assert summary_figures(start=start, end=end) == {
+        "Beratungsanfragen": 2,
+        "abgeschlossene Beratungsanfragen": 0,
+        "Weiterbildungsbedarfe von Unternehmen": 3,
+        "neue Verbundmaßnahmen": 1,
+        "Verbundmaßnahmen mit Kurs": 0,
+        "Anfragen nach Situation": {"Ich bin beschäftigt": 2},
+        "Anfragen nach Landkreis": {"Landkreis Heidenheim": 1, "Ostalbkreis": 1},
+        "Bedarfe nach Thema": {"Metall und Elektro": 3},
+    }
 
 
 def _markers() -> tuple:
