@@ -14,7 +14,7 @@ dashboard page for the year and for a month, measured in-process (p50 / p95 / ma
 with the SQL queries of each, against a baseline in the same run (/healthz and the legal
 notice page, same client and middleware), also as a multiple of /healthz's p50, which
 makes runs on a busy machine comparable. Queries are those of the page's own database
-connection: on a first visit the offers part (one statement, steering.dashboard) is counted
+connection: on a first visit the offers part (one statement, offerings.stats) is counted
 on a second connection in a thread at the same time. Target: ≤ 300 ms.
 
 Run without other load where possible: the figures scale with the machine's load (the

@@ -1,8 +1,7 @@
 """Reads of the counselling app: the public directory, the counsellors' queue, the office's
-lists, the demand board and the figures for the steering circle."""
+lists and the demand board (the figures for the steering circle are in counselling.stats)."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -171,10 +170,3 @@ def demand_group_get(*, topic_id: int, district: str, period: str) -> DemandGrou
 
 def joint_measure_list() -> QuerySet[JointMeasure]:
     return JointMeasure.objects.select_related("topic", "offer").order_by("-created_at")
-
-
-def counts_by(values) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for value in values:
-        counts[value] += 1
-    return dict(sorted(counts.items()))

@@ -1,9 +1,10 @@
-"""Reads of the network app: institutions for the public."""
+"""Reads of the network app: institutions for the public, a person's memberships, the
+steering circle."""
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from network.models import Institution, Membership
+from network.models import Institution, Membership, SteeringCircleMember
 
 
 def institution_list_for_directory() -> QuerySet[Institution]:
@@ -43,3 +44,22 @@ def steering_institutions() -> list[Institution]:
     return list(
         Institution.objects.filter(steering_members__isnull=False).distinct().order_by("name")
     )
+
+
+def memberships_of_user(*, user) -> QuerySet[Membership]:
+    """`user`'s memberships in active institutions, by institution name (their roles)."""
+    return (
+        Membership.objects.filter(user=user, institution__is_active=True)
+        .select_related("institution")
+        .order_by("institution__name")
+    )
+
+
+def steering_membership_of(*, person) -> SteeringCircleMember | None:
+    """`person`'s seat in the steering circle, with the institution it represents."""
+    return SteeringCircleMember.objects.filter(person=person).select_related("institution").first()
+
+
+def steering_members_active() -> QuerySet[SteeringCircleMember]:
+    """The steering circle's members whose accounts are active, with their person."""
+    return SteeringCircleMember.objects.filter(person__is_active=True).select_related("person")

@@ -2,11 +2,12 @@
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -62,6 +63,16 @@ def _open_dates_prefetch(today) -> Prefetch:
 
 def catalogue_offers():
     return Offer.objects.published().select_related("institution", "delivery_form")
+
+
+def offers_published_between(*, start: datetime, end: datetime) -> QuerySet[Offer]:
+    """Catalogue offers first published after `start` up to `end`, newest first (the
+    steering circle's weekly summary)."""
+    return (
+        catalogue_offers()
+        .filter(published_at__gt=start, published_at__lte=end)
+        .order_by("-published_at", "pk")
+    )
 
 
 def catalogue_search(

@@ -22,6 +22,8 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+# MessageKind belongs to this module's interface too: callers of message_build name their
+# mail's kind with it, and composed pages (steering) may not import outbox.models.
 from outbox.delivery import messages_queue
 from outbox.models import MessageKind, OutboxMessage
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from steering.dashboard import DEFAULT_PRESET, PRESETS, Period, period_for_preset
+from steering.periods import DEFAULT_PRESET, PRESETS, Period, period_for_preset
 
 EARLIEST_YEAR = 2000
 # Five years of months still draw readably and stay quick to count.

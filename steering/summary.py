@@ -1,13 +1,13 @@
 """The steering circle's weekly summary: what happened in the network in the past week.
 
 Once a week (Celery beat, Monday morning, Europe/Berlin) the members of the steering circle
-(`network.SteeringCircleMember`) and the network office get one mail: the week's new
-offers in the catalogue, counselling requests and company needs (from the counselling app,
-once it provides `counselling.summary`), minutes published in any body, and action items
-overdue across the network. Nothing at all: no mail. Claimed once per recipient and ISO
-week (outbox DigestClaim). Members turn it off like the working-group digest
-(workgroups.digest.services preferences, one-click link); the network office's address is the
-office's own mailbox, set by NETWORK_OFFICE_EMAIL, so its copy has no unsubscribe link.
+and the network office get one mail: the week's new offers in the catalogue, counselling
+requests and company needs (counselling.stats), minutes published in any body, and action
+items overdue across the network, each read through its app's selectors or stats. Nothing
+at all: no mail. Claimed once per recipient and ISO week (outbox DigestClaim). Members turn
+it off like the working-group digest (workgroups.digest.services preferences, one-click
+link); the network office's address is the office's own mailbox, set by
+NETWORK_OFFICE_EMAIL, so its copy has no unsubscribe link.
 """
 
 import logging
@@ -19,33 +19,19 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from network.models import SteeringCircleMember
-from offerings.selectors import catalogue_offers
+from counselling.stats import summary_figures as counselling_figures
+from network.selectors import steering_members_active
+from offerings.selectors import offers_published_between
 from outbox.digests import digest_claim_many, digest_claims_attach
-from outbox.models import MessageKind
-from outbox.services import message_build, message_render, messages_enqueue_many
+from outbox.services import MessageKind, message_build, message_render, messages_enqueue_many
 from workgroups.digest.services import digest_preferences, unsubscribe_url, week_period
-from workgroups.models import ActionItem, Minutes, MinutesStatus
+from workgroups.selectors import action_items_overdue, minutes_published_between
 
 logger = logging.getLogger(__name__)
 
 SUMMARY_KIND = "steering_summary"
 WINDOW = timedelta(days=7)
 LIST_LIMIT = 15
-
-
-def _counselling_section(start: datetime, end: datetime) -> dict:
-    """Counts from counselling (requests by situation and district, needs, joint
-    measures), as `{label: number}` or `{heading: {label: number}}`.
-
-    Imported here and only if it is there: counselling is built in parallel (issue 6), and
-    the summary must work before and after its `summary.py` lands.
-    """
-    try:
-        from counselling.summary import steering_section
-    except ImportError:
-        return {}
-    return steering_section(start, end) or {}
 
 
 def _rows(section: dict) -> list[dict]:
@@ -101,35 +87,23 @@ def steering_summary_collect(*, now: datetime) -> Summary:
     """The network's week up to `now`, in a fixed handful of queries."""
     start, today = now - WINDOW, timezone.localdate(now)
     summary = Summary(start=start, end=now)
-    offers = catalogue_offers().filter(published_at__gt=start, published_at__lte=now)
+    offers = offers_published_between(start=start, end=now)
     summary.new_offers = offers.count()
-    summary.offers = list(offers.order_by("-published_at", "pk")[:LIST_LIMIT])
+    summary.offers = list(offers[:LIST_LIMIT])
     for offer in summary.offers:
         offer.url = _absolute(offer.get_absolute_url())
-    summary.counselling = _rows(_counselling_section(start, now))
-    summary.minutes = list(
-        Minutes.objects.filter(
-            status=MinutesStatus.PUBLISHED, published_at__gt=start, published_at__lte=now
-        )
-        .select_related("meeting__group")
-        .order_by("published_at", "pk")
-    )
+    summary.counselling = _rows(counselling_figures(start=start, end=now))
+    summary.minutes = minutes_published_between(start=start, end=now)
     for minutes in summary.minutes:
         minutes.url = _absolute(minutes.meeting.get_absolute_url())
-    summary.overdue = list(
-        ActionItem.objects.open()
-        .filter(due_date__lt=today)
-        .select_related("group", "assignee", "assignee_institution")
-        .order_by("due_date", "pk")
-    )
+    summary.overdue = action_items_overdue(today=today)
     return summary
 
 
 def _recipients() -> list[tuple[str, object]]:
     """(claim recipient, person or None) for every active steering circle member, and the
     network office's address."""
-    members = SteeringCircleMember.objects.filter(person__is_active=True).select_related("person")
-    recipients = [(f"person:{m.person_id}", m.person) for m in members]
+    recipients = [(f"person:{m.person_id}", m.person) for m in steering_members_active()]
     if settings.NETWORK_OFFICE_EMAIL:
         recipients.append((f"office:{settings.NETWORK_OFFICE_EMAIL.lower()}", None))
     return recipients

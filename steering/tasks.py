@@ -7,7 +7,8 @@ import logging
 from celery import shared_task
 from django.utils import translation
 
-from steering.dashboard import PRESETS, Period, dashboard_refresh, period_for_preset
+from steering.dashboard import dashboard_refresh
+from steering.periods import PRESETS, Period, period_for_preset
 from steering.summary import steering_summary_send
 
 logger = logging.getLogger(__name__)

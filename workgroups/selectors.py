@@ -1,6 +1,7 @@
 """Reads of the workgroups app: bodies, their meetings, minutes, action items and measures."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -187,4 +188,26 @@ def network_overview() -> list[WorkingGroup]:
             ),
         )
         .order_by("-kind", "position", "name")
+    )
+
+
+def minutes_published_between(*, start: datetime, end: datetime) -> list[Minutes]:
+    """Minutes published after `start` up to `end`, oldest first, with their meeting and
+    body (the steering circle's weekly summary)."""
+    return list(
+        Minutes.objects.filter(
+            status=MinutesStatus.PUBLISHED, published_at__gt=start, published_at__lte=end
+        )
+        .select_related("meeting__group")
+        .order_by("published_at", "pk")
+    )
+
+
+def action_items_overdue(*, today: date) -> list[ActionItem]:
+    """Open action items of every body due before `today`, the longest overdue first."""
+    return list(
+        ActionItem.objects.open()
+        .filter(due_date__lt=today)
+        .select_related("group", "assignee", "assignee_institution")
+        .order_by("due_date", "pk")
     )

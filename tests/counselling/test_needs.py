@@ -2,21 +2,18 @@
 topic, district and period, flags groups of three companies; the network office builds a
 joint measure, invites providers, links an offer and the companies are told."""
 
-import datetime
 import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from counselling.models import CompanyNeed, JointMeasureStatus
 from counselling.periods import period_choices
 from counselling.selectors import JOINT_COURSE_MIN_COMPANIES, demand_board
 from counselling.services import joint_measure_create, joint_measure_link_offer
-from counselling.summary import steering_section
 from offerings.models import Topic
 from outbox.models import OutboxMessage
-from tests.factories import CompanyNeedFactory, CounsellingRequestFactory, InstitutionFactory
+from tests.factories import CompanyNeedFactory, InstitutionFactory
 from tests.offerings.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,32 +185,3 @@ def test_linking_an_unknown_offer_is_refused(client_for, office):
 def test_creating_from_an_unknown_group_is_a_404(client_for, office):
     response = client_for(office).get(reverse("counselling:joint_measure_new") + "?thema=abc")
     assert response.status_code == 404
-
-
-def test_steering_section_counts_the_period(institution, office):
-    now = timezone.now()
-    start, end = now - datetime.timedelta(days=7), now + datetime.timedelta(seconds=1)
-    CounsellingRequestFactory(institution=institution, situation="employed", district="heidenheim")
-    CounsellingRequestFactory(institution=institution, situation="employed")
-    CounsellingRequestFactory(institution=institution, created_at=now - datetime.timedelta(days=8))
-    for _ in range(3):
-        CompanyNeedFactory()
-    joint_measure_create(
-        topic=Topic.objects.get(slug="metall-elektro"),
-        district="ostalbkreis",
-        period="2027-Q2",
-        title="Verbund",
-        note="",
-        providers=[],
-        user=office,
-    )
-    assert steering_section(start, end) == {
-        "Beratungsanfragen": 2,
-        "abgeschlossene Beratungsanfragen": 0,
-        "Weiterbildungsbedarfe von Unternehmen": 3,
-        "neue Verbundmaßnahmen": 1,
-        "Verbundmaßnahmen mit Kurs": 0,
-        "Anfragen nach Situation": {"Ich bin beschäftigt": 2},
-        "Anfragen nach Landkreis": {"Landkreis Heidenheim": 1, "Ostalbkreis": 1},
-        "Bedarfe nach Thema": {"Metall und Elektro": 3},
-    }

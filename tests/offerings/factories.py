@@ -1,13 +1,23 @@
 """Factories for catalogue objects."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from network.services import institution_mark_published
-from offerings.models import DeliveryForm, Offer, OfferDate, OfferStatus, StartKind, Venue
+from offerings.models import (
+    DeliveryForm,
+    FundingProgramme,
+    Offer,
+    OfferDate,
+    OfferStatus,
+    StartKind,
+    TargetGroup,
+    Venue,
+)
 from tests.factories import InstitutionFactory
 
 
@@ -70,3 +80,52 @@ class OfferDateFactory(DjangoModelFactory):
     venue = factory.SubFactory(
         VenueFactory, institution=factory.SelfAttribute("..offer.institution")
     )
+
+
+def figures_offers(institution, other_institution) -> tuple[Offer, Offer, Offer]:
+    """The offers of the steering dashboard's hand-counted network (October 2026 against
+    September, seen on 15 November; tests/steering/test_dashboard.py counts them):
+
+    - A, free, for job seekers, Bildungsgutschein, published and running in October;
+    - B, online, for employees, published in September, running 20 September–5 October
+      without a venue, not reviewed since January;
+    - C, funded, published at 23:30 UTC on 31 October (1 November in Berlin), running in
+      December, at `other_institution`;
+    - a draft with an October date, which never counts.
+    """
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    a = OfferFactory(
+        institution=institution,
+        title="Staplerschein",
+        published_at=datetime(2026, 10, 5, 9, tzinfo=berlin),
+        price=0,
+        dates=[],
+        last_reviewed_on=date(2026, 10, 5),
+    )
+    a.target_groups.set([TargetGroup.objects.get(slug="arbeitsuchende")])
+    a.funding_programmes.set([FundingProgramme.objects.get(slug="bildungsgutschein")])
+    OfferDateFactory(offer=a, start=date(2026, 10, 10), end=date(2026, 10, 20))
+    b = OfferFactory(
+        institution=institution,
+        title="Excel online",
+        published_at=datetime(2026, 9, 10, 9, tzinfo=berlin),
+        price=100,
+        delivery_form=DeliveryForm.objects.get(slug="online-live"),
+        dates=[],
+        last_reviewed_on=date(2026, 1, 1),
+    )
+    b.target_groups.set([TargetGroup.objects.get(slug="beschaeftigte")])
+    OfferDateFactory(offer=b, start=date(2026, 9, 20), end=date(2026, 10, 5), venue=None)
+    c = OfferFactory(
+        institution=other_institution,
+        title="Schweißen",
+        published_at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # 1 November in Berlin
+        price=50,
+        dates=[],
+        last_reviewed_on=date(2026, 11, 1),
+    )
+    c.funding_programmes.set([FundingProgramme.objects.get(slug="foerderung-beschaeftigter")])
+    OfferDateFactory(offer=c, start=date(2026, 12, 1), end=date(2026, 12, 5))
+    draft = OfferFactory(institution=institution, status=OfferStatus.DRAFT, dates=[])
+    OfferDateFactory(offer=draft, start=date(2026, 10, 12), end=date(2026, 10, 13))
+    return a, b, c

@@ -9,19 +9,11 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from counselling.models import EventKind, JointMeasure, RequestEvent
-from offerings.models import (
-    CourseAlert,
-    DeliveryForm,
-    FundingProgramme,
-    OfferDate,
-    OfferStatus,
-    SearchDay,
-    TargetGroup,
-)
-from steering.dashboard import Period, dashboard_build, period_for_preset
+from offerings.models import CourseAlert, SearchDay
+from steering.dashboard import dashboard_build
+from steering.periods import Period
 from tests.conftest import requires_postgres
 from tests.factories import (
     ActionItemFactory,
@@ -32,7 +24,7 @@ from tests.factories import (
     MinutesFactory,
     seeded_group,
 )
-from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
+from tests.offerings.factories import OfferFactory, figures_offers
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 UTC = datetime.UTC
@@ -77,41 +69,7 @@ def rows(data: dict, figure_key: str) -> list[list]:
 
 @pytest.fixture
 def offers(institution, other_institution):
-    a = OfferFactory(
-        institution=institution,
-        title="Staplerschein",
-        published_at=berlin(2026, 10, 5, 9),
-        price=0,
-        dates=[],
-        last_reviewed_on=d(10, 5),
-    )
-    a.target_groups.set([TargetGroup.objects.get(slug="arbeitsuchende")])
-    a.funding_programmes.set([FundingProgramme.objects.get(slug="bildungsgutschein")])
-    OfferDateFactory(offer=a, start=d(10, 10), end=d(10, 20))
-    b = OfferFactory(
-        institution=institution,
-        title="Excel online",
-        published_at=berlin(2026, 9, 10, 9),
-        price=100,
-        delivery_form=DeliveryForm.objects.get(slug="online-live"),
-        dates=[],
-        last_reviewed_on=d(1, 1),
-    )
-    b.target_groups.set([TargetGroup.objects.get(slug="beschaeftigte")])
-    OfferDateFactory(offer=b, start=d(9, 20), end=d(10, 5), venue=None)
-    c = OfferFactory(
-        institution=other_institution,
-        title="Schweißen",
-        published_at=utc(2026, 10, 31, 23, 30),  # 1 November in Berlin
-        price=50,
-        dates=[],
-        last_reviewed_on=d(11, 1),
-    )
-    c.funding_programmes.set([FundingProgramme.objects.get(slug="foerderung-beschaeftigter")])
-    OfferDateFactory(offer=c, start=d(12, 1), end=d(12, 5))
-    draft = OfferFactory(institution=institution, status=OfferStatus.DRAFT, dates=[])
-    OfferDateFactory(offer=draft, start=d(10, 12), end=d(10, 13))
-    return a, b, c
+    return figures_offers(institution, other_institution)
 
 
 @pytest.fixture
@@ -375,69 +333,6 @@ def test_an_empty_network_shows_zeros_and_no_shares(db):
     assert rows(data, "top_terms") == []
 
 
-# --- periods ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("preset", "today", "start", "end", "previous"),
-    [
-        ("monat", d(3, 31), d(3, 1), d(3, 31), (d(2, 1), d(2, 28))),
-        ("vormonat", d(1, 15), datetime.date(2025, 12, 1), datetime.date(2025, 12, 31), None),
-        ("quartal", d(5, 2), d(4, 1), d(6, 30), (d(1, 1), d(3, 31))),
-        ("vorquartal", d(2, 10), datetime.date(2025, 10, 1), datetime.date(2025, 12, 31), None),
-        ("jahr", d(11, 23), d(1, 1), d(12, 31), (datetime.date(2025, 1, 1), None)),
-        ("vorjahr", d(11, 23), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), None),
-    ],
-)
-def test_presets_are_calendar_units_compared_with_the_unit_before(
-    preset, today, start, end, previous
-):
-    period = period_for_preset(preset, today=today)
-    assert (period.start, period.end) == (start, end)
-    if previous:
-        before = period.previous()
-        assert before.start == previous[0]
-        assert before.end == (previous[1] or datetime.date(2025, 12, 31))
-    assert period.previous().end == start - datetime.timedelta(days=1)
-
-
-def test_a_free_period_is_compared_with_as_many_days_just_before():
-    period = Period(d(10, 1), d(10, 31))
-    assert (period.previous().start, period.previous().end) == (d(8, 31), d(9, 30))
-
-
-def test_period_bounds_are_berlin_midnights():
-    assert OCTOBER.start_at == utc(2026, 9, 30, 22)  # summer time
-    assert OCTOBER.end_at == utc(2026, 10, 31, 23)  # winter time
-    assert timezone.localtime(OCTOBER.end_at, BERLIN).date() == d(11, 1)
-
-
-def test_dates_that_run_into_the_period_count_and_rolling_ones_too(institution):
-    rolling = OfferFactory(institution=institution, published_at=berlin(2026, 1, 1), dates=[])
-    OfferDateFactory(offer=rolling, start_kind="rolling", start=None, end=None)
-    before = OfferFactory(institution=institution, published_at=berlin(2026, 1, 1), dates=[])
-    OfferDateFactory(offer=before, start=d(9, 1), end=d(9, 30))
-    undated_end = OfferFactory(institution=institution, published_at=berlin(2026, 1, 1), dates=[])
-    OfferDate.objects.create(offer=undated_end, start=d(10, 31), end=None)
-    data = dashboard_build(period=OCTOBER, now=NOW)
-    assert kpis(data, "angebote")["active"] == (2, 2)  # Sept: rolling and `before`
-
-
-def test_offers_of_an_inactive_provider_do_not_count(offers, institution):
-    institution.is_active = False
-    institution.save()
-    data = dashboard_build(period=OCTOBER, now=NOW)
-    assert kpis(data, "angebote")["active"] == (0, 0)
-
-
-def test_a_venue_in_heidenheim_counts_there(institution):
-    offer = OfferFactory(institution=institution, published_at=berlin(2026, 1, 1), dates=[])
-    venue = VenueFactory(institution=institution, district="heidenheim", city="Giengen")
-    OfferDateFactory(offer=offer, start=d(10, 3), end=d(10, 4), venue=venue)
-    data = dashboard_build(period=OCTOBER, now=NOW)
-    assert rows(data, "offers_by_district")[1] == ["Landkreis Heidenheim", 1, 0]
-
-
 def test_the_demo_data_fill_the_search_figures(db):
     from offerings.searchlog_demo import demo_search_days_load
 
@@ -464,62 +359,6 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db, django_assert_num
         MeetingFactory(starts_at=berlin(2026, 10, 5 + i))
     with django_assert_num_queries(len(empty.captured_queries)):
         dashboard_build(period=OCTOBER, now=NOW)
-
-
-def test_the_one_pass_count_agrees_with_the_definition_of_dates_in_a_period(institution):
-    """The offers part counts in one SQL statement with its own test of "runs in the
-    period"; it must find the same offers as steering.dashboard._dates_in (the ORM
-    definition) for every kind of date around the edges of both periods."""
-    from django.db.models import Count
-
-    from steering.dashboard import _dates_in, offers_active
-
-    previous = OCTOBER.previous()
-    edges = [None, d(8, 31), d(9, 1), d(9, 30), d(10, 1), d(10, 31), d(11, 1), d(11, 20)]
-    heidenheim = VenueFactory(institution=institution, district="heidenheim", city="Giengen")
-    made = 0
-    for kind in ("fixed", "rolling", "on_demand"):
-        for start in edges:
-            for end in edges:
-                if (kind == "fixed" and start is None) or (start and end and end < start):
-                    continue
-                offer = OfferFactory(
-                    institution=institution, published_at=berlin(2026, 1, 1), dates=[]
-                )
-                venue = (None, heidenheim)[made % 2]
-                OfferDate.objects.create(
-                    offer=offer, start_kind=kind, start=start, end=end, venue=venue
-                )
-                made += 1
-    data = dashboard_build(period=OCTOBER, now=NOW)
-
-    expected = (offers_active(OCTOBER).count(), offers_active(previous).count())
-    assert kpis(data, "angebote")["active"] == expected
-    assert 0 < expected[0] < made
-    assert 0 < expected[1] < made
-    assert expected[0] != expected[1]
-
-    def by_district(period):
-        return dict(
-            OfferDate.objects.filter(
-                _dates_in(period), offer__in=offers_active(period).values("pk")
-            )
-            .values("venue__district")
-            .annotate(n=Count("offer", distinct=True))
-            .values_list("venue__district", "n")
-        )
-
-    now_counts, before_counts = by_district(OCTOBER), by_district(previous)
-    assert rows(data, "offers_by_district") == [
-        ["Ostalbkreis", 0, 0],
-        ["Landkreis Heidenheim", now_counts["heidenheim"], before_counts["heidenheim"]],
-        ["außerhalb der Region", 0, 0],
-        ["ohne Ort (online)", now_counts[None], before_counts[None]],
-    ]
-    in_catalogue = section(data, "angebote")["kpis"][0]
-    assert (
-        in_catalogue["current"] == OfferFactory._meta.model.objects.in_catalogue(NOW.date()).count()
-    )
 
 
 @requires_postgres  # the second connection is PostgreSQL's; SQLite counts one after the other
@@ -549,33 +388,3 @@ def test_a_first_visit_counts_the_offers_beside_the_rest_with_the_same_figures(
     assert data["sections"] == expected["sections"]
     assert kpis(data, "angebote")["active"] == (2, 1)
     assert section(data, "angebote")["title"] == "Angebote"
-
-
-@requires_postgres
-def test_the_portable_offers_count_gives_the_figures_of_the_one_statement(offers, institution):
-    """SQLite (the embedded default of `make run`) counts the offers part with the ORM
-    (`_offers_rows_portable`); it must give what PostgreSQL's one statement gives."""
-    from steering.dashboard import _offers_rows, _offers_rows_portable
-
-    heidenheim = VenueFactory(institution=institution, district="heidenheim", city="Giengen")
-    OfferDateFactory(offer=OfferFactory(institution=institution), venue=heidenheim)
-    previous = OCTOBER.previous()
-    one = _offers_rows(OCTOBER, previous, today=NOW.date())
-    portable = _offers_rows_portable(OCTOBER, previous, today=NOW.date())
-
-    def comparable(found):
-        result = {
-            kind: [
-                tuple(value for value in row if value is not None) for row in found.get(kind, [])
-            ]
-            for kind in ("totals", "new", "target", "funding", "delivery", "stale")
-        }
-        result["new"].sort()  # months: the page puts them in order itself
-        # The statement has a row for every district, the ORM only for districts with offers.
-        result["district"] = {
-            row[0]: tuple(row[1:3]) for row in found.get("district", []) if any(row[1:3])
-        }
-        return result
-
-    assert comparable(portable) == comparable(one)
-    assert comparable(one)["totals"][0][0] > 0

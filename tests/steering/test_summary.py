@@ -1,8 +1,6 @@
 """The steering circle's weekly summary: the network's week for the circle and the office,
-once per week, never when empty, with or without the counselling app's numbers."""
+once per week, never when empty, with or without counselling figures."""
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -12,9 +10,11 @@ from django.utils import timezone
 
 from network.models import SteeringRole
 from outbox.models import DigestClaim
+from steering import summary as steering_summary
 from steering.summary import steering_summary_send
 from tests.factories import (
     ActionItemFactory,
+    CounsellingRequestFactory,
     MinutesFactory,
     SteeringCircleMemberFactory,
     seeded_group,
@@ -48,15 +48,15 @@ def steering_chair(db):
 
 @pytest.fixture
 def without_counselling(monkeypatch):
-    # None in sys.modules makes the import raise ImportError, as before counselling lands.
-    monkeypatch.setitem(sys.modules, "counselling.summary", None)
+    # Counselling gives no figures at all (counselling.stats.summary_figures → {}).
+    monkeypatch.setattr(steering_summary, "counselling_figures", lambda **kwargs: {})
 
 
 @pytest.fixture
 def with_counselling(monkeypatch):
     calls = []
 
-    def steering_section(start, end):
+    def summary_figures(*, start, end):
         calls.append((start, end))
         return {
             "Anfragen nach Lebenslage": {"arbeitsuchend": 4, "beschäftigt": 2},
@@ -65,9 +65,7 @@ def with_counselling(monkeypatch):
             "gemeinsame Maßnahmen": 0,
         }
 
-    module = types.ModuleType("counselling.summary")
-    module.steering_section = steering_section
-    monkeypatch.setitem(sys.modules, "counselling.summary", module)
+    monkeypatch.setattr(steering_summary, "counselling_figures", summary_figures)
     return calls
 
 
@@ -103,7 +101,7 @@ def test_circle_and_office_get_the_weeks_news(
     assert "Sitzung im Oktober" in body
     assert "Flyer drucken" in body
     assert "Noch Zeit" not in body
-    assert "Beratung" not in body  # no counselling app yet: no section, no error
+    assert "Beratung" not in body  # no counselling figures: no section, no error
     assert member_mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     office_mail = next(m for m in mail.outbox if m.to == [settings.NETWORK_OFFICE_EMAIL])
     assert "List-Unsubscribe" not in office_mail.extra_headers  # the office's own mailbox
@@ -129,6 +127,18 @@ def test_counselling_numbers_are_shown_as_rows(
     html = message.alternatives[0].content
     assert '<th scope="row"' in html
     assert "gemeinsame Maßnahmen" in html
+
+
+def test_the_weeks_counselling_figures_come_from_counselling(on_commit, steering_member, settings):
+    settings.NETWORK_OFFICE_EMAIL = ""
+    CounsellingRequestFactory(situation="employed", district="heidenheim")
+    CounsellingRequestFactory(created_at=timezone.now() - timedelta(days=8))  # a week before
+    run = send(on_commit)
+    assert run.sent == 1
+    [message] = mail.outbox
+    assert "* Beratungsanfragen: 1\n" in message.body
+    assert "Anfragen nach Situation\n* Ich bin beschäftigt: 1" in message.body
+    assert "Anfragen nach Landkreis\n* Landkreis Heidenheim: 1" in message.body
 
 
 def test_no_mail_when_nothing_happened(on_commit, without_counselling, steering_member):
