@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from counselling.models import EventKind, JointMeasure, RequestEvent
+from offerings.demo import demo_search_days_load
 from offerings.models import (
     CourseAlert,
     DeliveryForm,
@@ -439,8 +440,6 @@ def test_a_venue_in_heidenheim_counts_there(institution):
 
 
 def test_the_demo_data_fill_the_search_figures(db):
-    from offerings.searchlog_demo import demo_search_days_load
-
     added = demo_search_days_load(today=d(11, 15))
     assert added > 1000
     assert demo_search_days_load(today=d(11, 15)) == 0  # a second run adds nothing
