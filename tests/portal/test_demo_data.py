@@ -19,6 +19,7 @@ from network.models import (
     SteeringRole,
     User,
 )
+from portal.demo import demo_load, demo_password
 from portal.roles import user_roles
 from workgroups.models import GroupRole, WorkingGroup, WorkingGroupMember
 
@@ -161,6 +162,20 @@ def test_output_lists_every_login_with_password_and_the_mfa_note(demo_output):
     assert "Geschäftsstelle" in demo_output
     assert "Zwei-Faktor-Anmeldung (TOTP)" in demo_output
     assert "/verwaltung/" in demo_output
+
+
+def test_demo_load_returns_what_the_command_prints(demo_output):
+    summary = demo_load(password=DEFAULT_PASSWORD)
+
+    assert [login.email for login in summary.logins] == DEMO_LOGINS
+    assert (summary.offers, summary.meetings, summary.requests) == (400, 6, 4)
+    assert "\n".join(summary.lines()) in demo_output
+
+
+def test_a_blank_demo_password_falls_back_to_the_default():
+    assert demo_password(environ={}) == DEFAULT_PASSWORD
+    assert demo_password(environ={"DEMO_PASSWORD": "  "}) == DEFAULT_PASSWORD
+    assert demo_password(environ={"DEMO_PASSWORD": " eigenes "}) == "eigenes"
 
 
 def snapshot() -> dict:

@@ -11,6 +11,7 @@ import zoneinfo
 import pytest
 
 from counselling.models import EventKind, JointMeasure, RequestEvent
+from offerings.demo import demo_search_days_load
 from offerings.models import CourseAlert, SearchDay
 from steering.dashboard import dashboard_build
 from steering.periods import Period
@@ -334,8 +335,6 @@ def test_an_empty_network_shows_zeros_and_no_shares(db):
 
 
 def test_the_demo_data_fill_the_search_figures(db):
-    from offerings.searchlog_demo import demo_search_days_load
-
     added = demo_search_days_load(today=d(11, 15))
     assert added > 1000
     assert demo_search_days_load(today=d(11, 15)) == 0  # a second run adds nothing

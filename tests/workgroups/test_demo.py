@@ -2,7 +2,7 @@
 
 import pytest
 
-from network.demo import demo_data_load
+from network.demo import demo_network_load
 from workgroups.demo import demo_workgroups_load
 from workgroups.models import ActionItem, Measure, Meeting, Minutes
 
@@ -30,7 +30,7 @@ def no_content():
 def test_demo_fills_the_working_area_and_changes_nothing_the_second_time(
     no_content, django_capture_on_commit_callbacks, mailoutbox
 ):
-    demo_data_load(password="demo-passwort-2026")
+    demo_network_load(password="demo-passwort-2026")
     with django_capture_on_commit_callbacks(execute=True):
         assert demo_workgroups_load() == 6
     assert counts() == (6, 4, 6, 4)

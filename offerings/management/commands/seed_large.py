@@ -1,8 +1,8 @@
 """`manage.py seed_large`: a deterministic large catalogue (by default 20,000 offers with
 100,000 dates from 200 providers) to benchmark search and filters against.
 
-The offers are drawn from the demo templates (offerings/demo.py), so titles, keywords and
-texts search like real ones. Everything it makes hangs off institutions whose slug starts with
+The offers are drawn from the demo course templates (offerings/demo/), so titles, keywords
+and texts search like real ones. Everything it makes hangs off institutions whose slug starts with
 "bench-"; a new run deletes the previous run's output first.
 """
 
@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from network.models import District, Institution, InstitutionKind
-from offerings.demo import TEMPLATES, _offer_spec, municipality_for
+from offerings.demo import municipality_for
+from offerings.demo.courses import course_templates
+from offerings.demo.draw import offer_spec_draw
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
@@ -196,14 +198,15 @@ def bench_catalogue_create(
     topics = Topic.objects.in_bulk(field_name="slug")
     groups = TargetGroup.objects.in_bulk(field_name="slug")
     funding = FundingProgramme.objects.in_bulk(field_name="slug")
+    templates = course_templates()
 
     offer_rows: list[Offer] = []
     specs = []
     for number in range(1, offers + 1):
         institution = rng.choice(institutions)
-        template = rng.choice(TEMPLATES)
+        template = rng.choice(templates)
         own = venues.get(institution.pk, [])
-        spec = _offer_spec(
+        spec = offer_spec_draw(
             rng=rng,
             template=template,
             provider=institution.slug,
