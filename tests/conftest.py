@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from network.models import MembershipRole
 from offerings.index import catalogue_index_clear
@@ -45,6 +46,24 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter):
     for notice in SERVICES.notices:
         terminalreporter.write_line(f"NOTICE: {notice}", yellow=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test on a live server (or any transactional one) ends with a flush of every table,
+    seeds included, and pytest may order plain database tests after it (it groups tests by
+    their session fixtures, such as the browser's): seed again once the flush is done."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    flushed = (marker and marker.kwargs.get("transaction")) or (
+        "live_server" in fixtures or "transactional_db" in fixtures
+    )
+    # After the last test the session's teardown has dropped the test database: nothing to do.
+    if flushed and nextitem is not None and blocking_manager_key in item.config.stash:
+        with item.config.stash[blocking_manager_key].unblock():
+            seed_from_migrations()
+    return result
 
 
 @pytest.fixture(autouse=True)
