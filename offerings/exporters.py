@@ -87,12 +87,13 @@ def export_openqcat(*, institution) -> bytes:
         xml.endElement("EDUCATION")
         xml.endElement("SERVICE_MODULE")
         xml.endElement("SERVICE_DETAILS")
-        start("SERVICE_PRICE_DETAILS")
-        start("SERVICE_PRICE")
-        element("PRICE_AMOUNT", f"{offer.price:.2f}")
-        element("PRICE_CURRENCY", "EUR")
-        xml.endElement("SERVICE_PRICE")
-        xml.endElement("SERVICE_PRICE_DETAILS")
+        if offer.price_known:  # no price element: the price is on request
+            start("SERVICE_PRICE_DETAILS")
+            start("SERVICE_PRICE")
+            element("PRICE_AMOUNT", f"{offer.price:.2f}")
+            element("PRICE_CURRENCY", "EUR")
+            xml.endElement("SERVICE_PRICE")
+            xml.endElement("SERVICE_PRICE_DETAILS")
         xml.endElement("SERVICE")
         for offer_date in offer.dates.all():
             _date(xml, element, start, offer, ref, offer_date)
@@ -162,7 +163,7 @@ def export_csv(*, institution) -> bytes:
             offer.description,
             offer.keywords,
             offer.delivery_form.slug,
-            f"{offer.price:.2f}",
+            f"{offer.price:.2f}" if offer.price_known else "",
             offer.price_notes,
             offer.certificate_name,
             offer.azav_measure_number,

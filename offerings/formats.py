@@ -128,16 +128,17 @@ def offer_jsonld(offer: Offer, *, base_url: str | None = None) -> dict[str, Any]
             "name": institution.name,
             "url": absolute(institution.get_absolute_url(), base_url=base_url),
         },
-        "offers": {
-            "@type": "Offer",
+        "offers": {"@type": "Offer", "url": url},
+        "hasCourseInstance": [_course_instance(offer, date, url) for date in open_dates(offer)],
+    }
+    # An unknown price ("Preis auf Anfrage") is left out rather than claimed.
+    if offer.price_known:
+        data["offers"] |= {
             "price": f"{offer.price:.2f}",
             "priceCurrency": "EUR",
             "category": "Free" if offer.is_free else "Paid",
-            "url": url,
-        },
-        "isAccessibleForFree": offer.is_free,
-        "hasCourseInstance": [_course_instance(offer, date, url) for date in open_dates(offer)],
-    }
+        }
+        data["isAccessibleForFree"] = offer.is_free
     if offer.language != Language.OTHER:
         data["inLanguage"] = offer.language
     if offer.certificate != CertificateKind.NONE:
@@ -292,8 +293,9 @@ def offer_api_dict(offer: Offer) -> dict[str, Any]:
             "name": offer.institution.name,
             "url": absolute(offer.institution.get_absolute_url()),
         },
-        # A string, so that no client rounds euro amounts through a float.
-        "price": _decimal(offer.price),
+        # A string, so that no client rounds euro amounts through a float; null when the
+        # provider has not said (price on request), which is not free.
+        "price": _decimal(offer.price) if offer.price_known else None,
         "is_free": offer.is_free,
         "delivery_form": offer.delivery_form.slug,
         "funding_programmes": [p.name for p in offer.funding_programmes.all()],

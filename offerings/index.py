@@ -436,7 +436,8 @@ def _build(token: str, today: date) -> CatalogueIndex:
         lookup = _lookup(values)
         return np.array([lookup.get(v, -1) for v in columns[column]], dtype=np.int16)
 
-    price = np.array([float(p) for p in columns[1]], dtype=np.float64)
+    # An unknown price is NaN: it is neither free nor below any limit, and sorts last.
+    price = np.array([np.nan if p is None else float(p) for p in columns[1]], dtype=np.float64)
     newest = np.array([int(t.timestamp() * 1e6) for t in columns[9]], dtype=np.int64)
     title_rank = np.array(columns[10], dtype=np.int32)
     taxonomies = {

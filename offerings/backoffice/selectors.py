@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ CHECKS = [
     ("target_groups", _("Zielgruppen")),
     ("contact", _("Kontakt (E-Mail oder Telefon)")),
     ("url", _("Link zum Angebot")),
+    ("price", _("Preis (0 für kostenlos)")),
     ("open_date", _("kommender Termin")),
 ]
 
@@ -64,8 +66,6 @@ def backoffice_offer_rows(*, institution, today=None) -> list[OfferRow]:
         .order_by("title", "pk")
     )
     # The description itself is not needed, its length is.
-    from django.db.models.functions import Length
-
     offers = offers.annotate(description_length=Length("description"))
     overdue_before = today - timedelta(days=REVIEW_INTERVAL_DAYS)
     rows = []
@@ -77,6 +77,7 @@ def backoffice_offer_rows(*, institution, today=None) -> list[OfferRow]:
             "target_groups": offer.has_target_groups,
             "contact": bool(offer.contact_email or offer.contact_phone),
             "url": bool(offer.url),
+            "price": offer.price is not None,
             "open_date": offer.has_open_date,
         }
         missing = [label for key, label in CHECKS if not present[key]]

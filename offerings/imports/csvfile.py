@@ -46,7 +46,7 @@ CSV_COLUMNS = [
         "delivery_form_id",
         gettext_lazy("Präsenz, Online live, Selbstlernkurs, Blended Learning oder Fernunterricht"),
     ),
-    ("preis", "price", gettext_lazy("Preis in Euro, 0 für kostenlos")),
+    ("preis", "price", gettext_lazy("Preis in Euro, 0 für kostenlos, leer für „auf Anfrage“")),
     ("preis_hinweise", "price_notes", gettext_lazy("Hinweise zum Preis")),
     ("abschluss", "certificate_name", gettext_lazy("Bezeichnung des Abschlusses")),
     ("massnahmenummer", "azav_measure_number", gettext_lazy("AZAV-Maßnahmenummer")),
@@ -186,7 +186,7 @@ def _row(row: dict, line: int, stage: Stage, forms: dict) -> None:
                         % {"line": line, "price": value[:20]}
                     )
             else:
-                offer_values["price"] = parse_decimal("0")
+                offer_values["price"] = None  # an empty cell: price on request, not free
         elif name == "delivery_form_id":
             if value:
                 form_id = forms.get(value.lower())

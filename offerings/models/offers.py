@@ -114,9 +114,14 @@ class Offer(models.Model):
         _("Preis in Euro"),
         max_digits=8,
         decimal_places=2,
-        default=Decimal("0"),
+        # Unknown is not free: no price means "Preis auf Anfrage" (issue 15).
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99999"))],
-        help_text=_("0 für kostenlose Angebote."),
+        help_text=_(
+            "0 für kostenlose Angebote. Leer lassen, wenn der Preis noch nicht feststeht: "
+            "Das Angebot zeigt dann „Preis auf Anfrage“."
+        ),
     )
     price_notes = models.CharField(_("Hinweise zum Preis"), max_length=500, blank=True)
     funding_programmes = models.ManyToManyField(
@@ -169,7 +174,12 @@ class Offer(models.Model):
 
     @property
     def is_free(self) -> bool:
-        return self.price == 0
+        """Free only when the price is known to be 0; an unknown price is not free."""
+        return self.price is not None and self.price == 0
+
+    @property
+    def price_known(self) -> bool:
+        return self.price is not None
 
     @property
     def review_overdue(self) -> bool:

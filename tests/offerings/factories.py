@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -44,6 +45,7 @@ class OfferFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Kurs {n}")
     summary = "Ein praxisnaher Kurs für den Beruf."
     delivery_form = factory.LazyFunction(lambda: DeliveryForm.objects.get(slug="praesenz"))
+    price = Decimal("0")  # free, as the model's default was before unknown prices (issue 15)
     status = OfferStatus.PUBLISHED
 
     @factory.post_generation

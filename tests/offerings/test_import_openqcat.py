@@ -177,7 +177,7 @@ def test_iso_8859_15_namespaced_file_with_dates_first(institution):
     assert offer.description == "Kosten: 0 € dank Förderung. Größere Gruppen möglich."
     assert offer.summary == offer.description  # derived from the long text
     assert offer.contact_email == ""
-    assert offer.price == 0
+    assert offer.price is None  # no price element: on request, not free (issue 15)
     assert [(d.start, d.end) for d in offer.dates.all()] == [(date(2030, 1, 10), date(2030, 1, 11))]
 
 

@@ -83,7 +83,7 @@ def catalogue(places):
         offer = OfferFactory(
             title=f"{rng.choice(WORDS)} {n:02}",
             institution=rng.choice(providers),
-            price=Decimal(rng.choice([0, 0, 50, 90, 400, 2400])),
+            price=rng.choice([Decimal(p) for p in (0, 0, 50, 90, 400, 2400)] + [None]),
             wheelchair_accessible=rng.random() < 0.4,
             level=rng.choice(Level.values),
             certificate=rng.choice(CertificateKind.values),
@@ -194,7 +194,7 @@ def test_orders_match_the_database(catalogue, sort):
     ids = catalogue_offer_ids(QueryDict(f"sortierung={sort}"), today=TODAY)
     offers = Offer.objects.in_catalogue(TODAY)
     if sort == "price":
-        expected = offers.order_by("price", "title", "pk")
+        expected = offers.order_by(F("price").asc(nulls_last=True), "title", "pk")
     elif sort == "newest":
         expected = offers.order_by(Coalesce("published_at", "created_at").desc(), "-pk")
     else:
