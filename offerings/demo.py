@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from network.demo import demo_upsert
@@ -39,6 +38,7 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.places import venue_place_resolve
 
 DEMO_SEED = 20260401
 DEMO_OFFER_COUNT = 400
@@ -2440,25 +2440,14 @@ def _offer_spec(
     )
 
 
-def municipality_for(town: str) -> Municipality | None:
-    """The gazetteer entry of a town, if `load_places` has loaded it.
-
-    Gazetteers add a qualifier to some names ("Ellwangen (Jagst)"), hence the second test.
-    """
-    return (
-        Municipality.objects.filter(Q(name=town) | Q(name__startswith=f"{town} ("))
-        .order_by("name")
-        .first()
-    )
-
-
 def demo_venues_load(*, institutions: dict[str, Institution]) -> dict[str, list[Venue]]:
     """Create or refresh the demo venues, keyed by institution and name.
 
     A venue takes coordinates and district from its municipality when the gazetteer is
-    loaded; without it the map has no point but the district filter still works.
+    loaded (found by postcode and town, as imports and the back office find it); without it
+    the map has no point but the district filter still works.
     """
-    municipalities: dict[str, Municipality | None] = {}
+    municipalities: dict[tuple[str, str], Municipality | None] = {}
     result: dict[str, list[Venue]] = {}
     for slug, rows in VENUES.items():
         institution = institutions.get(slug)
@@ -2466,9 +2455,11 @@ def demo_venues_load(*, institutions: dict[str, Institution]) -> dict[str, list[
             continue
         result[slug] = []
         for name, street, (city, postcode, district), wheelchair, notes in rows:
-            if city not in municipalities:
-                municipalities[city] = municipality_for(city)
-            place = municipalities[city]
+            if (postcode, city) not in municipalities:
+                municipalities[postcode, city] = venue_place_resolve(
+                    postcode=postcode, city=city
+                ).municipality
+            place = municipalities[postcode, city]
             values = {
                 "street": street,
                 "postcode": postcode,

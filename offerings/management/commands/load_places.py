@@ -1,4 +1,4 @@
-"""`manage.py load_places`: import the region's municipalities and postcodes from GeoNames."""
+"""`manage.py load_places`: import Germany's municipalities and postcodes from GeoNames."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,8 +7,9 @@ from offerings.places import PLACES_ATTRIBUTION, places_load
 
 class Command(BaseCommand):
     help = (
-        "Import the municipalities and postcodes of the Ostalbkreis, the Landkreis Heidenheim "
-        "and their neighbours from the GeoNames postal-code data (idempotent)."
+        "Import the municipalities and postcodes of Germany from the GeoNames postal-code "
+        "data (the Ostalbkreis and the Landkreis Heidenheim as the region, every other place "
+        "as outside it; idempotent)."
     )
 
     def add_arguments(self, parser):

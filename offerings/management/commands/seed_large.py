@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network.models import District, Institution, InstitutionKind
-from offerings.demo import TEMPLATES, _offer_spec, municipality_for
+from offerings.demo import TEMPLATES, _offer_spec
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
@@ -25,6 +25,7 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.places import venue_place_resolve
 from offerings.search import offer_search_refresh
 
 BENCH_PREFIX = "bench-"
@@ -169,7 +170,9 @@ def bench_catalogue_create(
     today = timezone.localdate()
 
     institutions = Institution.objects.bulk_create(_providers(rng, providers), batch_size=BATCH)
-    places = {town[0]: municipality_for(town[0]) for town in TOWNS}
+    places = {
+        town[0]: venue_place_resolve(postcode=town[1], city=town[0]).municipality for town in TOWNS
+    }
     venues: dict[int, list[Venue]] = {}
     venue_rows: list[Venue] = []
     for institution in institutions:
