@@ -1,11 +1,12 @@
 """Placing a venue: `venue_place_resolve` (postcode and town to a municipality, and how sure
-that is) and `venue_address_key` (one venue, spelled twice).
+that is), `venue_address_key` (one venue, spelled twice) and the admin's venue form.
 
 These tests use a small file of real GeoNames lines (`german_places`), not all of Germany;
 test_places.py loads the real dataset.
 """
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from network.models import District
 from offerings.models import Municipality
@@ -19,6 +20,7 @@ from offerings.places import (
     venue_place_resolve,
 )
 from tests.offerings.conftest import GEONAMES_SAMPLE
+from tests.offerings.factories import VenueFactory
 
 # --- The sample of real GeoNames lines -------------------------------------------------------
 
@@ -274,3 +276,58 @@ def test_postcode_normalise():
     assert postcode_normalise("") == ""
     assert postcode_normalise("A-6691") == ""
     assert postcode_normalise("734301") == ""
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def office_client(client_for, network_office):
+    TOTP.activate(network_office, generate_totp_secret())
+    return client_for(network_office)
+
+
+def venue_form(venue, **changes) -> dict:
+    data = {
+        "institution": venue.institution_id,
+        "name": venue.name,
+        "street": venue.street,
+        "postcode": venue.postcode,
+        "city": venue.city,
+        "municipality": venue.municipality_id or "",
+        "district": venue.district,
+        "latitude": venue.latitude if venue.latitude is not None else "",
+        "longitude": venue.longitude if venue.longitude is not None else "",
+        "accessibility_notes": "",
+    }
+    return data | changes
+
+
+@pytest.mark.django_db
+def test_the_admin_places_a_changed_address_and_follows_a_chosen_municipality(
+    german_places, office_client
+):
+    venue = VenueFactory(municipality=german_places["aalen"])
+    url = f"/verwaltung/offerings/venue/{venue.pk}/change/"
+
+    response = office_client.post(url, venue_form(venue, postcode="89073", city="Ulm"))
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert (venue.municipality, venue.district) == (german_places["ulm"], District.OUTSIDE)
+    assert venue.latitude == german_places["ulm"].latitude
+
+    gmuend = german_places["schwaebisch-gmuend"]
+    office_client.post(url, venue_form(venue, municipality=gmuend.pk))
+    venue.refresh_from_db()
+    assert (venue.municipality, venue.district) == (gmuend, District.OSTALBKREIS)
+    assert (venue.latitude, venue.longitude) == (gmuend.latitude, gmuend.longitude)
+
+    response = office_client.post(
+        url,
+        venue_form(venue, municipality="", postcode="", city="Atlantis", district="heidenheim"),
+        follow=True,
+    )
+    assert "Ort „Atlantis“ nicht gefunden" in response.content.decode()
+    venue.refresh_from_db()
+    # What the office entered stays.
+    assert (venue.municipality, venue.district, venue.city) == (None, "heidenheim", "Atlantis")
