@@ -12,6 +12,7 @@ from django.utils import timezone
 from network.models import Membership, MembershipRole
 from network.selectors import institution_is_new_provider
 from network.services import institution_mark_published
+from offerings.index import catalogue_index_invalidate
 from offerings.models import (
     REVIEW_INTERVAL_DAYS,
     Offer,
@@ -206,6 +207,34 @@ def venue_place_fill(*, venue: Venue) -> PlaceMatch:
             setattr(venue, name, value)
         venue.save(update_fields=VENUE_PLACE_FIELDS)
     return place
+
+
+def venues_place_fill_missing() -> list[tuple[Venue, PlaceMatch]]:
+    """Place every venue that has no municipality: those imported before imports placed
+    their venues, and those in towns the gazetteer did not hold yet. Safe to run again.
+
+    Returns each such venue with what was found, so that the caller can list the guesses
+    and the venues that remain without a place.
+    """
+    results, placed = [], []
+    for venue in (
+        Venue.objects.filter(municipality__isnull=True)
+        .select_related("institution")
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    ):
+        place = venue_place_resolve(postcode=venue.postcode, city=venue.city, street=venue.street)
+        if place.found:
+            for name, value in place.venue_values().items():
+                setattr(venue, name, value)
+            placed.append(venue)
+        results.append((venue, place))
+    with transaction.atomic():
+        Venue.objects.bulk_update(placed, VENUE_PLACE_FIELDS, batch_size=500)
+        if placed:
+            # A bulk update sends no signals.
+            transaction.on_commit(catalogue_index_invalidate)
+    return results
 
 
 def date_save(*, offer: Offer, user, data: dict, offer_date: OfferDate | None = None) -> OfferDate:

@@ -1,5 +1,6 @@
 """Placing a venue: `venue_place_resolve` (postcode and town to a municipality, and how sure
-that is), `venue_address_key` (one venue, spelled twice) and the admin's venue form.
+that is), `venue_address_key` (one venue, spelled twice), the commands that place the venues
+already in the database, and the admin's venue form.
 
 These tests use a small file of real GeoNames lines (`german_places`), not all of Germany;
 test_places.py loads the real dataset.
@@ -7,6 +8,7 @@ test_places.py loads the real dataset.
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.management import call_command
 
 from network.models import District
 from offerings.models import Municipality
@@ -19,6 +21,7 @@ from offerings.places import (
     venue_address_key,
     venue_place_resolve,
 )
+from tests.factories import InstitutionFactory
 from tests.offerings.conftest import GEONAMES_SAMPLE
 from tests.offerings.factories import VenueFactory
 
@@ -276,6 +279,63 @@ def test_postcode_normalise():
     assert postcode_normalise("") == ""
     assert postcode_normalise("A-6691") == ""
     assert postcode_normalise("734301") == ""
+
+
+# --- Venues already in the database ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_resolve_venue_places_places_old_venues_and_lists_the_rest(german_places, capsys):
+    institution = InstitutionFactory(name="VHS Aalen")
+    unplaced = {"municipality": None, "district": District.OUTSIDE, "latitude": None}
+    exact = VenueFactory(
+        institution=institution, name="Saal", postcode="89073", city="Ulm", **unplaced
+    )
+    guessed = VenueFactory(
+        institution=institution, name="Werkstatt", postcode="73525", city="Gmünd", **unplaced
+    )
+    unknown = VenueFactory(
+        institution=institution, name="Insel", postcode="00000", city="Atlantis", **unplaced
+    )
+    placed_by_hand = VenueFactory(
+        institution=institution, municipality=german_places["oberkochen"], city="Aalen"
+    )
+
+    call_command("resolve_venue_places")
+
+    exact.refresh_from_db()
+    assert exact.municipality == german_places["ulm"]
+    assert exact.district == District.OUTSIDE
+    assert exact.latitude == german_places["ulm"].latitude
+    guessed.refresh_from_db()
+    assert guessed.municipality == german_places["schwaebisch-gmuend"]
+    assert guessed.district == District.OSTALBKREIS
+    unknown.refresh_from_db()
+    assert unknown.municipality is None
+    # A venue that has its place is left as it is, even where its town says otherwise.
+    placed_by_hand.refresh_from_db()
+    assert placed_by_hand.municipality == german_places["oberkochen"]
+    out = capsys.readouterr().out
+    assert "ohne Gemeinde: 3; zugeordnet: 2 (davon 1 geschätzt); offen: 1." in out
+    assert "geschätzt: VHS Aalen: Werkstatt: Ort „Gmünd 73525“ als Schwäbisch Gmünd" in out
+    assert "offen: VHS Aalen: Insel: Ort „Atlantis 00000“ nicht gefunden" in out
+
+    # Again: nothing left to place but the unknown one.
+    call_command("resolve_venue_places")
+    assert "ohne Gemeinde: 1; zugeordnet: 0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_load_places_also_places_venues_in_towns_it_brings(db, capsys):
+    venue = VenueFactory(
+        postcode="89073", city="Ulm", municipality=None, district="outside", latitude=None
+    )
+
+    call_command("load_places", source=str(GEONAMES_SAMPLE))
+
+    venue.refresh_from_db()
+    assert venue.municipality.name == "Ulm"
+    assert "zugeordnet: 1" in capsys.readouterr().out
 
 
 # --- The admin ----------------------------------------------------------------------------
