@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from network.models import Institution
 from offerings.demo import demo_venues_load
+from offerings.demo.courses import demo_venues
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
@@ -229,7 +230,9 @@ def test_seed_large_leaves_other_institutions_alone(demo):
 def test_demo_venues_take_municipality_district_and_coordinates_from_the_gazetteer(
     demo, german_places
 ):
-    demo_venues_load(institutions=Institution.objects.in_bulk(field_name="slug"))
+    demo_venues_load(
+        institutions=Institution.objects.in_bulk(field_name="slug"), venues=demo_venues()
+    )
 
     venues = list(Venue.objects.select_related("municipality"))
     assert venues
