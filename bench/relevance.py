@@ -390,8 +390,9 @@ def _venue_create(row: dict[str, Any], institutions: dict):
     from offerings.models import Municipality, Venue
 
     place = row.get("place", row["city"])
-    municipality = Municipality.objects.filter(name=place).order_by("slug").first()
-    if municipality is None or not municipality.postcodes.filter(code=row["postcode"]).exists():
+    # By name and postcode: a gazetteer of all Germany has several places of one name (Lorch).
+    municipality = Municipality.objects.filter(name=place, postcodes__code=row["postcode"]).first()
+    if municipality is None:
         sys.exit(f"venue {row['key']}: {row['postcode']} {place} is not in the gazetteer")
     return Venue.objects.create(
         institution=institutions[row["provider"]],
