@@ -5,6 +5,15 @@ import pytest
 from offerings.models import Municipality
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Each test's own directory for private files (uploaded imports): what a test leaves
+    there is its own, and nothing is left behind."""
+    root = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = root
+    return root
+
+
 @pytest.fixture
 def places(db):
     aalen = Municipality.objects.create(
