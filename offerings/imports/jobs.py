@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.storage import private_files
 from network.models import Institution
 from network.selectors import institution_with_supplier_id
 from network.services import institution_supplier_adopt
@@ -39,7 +40,7 @@ from offerings.imports.records import MAX_IMPORT_BYTES, ImportFileError
 from offerings.imports.report import JobReport
 from offerings.imports.staging import TableStage
 from offerings.imports.upload import HEAD_BYTES, upload_check
-from offerings.models import ImportFormat, ImportJob, ImportStatus
+from offerings.models import IMPORTS_DIRECTORY, ImportFormat, ImportJob, ImportStatus
 from offerings.services import user_is_office
 
 logger = logging.getLogger(__name__)
@@ -405,4 +406,20 @@ def import_jobs_purge(*, now: datetime | None = None) -> int:
     for job in finished.filter(~Q(file="") | ~Q(content=b"")).only("pk", "file"):
         _discard_file(job)
         cleaned += 1
+    _orphans_delete(before=now - timedelta(days=1))
     return cleaned
+
+
+def _orphans_delete(*, before: datetime) -> None:
+    """Files without a job: a process that died between storing an upload and creating its
+    job. Only old ones, so that an upload under way keeps its file."""
+    storage = private_files()
+    if not storage.exists(IMPORTS_DIRECTORY):
+        return
+    known = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    for directory in storage.listdir(IMPORTS_DIRECTORY)[0]:
+        for name in storage.listdir(f"{IMPORTS_DIRECTORY}/{directory}")[1]:
+            path = f"{IMPORTS_DIRECTORY}/{directory}/{name}"
+            if path not in known and storage.get_modified_time(path) < before:
+                logger.warning("Deleting the import file %s, which has no job.", path)
+                storage.delete(path)

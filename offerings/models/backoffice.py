@@ -101,9 +101,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+IMPORTS_DIRECTORY = "imports"
+
+
 def import_file_name(job: "ImportJob", filename: str) -> str:
     """Where an uploaded file is stored: never under the name its sender chose."""
-    return f"imports/{job.institution_id}/{uuid.uuid4().hex}"
+    return f"{IMPORTS_DIRECTORY}/{job.institution_id}/{uuid.uuid4().hex}"
 
 
 class ImportJob(models.Model):

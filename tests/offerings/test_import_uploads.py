@@ -205,3 +205,21 @@ def test_abandoned_jobs_are_closed_and_their_files_deleted(
     # An abandoned job can no longer be committed.
     assert not jobs.import_job_commit_request(job=abandoned)
     assert import_jobs_purge_task() == 0
+
+
+def test_files_without_a_job_are_deleted_once_they_are_old(institution, member, private_files):
+    """A process that died between storing an upload and creating its job left a file."""
+    job = jobs.import_job_create(
+        institution=institution, user=member, upload=SimpleUploadedFile("a.xml", GOOD_XML)
+    )
+    directory = private_files / "imports" / str(institution.pk)
+    old, fresh = directory / "verwaist-alt", directory / "verwaist-neu"
+    for path in (old, fresh):
+        path.write_bytes(GOOD_XML)
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(private_files / job.file.name, (two_days_ago, two_days_ago))
+
+    import_jobs_purge_task()
+
+    assert sorted(stored_files(private_files)) == sorted([private_files / job.file.name, fresh])
