@@ -49,7 +49,8 @@ def export_openqcat(*, institution) -> bytes:
     element("CURRENCY", "EUR")
     xml.endElement("CATALOG")
     start("SUPPLIER")
-    element("SUPPLIER_ID", institution.slug)
+    # The id its own files carry, so that an export imports again (imports/jobs.py).
+    element("SUPPLIER_ID", institution.supplier_id or institution.slug)
     element("SUPPLIER_NAME", institution.name)
     start("ADDRESS")
     element("STREET", institution.street)

@@ -29,6 +29,8 @@ from offerings.imports.records import (
 from offerings.imports.staging import MemoryStage, Stage, parsed_from_stage
 
 SUPPORTED_VERSIONS = {"", "1.0", "1.1"}
+# HEADER/SUPPLIER elements the stage keeps (attribute, length), for the supplier check.
+SUPPLIER_FIELDS = {"SUPPLIER_ID": ("supplier_id", 100), "SUPPLIER_NAME": ("supplier_name", 200)}
 
 
 def _local(tag: str) -> str:
@@ -87,6 +89,12 @@ def openqcat_read(
             if element.tag == "DELETE":
                 deleting = False
             if element.tag != "SERVICE":
+                if element.tag in SUPPLIER_FIELDS and [e.tag for e in stack[-2:]] == [
+                    "HEADER",
+                    "SUPPLIER",
+                ]:
+                    name, limit = SUPPLIER_FIELDS[element.tag]
+                    setattr(stage, name, _text(element)[:limit])
                 continue
             stage.entries += 1
             if stage.entries > MAX_ENTRIES:
