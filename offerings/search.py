@@ -37,7 +37,8 @@ On PostgreSQL the rank is ts_rank over the weighted tsvector (title A; keywords 
 B; summary C; description and provider D) plus a bonus when the words occur as the phrase
 typed. On SQLite (the zero-setup run) words are matched in the folded text (`search_text`)
 and ranked in Python by where they occur (title, keywords, elsewhere) and the same phrase
-bonus; there is no stemming, so "Kurse" finds "Kurse" and "Kursen" but not "Kurs".
+bonus; there is no stemming: a word finds the longer words it is part of ("Pflege" finds
+"Krankenpflege") but not its shorter forms.
 """
 
 import math

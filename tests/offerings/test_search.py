@@ -353,3 +353,24 @@ def test_generated_queries_through_short_words_spellings_and_partial_matches(var
     assert result.total >= 0
     if result.partial is not None:
         assert all(isinstance(t, str) for t in result.partial.found + result.partial.missing)
+
+
+def test_search_rebuild_gives_old_offers_the_folded_forms(variety):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from offerings.models import Offer, SearchTerm
+
+    # An offer indexed before issue 16: no folded forms, a stop word in the vocabulary.
+    Offer.objects.filter(pk=variety["heat"].pk).update(search_text="")
+    if connection.vendor == "postgresql":
+        Offer.objects.filter(pk=variety["heat"].pk).update(search_vector=None)
+    SearchTerm.objects.create(word="über", folded="ueber", lexeme="über")
+    assert "Wärmepumpen installieren" not in titles("q=Waermepumpe")
+
+    call_command("search_rebuild", stdout=StringIO())
+
+    assert titles("q=Waermepumpe") == ["Wärmepumpen installieren"]
+    assert not SearchTerm.objects.filter(word="über").exists()
