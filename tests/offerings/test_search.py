@@ -329,7 +329,10 @@ def test_alerts_feeds_and_the_api_ask_for_every_word(variety, client):
 
 @pytest.mark.parametrize(
     "text",
-    ["KI & IT | !", "B2:*", "'3D'", "-KI", '"KI', "ä" * 300, "ue ü ae ä oe ö ss ß " * 20],
+    [
+        *("KI & IT | !", "B2:*", "'3D'", "-KI", '"KI', "ä" * 300, "ue ü ae ä oe ö ss ß " * 20),
+        *('"die das"', '"für" Pflege', "für die", "-für", "\\b(?=x)", "ki\x00it"),
+    ],
 )
 def test_new_paths_take_hostile_text_as_plain_text(variety, text):
     result = result_for(text)
