@@ -2,7 +2,7 @@
 
 Prints, for issue 3's speed targets:
 0. the time to build the in-memory catalogue index (offerings.index);
-1. server time of 20 representative searches, measured in-process (p50 / p95 / max), for the
+1. server time of 25 representative searches, measured in-process (p50 / p95 / max), for the
    first request of each search (text result and course cards not yet cached) and repeated;
 2. the number of SQL queries of a catalogue page for 1 and for 20 results;
 3. throughput of the catalogue page under gunicorn, against a trivial Django view
@@ -60,6 +60,12 @@ SEARCHES = [
     "dauer=long&zeitmodell=full_time&foerderung=aufstiegs-bafoeg",
     "seite=25",
     "q=Kurs&sortierung=price&seite=10",
+    # Issue 16: spelling variants, short words, partial matches.
+    "q=Fraesen",
+    "q=KI",
+    "q=cnc+fräsen+abends",
+    "q=Umschulung+Teilzeit",
+    "q=Computer+Grundkurs",
 ]
 
 

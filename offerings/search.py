@@ -1,52 +1,150 @@
-"""Full-text search of the catalogue.
+"""Full-text search of the catalogue: what a visitor typed, as the offers it finds and their rank.
 
-On PostgreSQL: the German text-search configuration over a weighted tsvector per offer
-(title A; keywords and topics B; summary C; description and provider D), ranked, with
-websearch syntax ("quotes", -minus). Words the catalogue does not know are corrected against
-a vocabulary of words that occur in it (trigram similarity on a folded form, so "Schweisen"
-finds "Schweißen" and "Exel" finds "Excel"), and compounds are split at a known word
-("Schweißkurs" finds "Schweißen").
+`parse` splits the text into words, "quoted phrases" and -exclusions, and sets aside what
+cannot be searched (one letter, stop words such as "für", words beyond the eighth), so that
+the page can say so. Each word and each phrase is a *term*. `offer_text_matches` answers
+the catalogue's question: which offers match, how well, and which terms each contains.
 
-On SQLite (the zero-setup run) the search is simpler: every word must occur in the folded
-text of the offer, with the same compound and typo help from the vocabulary but no ranking.
+Spelling variants. People write "Fräsen", "Fraesen" and "FRAESEN" for one word, but
+PostgreSQL's German stemmer makes "fras" of the first and "fraes" of the second. Both sides
+are therefore folded to one spelling (`common.text.fold`: ä→ae, ö→oe, ü→ue, ß→ss): each
+offer's tsvector is built from the folded text, and each word is searched in its folded form.
+Folding only ever writes umlauts out, never the reverse, so words that merely contain "ue"
+(Quelle, Steuer, neue, Feuer) stay what they are; turning "ue" back into "ü" would make
+"Steuer" into "Steür" (stem "steur", while "Steuer" has "steu") and find nothing. Folding
+alone would lose what the stemmer does with umlauts (Arzt and Ärzte, Haus and Häuser share
+a stem only when the umlaut is there), so the tsvector also holds the original form of every
+word that folding changed (`_indexed`), and a word is searched as the OR of its folded form,
+the form typed, and every spelling of the same folded word in the catalogue's vocabulary
+("Aerzte" also looks for "Ärzte", whose stem is that of "Arzt"). The result: either spelling
+finds both, in matching and ranking, and the vocabulary's suggestions compare folded words.
+
+Short words and acronyms (KI, IT, SPS, B2, 3D) are searched as exact tokens: never typo-
+corrected or split as compounds (the trigram neighbours of "KI" are words like "Kita"), and
+on SQLite matched as a whole token rather than inside other words ("ki" in "Technik").
+
+Partial matches. When fewer than PARTIAL_THRESHOLD offers in the catalogue contain every term,
+the offers containing at least half of them are shown too, ranked by how many terms they
+contain, then by how rare those terms are among the matches, then by the full-text rank.
+Words that name a kind of course (GENERIC_WORDS: Kurs, Weiterbildung, Seminar …) make no
+partial match on their own and add nothing to its rank, so "Weiterbildung Pflege" shows the
+courses on Pflege. Each match says which terms it contains, so the page can name the words
+it did not find. The decision is taken per text, over the whole catalogue, so that filters
+and their counts work on one fixed set of matches. Alerts, feeds and the API ask for every
+word: what they announce matches the whole search.
+
+On PostgreSQL the rank is ts_rank over the weighted tsvector (title A; keywords and topics
+B; summary C; description and provider D) plus a bonus when the words occur as the phrase
+typed. On SQLite (the zero-setup run) words are matched in the folded text (`search_text`)
+and ranked in Python by where they occur (title, keywords, elsewhere) and the same phrase
+bonus; there is no stemming: a word finds the longer words it is part of ("Pflege" finds
+"Krankenpflege") but not its shorter forms.
 """
 
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from common.text import fold
+from common.text import GERMAN_STOP_WORDS, fold
 from offerings.index import catalogue_index_invalidate
 from offerings.models import Offer, SearchTerm
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-MIN_WORD = 3
+MAX_PHRASES = 3
+MIN_WORD = 2  # one letter cannot be searched; two can ("KI", "IT", "B2")
+MAX_EXACT_WORD = 3  # up to this length (or with a digit) a word is an exact token
+MIN_VOCABULARY_WORD = 3
 MIN_COMPOUND_HEAD = 5
 SIMILARITY_THRESHOLD = 0.3
+PARTIAL_THRESHOLD = 3  # fewer offers with every term than this: show partial matches too
+PHRASE_BONUS = 1.0  # above any ts_rank of a single occurrence: the words as typed, in order
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOP_WORDS = frozenset(fold(w) for w in GERMAN_STOP_WORDS)
+# Words that name a kind of course rather than its subject. In a catalogue of courses they
+# say little: a partial match must contain some other word too, and they add nothing to its
+# rank ("Weiterbildung Pflege" shows the courses on Pflege, not every "Weiterbildung").
+GENERIC_WORDS = frozenset(
+    fold(w)
+    for w in [
+        *("Kurs", "Kurse", "Kursen", "Grundkurs", "Grundkurse", "Aufbaukurs", "Aufbaukurse"),
+        *("Weiterbildung", "Weiterbildungen", "Fortbildung", "Fortbildungen", "Qualifizierung"),
+        *("Lehrgang", "Lehrgänge", "Seminar", "Seminare", "Schulung", "Schulungen"),
+        *("Training", "Trainings", "Workshop", "Workshops", "Angebot", "Angebote"),
+    ]
+)
+
+# Why a typed word was not searched (ParsedQuery.ignored).
+TOO_SHORT = "short"
+TOO_COMMON = "common"
+TOO_MANY = "many"
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text) if len(w) >= MIN_WORD and not w.isdigit()]
+    """The words of `text` that go into the vocabulary (offerings.models.SearchTerm)."""
+    return [
+        w.lower()
+        for w in _WORD.findall(text)
+        if len(w) >= MIN_VOCABULARY_WORD and not w.isdigit() and fold(w) not in _STOP_WORDS
+    ]
+
+
+def is_exact(word: str) -> bool:
+    """Short words and words with digits are acronyms and codes (KI, SAP, B2, 3D, 9001)."""
+    return len(word) <= MAX_EXACT_WORD or any(c.isdigit() for c in word)
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What a visitor typed, split the way websearch syntax reads it."""
+    """What a visitor typed, split the way websearch syntax reads it.
+
+    Frozen and hashable: it keys the cached text results. A later step that understands
+    some words as a place or a filter takes them out with `without`.
+    """
 
     text: str
-    words: tuple[str, ...]  # plain words that must occur
+    words: tuple[str, ...]  # plain words, lower case, in the order typed
     phrases: tuple[str, ...]  # "quoted phrases"
     excluded: tuple[str, ...]  # -words
+    ignored: tuple[tuple[str, str], ...] = ()  # (as typed, TOO_SHORT | TOO_COMMON | TOO_MANY)
+    sequence: str = ""  # the plain words in order, stop words included: the phrase bonus
 
     @property
     def is_empty(self) -> bool:
         return not (self.words or self.phrases)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """What partial matching counts: each word and each phrase."""
+        return self.words + self.phrases
+
+    @property
+    def generic(self) -> tuple[bool, ...]:
+        """Per term: whether it names a kind of course (GENERIC_WORDS), not a subject."""
+        return tuple(fold(w) in GENERIC_WORDS for w in self.words) + (False,) * len(self.phrases)
+
+    def as_typed(self, term: str) -> str:
+        """A term in the visitor's own spelling ("Pflege", not "pflege")."""
+        if term in self.phrases:
+            return term
+        return next((w for w in _WORD.findall(self.text) if w.lower() == term), term)
+
+    def without(self, *taken: str) -> "ParsedQuery":
+        """The same query without the words `taken` (lower case)."""
+        gone = set(taken)
+        return replace(
+            self,
+            words=tuple(w for w in self.words if w not in gone),
+            sequence=" ".join(w for w in self.sequence.split() if w not in gone),
+        )
 
 
 def parse(text: str) -> ParsedQuery:
@@ -54,16 +152,39 @@ def parse(text: str) -> ParsedQuery:
     text = "".join(c for c in text if c.isprintable())[:MAX_QUERY_LENGTH].strip()
     phrases = tuple(p.strip() for p in re.findall(r'"([^"]+)"', text) if p.strip())
     rest = re.sub(r'"[^"]*"?', " ", text)
-    plain, excluded = [], []
+    plain: list[str] = []
+    excluded: list[str] = []
+    ignored: list[tuple[str, str]] = []
+    sequence: list[str] = []
     for token in rest.split():
-        target = excluded if token.startswith("-") else plain
-        target.extend(words(token))
+        negative = token.startswith("-")
+        parts = [p.lower() for p in _WORD.findall(token)]
+        if not negative:
+            sequence.extend(parts)
+        usable = [p for p in parts if len(p) >= MIN_WORD]
+        if parts and not usable and not negative:
+            # "x" or "C++": nothing left to search. One letter inside a longer word
+            # ("E-Learning") goes with it silently.
+            ignored.append((token.strip(".,;:!?()[]"), TOO_SHORT))
+        for part in usable:
+            if fold(part) in _STOP_WORDS:
+                if not negative:
+                    ignored.append((part, TOO_COMMON))
+                continue
+            (excluded if negative else plain).append(part)
+    plain = list(dict.fromkeys(plain))
+    ignored.extend((w, TOO_MANY) for w in plain[MAX_WORDS:])
     return ParsedQuery(
         text=text,
-        words=tuple(dict.fromkeys(plain))[:MAX_WORDS],
-        phrases=phrases[:3],
+        words=tuple(plain[:MAX_WORDS]),
+        phrases=phrases[:MAX_PHRASES],
         excluded=tuple(dict.fromkeys(excluded))[:MAX_WORDS],
+        ignored=tuple(dict.fromkeys(ignored)),
+        sequence=" ".join(sequence[: MAX_WORDS * 2]),
     )
+
+
+# --- the catalogue's vocabulary: spellings, typos, compounds ------------------------------
 
 
 @dataclass(frozen=True)
@@ -72,29 +193,53 @@ class Correction:
     alternatives: tuple[SearchTerm, ...]
 
 
-def _known_folded(folded_words: list[str]) -> set[str]:
-    return set(SearchTerm.objects.filter(folded__in=folded_words).values_list("folded", flat=True))
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the catalogue's vocabulary says about the words of one query."""
+
+    spellings: dict[str, tuple[SearchTerm, ...]] = field(default_factory=dict)  # by folded
+    fixes: list[Correction] = field(default_factory=list)
+
+    def alternatives(self, word: str) -> tuple[SearchTerm, ...]:
+        return next((c.alternatives for c in self.fixes if c.word == word), ())
 
 
-def corrections(parsed: ParsedQuery) -> list[Correction]:
-    """For each word the vocabulary does not know: similar words, and the head of a compound.
+def vocabulary_lookup(parsed: ParsedQuery) -> Vocabulary:
+    """Known spellings of each word, and for each word the vocabulary does not know: similar
+    words and the head of a compound. Exact tokens are neither corrected nor split.
 
     Two queries at most, however many words were typed.
     """
-    folded = {w: fold(w) for w in parsed.words}
-    known = _known_folded(list(folded.values()))
-    unknown = [w for w, f in folded.items() if f not in known]
-    if not unknown:
-        return []
-    result = []
-    if connection.vendor == "postgresql":
-        candidates = _similar_terms_postgres([folded[w] for w in unknown])
-    else:
-        candidates = _similar_terms_python([folded[w] for w in unknown])
-    for word in unknown:
-        alternatives = candidates.get(folded[word], [])
-        result.append(Correction(word=word, alternatives=tuple(alternatives)))
-    return result
+    searched = [w for w in parsed.words if not is_exact(w)]
+    if not searched:
+        return Vocabulary()
+    folded = {w: fold(w) for w in searched}
+    spellings: dict[str, list[SearchTerm]] = {}
+    for term in SearchTerm.objects.filter(folded__in=set(folded.values())):
+        spellings.setdefault(term.folded, []).append(term)
+    unknown = [w for w, f in folded.items() if f not in spellings]
+    fixes = []
+    if unknown:
+        if connection.vendor == "postgresql":
+            candidates = _similar_terms_postgres([folded[w] for w in unknown])
+        else:
+            candidates = _similar_terms_python([folded[w] for w in unknown])
+        # A stop word ("für" in a title) is no alternative: it would match nearly everything.
+        fixes = [
+            Correction(
+                word=w,
+                alternatives=tuple(
+                    t for t in candidates.get(folded[w], []) if t.folded not in _STOP_WORDS
+                ),
+            )
+            for w in unknown
+        ]
+    return Vocabulary({f: tuple(terms) for f, terms in spellings.items()}, fixes)
+
+
+def corrections(parsed: ParsedQuery) -> list[Correction]:
+    """For each word the vocabulary does not know: similar words, and the head of a compound."""
+    return vocabulary_lookup(parsed).fixes
 
 
 def _similar_terms_postgres(folded_words: list[str]) -> dict[str, list[SearchTerm]]:
@@ -166,77 +311,255 @@ def spelling_suggestion(parsed: ParsedQuery, fixes: list[Correction]) -> str:
     return " ".join(replacements.get(w, w) for w in parsed.words)
 
 
+# --- matching -----------------------------------------------------------------------------
+
+
+def _pg_word(word: str, vocabulary: Vocabulary) -> SearchQuery:
+    """One word on PostgreSQL: its folded form, the form typed, the catalogue's spellings of
+    it and, for an unknown word, its corrections."""
+    folded = fold(word)
+    query = SearchQuery(folded, config="german", search_type="plain")
+    if folded != word:
+        query |= SearchQuery(word, config="german", search_type="plain")
+    for term in vocabulary.spellings.get(folded, ()):
+        query |= SearchQuery(term.lexeme, config="simple", search_type="plain")
+    for term in vocabulary.alternatives(word):
+        query |= SearchQuery(term.folded, config="german", search_type="plain")
+        query |= SearchQuery(term.lexeme, config="simple", search_type="plain")
+    return query
+
+
+def _pg_phrase(phrase: str) -> SearchQuery:
+    query = SearchQuery(fold(phrase), config="german", search_type="phrase")
+    if fold(phrase) != phrase.lower():
+        query |= SearchQuery(phrase, config="german", search_type="phrase")
+    return query
+
+
+def _pg_terms(parsed: ParsedQuery, vocabulary: Vocabulary) -> list[SearchQuery]:
+    return [_pg_word(w, vocabulary) for w in parsed.words] + [_pg_phrase(p) for p in parsed.phrases]
+
+
+@dataclass(frozen=True)
+class _Needle:
+    """What an offer's folded text must contain for a term, on SQLite."""
+
+    text: str
+    token: bool  # as a whole token, not inside another word
+
+    def q(self) -> Q:
+        if self.token:
+            return Q(search_text__regex=_token_pattern(self.text))
+        return Q(search_text__contains=self.text)
+
+    def found_in(self, folded: str) -> bool:
+        if self.token:
+            return re.search(_token_pattern(self.text), folded) is not None
+        return self.text in folded
+
+
+def _token_pattern(text: str) -> str:
+    return rf"(?<![^\W_]){re.escape(text)}(?![^\W_])"
+
+
+def _sqlite_terms(parsed: ParsedQuery, vocabulary: Vocabulary) -> list[list[_Needle]]:
+    terms = []
+    for word in parsed.words:
+        needles = [_Needle(fold(word), token=is_exact(word))]
+        needles += [_Needle(t.folded, token=False) for t in vocabulary.alternatives(word)]
+        terms.append(needles)
+    terms += [[_Needle(fold(p), token=False)] for p in parsed.phrases]
+    return terms
+
+
+def _either(conditions: Sequence[Q]) -> Q:
+    return reduce(or_, conditions)
+
+
 def search_offers(
-    queryset: QuerySet[Offer], parsed: ParsedQuery
+    queryset: QuerySet[Offer],
+    parsed: ParsedQuery,
+    *,
+    partial: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[QuerySet[Offer], list[Correction]]:
-    """Filter `queryset` to offers matching `parsed`; annotate `rank` on PostgreSQL."""
+    """Filter `queryset` to offers containing every term of `parsed` (partial=True: at least
+    half of them), annotated with `matched`, a bit per term it contains (in `parsed.terms`
+    order), and on PostgreSQL with `rank`."""
     if parsed.is_empty:
         return queryset, []
-    fixes = corrections(parsed)
+    vocabulary = vocabulary if vocabulary is not None else vocabulary_lookup(parsed)
     if connection.vendor == "postgresql":
-        return _search_postgres(queryset, parsed, fixes), fixes
-    return _search_sqlite(queryset, parsed, fixes), fixes
+        terms = _pg_terms(parsed, vocabulary)
+        conditions = [Q(search_vector=term) for term in terms]
+        query = reduce(or_ if partial else and_, terms)
+        queryset = queryset.filter(search_vector=query)
+        for word in parsed.excluded:
+            queryset = queryset.exclude(search_vector=_pg_word(word, Vocabulary()))
+        rank = SearchRank(F("search_vector"), query)
+        if len(parsed.words) > 1:
+            phrase = Q(search_vector=_pg_phrase(parsed.sequence))
+            rank += Case(When(phrase, then=Value(PHRASE_BONUS)), default=Value(0.0))
+        queryset = queryset.annotate(rank=rank)
+    else:
+        conditions = [
+            _either([n.q() for n in needles]) for needles in _sqlite_terms(parsed, vocabulary)
+        ]
+        queryset = queryset.filter(_either(conditions) if partial else reduce(and_, conditions))
+        for word in parsed.excluded:
+            queryset = queryset.exclude(_Needle(fold(word), token=is_exact(word)).q())
+    if not partial:  # every offer contains every term
+        every = (1 << len(conditions)) - 1
+        return queryset.annotate(matched=Value(every, IntegerField())), vocabulary.fixes
+    bits = [Case(When(c, then=Value(1 << i)), default=Value(0)) for i, c in enumerate(conditions)]
+    queryset = queryset.annotate(matched=sum(bits[1:], start=bits[0]))
+    specific = [c for c, generic in zip(conditions, parsed.generic, strict=True) if not generic]
+    if specific and len(specific) < len(conditions):
+        queryset = queryset.filter(_either(specific))
+    if _needed(len(conditions)) > 1:
+        hits = [Case(When(c, then=Value(1)), default=Value(0)) for c in conditions]
+        queryset = queryset.alias(hits=sum(hits[1:], start=hits[0])).filter(
+            hits__gte=_needed(len(conditions))
+        )
+    return queryset, vocabulary.fixes
 
 
-def _search_postgres(queryset, parsed: ParsedQuery, fixes: list[Correction]):
-    fixed = {c.word: c for c in fixes}
-    query = None
-    for word in parsed.words:
-        term = SearchQuery(word, config="german", search_type="plain")
-        for alternative in fixed.get(word, Correction(word, ())).alternatives:
-            term |= SearchQuery(alternative.lexeme, config="simple", search_type="plain")
-        query = term if query is None else query & term
-    for phrase in parsed.phrases:
-        term = SearchQuery(phrase, config="german", search_type="phrase")
-        query = term if query is None else query & term
-    for word in parsed.excluded:
-        query &= ~SearchQuery(word, config="german", search_type="plain")
-    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+def _needed(terms: int) -> int:
+    """How many terms a partial match must contain: at least half of them."""
+    return max(1, math.ceil(terms / 2))
 
 
-def _search_sqlite(queryset, parsed: ParsedQuery, fixes: list[Correction]):
-    fixed = {c.word: c for c in fixes}
-    for word in parsed.words:
-        condition = Q(search_text__contains=fold(word))
-        for alternative in fixed.get(word, Correction(word, ())).alternatives:
-            condition |= Q(search_text__contains=alternative.folded)
-        queryset = queryset.filter(condition)
-    for phrase in parsed.phrases:
-        queryset = queryset.filter(search_text__contains=fold(phrase))
-    for word in parsed.excluded:
-        queryset = queryset.exclude(search_text__contains=fold(word))
-    return queryset
+@dataclass(frozen=True)
+class TextMatches:
+    """The offers a text finds: ids, rank (higher first) and a bit per term each contains."""
+
+    ids: list[int]
+    ranks: list[float]
+    matched: list[int]
+    terms: tuple[str, ...]
+    partial: bool  # fewer than PARTIAL_THRESHOLD offers contain every term
+    fixes: list[Correction]
 
 
-# --- keeping the index current -----------------------------------------------------------
+def offer_text_matches(
+    parsed: ParsedQuery,
+    *,
+    queryset: QuerySet[Offer],
+    shown: Callable[[list[int]], int] = len,
+    partial: bool = True,
+) -> TextMatches:
+    """The offers of `queryset` that match `parsed`, ranked.
+
+    `shown(ids)` says how many of the offers `ids` a visitor would see (the catalogue index
+    knows which have open dates). When fewer than PARTIAL_THRESHOLD contain every term and
+    `partial` allows it, offers with at least half of the terms are added (see the module's
+    docstring).
+    """
+    vocabulary = vocabulary_lookup(parsed)
+    rows = _rows(queryset, parsed, vocabulary, partial=False)
+    partial = (
+        partial
+        and len(parsed.terms) > 1
+        and shown([pk for pk, _rank, _matched in rows]) < PARTIAL_THRESHOLD
+    )
+    if partial:
+        rows = _rows(queryset, parsed, vocabulary, partial=True)
+        ranks = _partial_ranks(rows, parsed.generic)
+    else:
+        ranks = [rank for _pk, rank, _matched in rows]
+    return TextMatches(
+        ids=[pk for pk, _rank, _matched in rows],
+        ranks=ranks,
+        matched=[matched for _pk, _rank, matched in rows],
+        terms=parsed.terms,
+        partial=partial,
+        fixes=vocabulary.fixes,
+    )
+
+
+def _rows(
+    queryset: QuerySet[Offer], parsed: ParsedQuery, vocabulary: Vocabulary, *, partial: bool
+) -> list[tuple[int, float, int]]:
+    """(id, rank, matched) of each offer that matches."""
+    queryset, _fixes = search_offers(queryset, parsed, partial=partial, vocabulary=vocabulary)
+    queryset = queryset.order_by()
+    if connection.vendor == "postgresql":
+        return list(queryset.values_list("pk", "rank", "matched"))
+    needles = _sqlite_terms(parsed, vocabulary)
+    phrase = fold(parsed.sequence) if len(parsed.words) > 1 else ""
+    return [
+        (pk, _python_rank(needles, phrase, title, keywords, text), matched)
+        for pk, title, keywords, text, matched in queryset.values_list(
+            "pk", "title", "keywords", "search_text", "matched"
+        )
+    ]
+
+
+def _python_rank(needles, phrase: str, title: str, keywords: str, text: str) -> float:
+    """SQLite's stand-in for ts_rank: per term, where it occurs first (the weights of the
+    PostgreSQL tsvector: title 1, keywords 0.4, elsewhere 0.1), and the phrase bonus."""
+    title, keywords = fold(title), fold(keywords)
+    rank = 0.0
+    for term in needles:
+        if any(n.found_in(title) for n in term):
+            rank += 1.0
+        elif any(n.found_in(keywords) for n in term):
+            rank += 0.4
+        elif any(n.found_in(text) for n in term):
+            rank += 0.1
+    if phrase and phrase in text:
+        rank += PHRASE_BONUS
+    return rank
+
+
+def _partial_ranks(rows: list[tuple], generic: tuple[bool, ...]) -> list[float]:
+    """Ranks that order partial matches by how many terms they contain, then how rare those
+    terms are among the matches (inverse document frequency; generic words weigh nothing),
+    then the full-text rank."""
+    terms = len(generic)
+    found_in = Counter(i for _pk, _rank, matched in rows for i in range(terms) if matched >> i & 1)
+    weight = {i: 0.0 if generic[i] else math.log(1 + len(rows) / found_in[i]) for i in found_in}
+    keys = [
+        (
+            matched.bit_count(),
+            round(sum(weight[i] for i in range(terms) if matched >> i & 1), 6),
+            rank,
+        )
+        for _pk, rank, matched in rows
+    ]
+    # Dense ranks: equal keys rank equal, so the index's tie-break (the title) decides.
+    order = {key: position for position, key in enumerate(sorted(set(keys)), start=1)}
+    return [float(order[key]) for key in keys]
+
+
+# --- keeping the search data current ------------------------------------------------------
 
 _VECTOR_SQL = """
     UPDATE offerings_offer AS o SET search_vector =
-        setweight(to_tsvector('german', o.title), 'A')
-        || setweight(to_tsvector('german', replace(o.keywords, ',', ' ')), 'B')
-        || setweight(to_tsvector('german', coalesce((
-            SELECT string_agg(t.name, ' ') FROM offerings_topic t
-            JOIN offerings_offer_topics ot ON ot.topic_id = t.id
-            WHERE ot.offer_id = o.id), '')), 'B')
-        || setweight(to_tsvector('german', o.summary), 'C')
-        || setweight(to_tsvector('german', o.description), 'D')
-        || setweight(to_tsvector('german', i.name), 'D')
-    FROM network_institution AS i
-    WHERE i.id = o.institution_id AND o.id = ANY(%s)
+        setweight(to_tsvector('german', d.a), 'A') || setweight(to_tsvector('german', d.b), 'B')
+        || setweight(to_tsvector('german', d.c), 'C') || setweight(to_tsvector('german', d.d), 'D')
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS d(id, a, b, c, d)
+    WHERE o.id = d.id
 """
 
 
-def _document(offer: Offer) -> str:
+def _fields(offer: Offer) -> tuple[str, str, str, str]:
+    """The offer's text by weight: title; keywords and topics; summary; description and
+    provider."""
     topics = " ".join(t.name for t in offer.topics.all())
-    parts = [
+    return (
         offer.title,
-        offer.keywords,
-        topics,
+        f"{offer.keywords.replace(',', ' ')} {topics}",
         offer.summary,
-        offer.description,
-        offer.institution.name,
-    ]
-    return fold(" ".join(parts))
+        f"{offer.description} {offer.institution.name}",
+    )
+
+
+def _indexed(text: str) -> str:
+    """What the tsvector is built from: the folded text, then the original form of each word
+    that folding changed (see the module's docstring)."""
+    changed = dict.fromkeys(w for w in _WORD.findall(text) if fold(w) != w.lower())
+    return f"{fold(text)}\n{' '.join(changed)}" if changed else fold(text)
 
 
 def _vocabulary_words(offer: Offer) -> list[str]:
@@ -264,13 +587,18 @@ def offer_search_refresh(offers) -> None:
             .select_related("institution")
             .prefetch_related("topics")
         )
+        vectors: list[list] = [[], [], [], [], []]
         for offer in batch:
-            offer.search_text = _document(offer)
+            fields = _fields(offer)
+            offer.search_text = fold(" ".join(fields))
             counter.update(_vocabulary_words(offer))
+            vectors[0].append(offer.pk)
+            for column, text in zip(vectors[1:], fields, strict=True):
+                column.append(_indexed(text))
         Offer.objects.bulk_update(batch, ["search_text"], batch_size=1000)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and batch:
             with connection.cursor() as cursor:
-                cursor.execute(_VECTOR_SQL, [chunk])
+                cursor.execute(_VECTOR_SQL, vectors)
     _terms_add(counter)
     # Bulk writes send no signals (offerings.signals): tell the catalogue index here.
     catalogue_index_invalidate()

@@ -3,10 +3,10 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
@@ -22,7 +22,13 @@ from offerings.index import (
     catalogue_index,
 )
 from offerings.models import FundingProgramme, Offer, OfferDate
-from offerings.search import Correction, ParsedQuery, parse, search_offers, spelling_suggestion
+from offerings.search import (
+    Correction,
+    ParsedQuery,
+    offer_text_matches,
+    parse,
+    spelling_suggestion,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -36,6 +42,16 @@ class FacetOption:
     selected: bool
 
 
+@dataclass(frozen=True)
+class PartialNote:
+    """What the page says above partial matches (offerings.search: fewer than three offers in
+    the catalogue contain every word of the search)."""
+
+    complete: int  # offers shown that contain every word
+    found: tuple[str, ...]  # when all the others contain the same words: those words
+    missing: tuple[str, ...]  # … and the ones they lack
+
+
 @dataclass
 class CatalogueResult:
     filterset: CatalogueFilter
@@ -44,6 +60,10 @@ class CatalogueResult:
     query: str
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str = ""
+    # Typed words that were not searched, by reason (offerings.search.parse: "short",
+    # "common", "many").
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    partial: PartialNote | None = None
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     # Changes whenever what a course card shows may have changed (the data, or the day).
     cache_version: str = ""
@@ -82,6 +102,7 @@ def catalogue_search(
     today=None,
     with_facets: bool = True,
     cards: bool = False,
+    partial: bool = True,
 ) -> CatalogueResult:
     """Everything the catalogue page shows for the query string `params`.
 
@@ -89,24 +110,33 @@ def catalogue_search(
     database is asked for the free text (once per text and index) and for the offers of the
     page. Feeds and the API pass with_facets=False: they show no filter counts. With
     cards=True the page's offers carry only what a course card shows, and their dates are left
-    to `offer_cards_prefetch` (most cards come from the fragment cache and need none).
+    to `offer_cards_prefetch` (most cards come from the fragment cache and need none). With
+    partial=False every word must occur (feeds and the API, like alerts: what they announce
+    matches the whole search); the page shows partial matches when too few offers contain
+    every word, and each of those offers carries `missing_terms`.
     """
     today = today or timezone.localdate()
-    search = _search(params, today)
+    search = _search(params, today, partial=partial)
     index, parsed, text = search.index, search.parsed, search.text
     ids = search.ordered_ids()
     paginator = Paginator(ids, min(page_size, MAX_PAGE_SIZE))
     page = paginator.get_page(_page_number(params.get("seite")))
     page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
+    if text.partial:
+        _mark_missing_terms(page.object_list, index, parsed, text)
     result = CatalogueResult(
         filterset=search.filterset,
         page=page,
         total=paginator.count,
         query=parsed.text,
         corrections=text.fixes,
+        ignored=_ignored_by_reason(parsed),
+        partial=_partial_note(search) if text.partial else None,
         # The counts depend on the filters and the text only, not on the page or the order;
         # the catalogue's first page and popular searches are asked for again and again.
-        facets=index.remembered(_facets_key(search.filterset, parsed), search.selection.facets)
+        facets=index.remembered(
+            _facets_key(search.filterset, parsed, partial), search.selection.facets
+        )
         if with_facets
         else {},
         cache_version=f"{index.version}-{today.isoformat()}",
@@ -120,9 +150,10 @@ def catalogue_search(
 def catalogue_offer_ids(params: QueryDict, *, today=None) -> list[int]:
     """Ids of the offers in the catalogue that match `params`, in the order asked for.
 
-    For matching many saved searches at once (alert digests): no facets, no offers loaded.
+    For matching many saved searches at once (alert digests): no facets, no offers loaded,
+    and every word must occur (an alert announces courses that match the whole search).
     """
-    return _search(params, today or timezone.localdate()).ordered_ids().tolist()
+    return _search(params, today or timezone.localdate(), partial=False).ordered_ids().tolist()
 
 
 @dataclass
@@ -133,22 +164,26 @@ class _Search:
     text: "TextMatch"
     selection: "Selection"
 
+    @cached_property
+    def hits(self) -> np.ndarray:
+        """Positions of the matching offers in the index."""
+        return np.flatnonzero(self.selection.offers())
+
     def ordered_ids(self) -> np.ndarray:
         sort = self.filterset.form.cleaned_data.get("sortierung") or (
             "relevance" if not self.parsed.is_empty else "start"
         )
-        hits = np.flatnonzero(self.selection.offers())
-        return self.index.ordered(hits, sort, self.text.rank)
+        return self.index.ordered(self.hits, sort, self.text.rank)
 
 
-def _search(params: QueryDict, today) -> _Search:
+def _search(params: QueryDict, today, *, partial: bool) -> _Search:
     """The parameters checked and matched against the index, for the page and for alerts."""
     index = catalogue_index(today)
     filterset = CatalogueFilter(params, queryset=Offer.objects.none(), today=today)
     # Always bound (an empty query string is valid), so the form can report errors.
     filterset.validate()
     parsed = parse(params.get("q", ""))
-    text = _text_search(index, parsed)
+    text = _text_search(index, parsed, partial=partial)
     return _Search(index, filterset, parsed, text, Selection(index, filterset, text.mask))
 
 
@@ -215,7 +250,7 @@ def _form_key(params: QueryDict, version: str) -> str:
     return f"{version}-{get_language()}-{digest}"
 
 
-def _facets_key(filterset: CatalogueFilter, parsed: ParsedQuery) -> tuple:
+def _facets_key(filterset: CatalogueFilter, parsed: ParsedQuery, partial: bool) -> tuple:
     data = filterset.form.cleaned_data
     chosen = tuple(
         (name, repr(data[name]))
@@ -223,7 +258,7 @@ def _facets_key(filterset: CatalogueFilter, parsed: ParsedQuery) -> tuple:
         if _is_active(data.get(name))
     )
     place = filterset.place.pk if filterset.place is not None else None
-    return ("facets", get_language(), parsed, place, chosen)  # labels are translated
+    return ("facets", get_language(), parsed, partial, place, chosen)  # labels are translated
 
 
 def _page_number(raw: str | None) -> int:
@@ -239,27 +274,78 @@ class TextMatch:
     mask: np.ndarray | None  # offers that match the text; None when no text was given
     rank: np.ndarray | None
     fixes: list[Correction]
+    matched: np.ndarray | None = None  # per offer: a bit per term it contains
+    partial: bool = False  # partial matches are included (offerings.search)
+    terms: tuple[str, ...] = ()
 
 
-def _text_search(index: CatalogueIndex, parsed: ParsedQuery) -> TextMatch:
+def _text_search(index: CatalogueIndex, parsed: ParsedQuery, *, partial: bool) -> TextMatch:
     if parsed.is_empty:
         return TextMatch(None, None, [])
 
     def compute() -> TextMatch:
-        queryset, fixes = search_offers(Offer.objects.published(), parsed)
-        fields = ("pk", "rank") if connection.vendor == "postgresql" else ("pk",)
-        rows = list(queryset.order_by().values_list(*fields))
-        ids = [row[0] for row in rows]
-        found = index.positions(ids)
+        found = offer_text_matches(
+            parsed,
+            queryset=Offer.objects.published(),
+            shown=lambda ids: len(index.positions(ids)),
+            partial=partial,
+        )
+        positions = index.positions(found.ids)
         mask = np.zeros(index.size, dtype=bool)
-        mask[found] = True
+        mask[positions] = True
         rank = np.zeros(index.size, dtype=np.float64)
-        if len(fields) == 2 and rows:
-            by_id = dict(rows)
-            rank[found] = [by_id[int(offer_id)] for offer_id in index.offer_ids[found]]
-        return TextMatch(mask, rank, fixes)
+        matched = np.zeros(index.size, dtype=np.int32)
+        if len(positions):
+            by_id = {pk: i for i, pk in enumerate(found.ids)}
+            rows = [by_id[int(offer_id)] for offer_id in index.offer_ids[positions]]
+            rank[positions] = [found.ranks[row] for row in rows]
+            matched[positions] = [found.matched[row] for row in rows]
+        return TextMatch(mask, rank, found.fixes, matched, found.partial, found.terms)
 
-    return index.remembered(parsed, compute)
+    return index.remembered(("text", parsed, partial), compute)
+
+
+def _ignored_by_reason(parsed: ParsedQuery) -> dict[str, list[str]]:
+    ignored: dict[str, list[str]] = {}
+    for word, reason in parsed.ignored:
+        ignored.setdefault(reason, []).append(word)
+    return ignored
+
+
+def _every_term(text: TextMatch) -> int:
+    return (1 << len(text.terms)) - 1
+
+
+def _mark_missing_terms(offers: list[Offer], index, parsed: ParsedQuery, text: TextMatch) -> None:
+    """Give each offer of a page of partial matches the words it does not contain."""
+    positions = index.positions([offer.pk for offer in offers])
+    ids, matched = index.offer_ids[positions].tolist(), text.matched[positions].tolist()
+    bits = dict(zip(ids, matched, strict=True))
+    for offer in offers:
+        has = bits.get(offer.pk, _every_term(text))
+        offer.missing_terms = [
+            parsed.as_typed(term) for i, term in enumerate(text.terms) if not has >> i & 1
+        ]
+
+
+def _partial_note(search: _Search) -> PartialNote | None:
+    """How the shown offers relate to the words: how many contain all, and which words the
+    others contain when they all contain the same. None when every shown offer has them all
+    (the filters left only those) or nothing is shown."""
+    text, parsed = search.text, search.parsed
+    bits = text.matched[search.hits]
+    every = _every_term(text)
+    complete = int(np.count_nonzero(bits == every))
+    others = np.unique(bits[bits != every]).tolist()
+    if not others:
+        return None
+    found: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    if len(others) == 1:
+        terms = [parsed.as_typed(term) for term in text.terms]
+        found = tuple(t for i, t in enumerate(terms) if others[0] >> i & 1)
+        missing = tuple(t for i, t in enumerate(terms) if not others[0] >> i & 1)
+    return PartialNote(complete=complete, found=found, missing=missing)
 
 
 # --- filters and facets over the index ----------------------------------------------------

@@ -155,7 +155,7 @@ def catalogue_feed(request):
     params.pop("seite", None)
     # A feed reader wants what is new, whatever order the page was sorted in.
     params["sortierung"] = "newest"
-    result = catalogue_search(params, page_size=formats.FEED_SIZE, with_facets=False)
+    result = catalogue_search(params, page_size=formats.FEED_SIZE, with_facets=False, partial=False)
     words = _search_words(result)
     title = (
         _("%(site)s-Kurse: %(search)s") % {"site": settings.SITE_NAME, "search": ", ".join(words)}
@@ -184,6 +184,7 @@ class ApiPageForm(forms.Form):
 @require_safe
 def api_offers(request):
     """Read-only JSON of the catalogue for partner websites: the catalogue's filters, paged.
+    Every word of the text must occur (no partial matches, which the page explains).
 
     Invalid parameters are named in "errors" with status 400; the results then ignore them,
     as the catalogue page does.
@@ -194,7 +195,7 @@ def api_offers(request):
     page_number = page_form.cleaned_data.get("seite") or 1
     params = request.GET.copy()
     params["seite"] = str(page_number)
-    result = catalogue_search(params, page_size=page_size, with_facets=False)
+    result = catalogue_search(params, page_size=page_size, with_facets=False, partial=False)
     errors = {
         name: [str(message) for message in messages]
         for form in (page_form, result.filterset.form)

@@ -10,6 +10,7 @@ from html import escape as _escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -62,4 +63,15 @@ def provider_options(options) -> SafeString:
             f"{escape(option.label)} ({int(option.count)})</option>"
             for option in options
         )
+    )
+
+
+@register.filter
+def quoted_words(words) -> SafeString:
+    """Words as German prose: „KI“, „Pflege“ und „abends“."""
+    quoted = [f"„{escape(word)}“" for word in words]
+    if len(quoted) < 2:
+        return mark_safe("".join(quoted))  # escaped above
+    return mark_safe(  # escaped above
+        _("%(words)s und %(last)s") % {"words": ", ".join(quoted[:-1]), "last": quoted[-1]}
     )

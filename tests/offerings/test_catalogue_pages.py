@@ -85,6 +85,100 @@ def test_no_spelling_suggestion_when_no_word_resembles_the_search(client):
     assertNotContains(response, "Meinten Sie")
 
 
+def test_partial_matches_say_which_words_were_not_found(client):
+    OfferFactory(title="CNC-Fräsen Grundkurs")
+    OfferFactory(title="CNC-Drehen")
+
+    response = client.get(CATALOGUE, {"q": "cnc Fräsen abends"})
+
+    assertContains(response, "1 Kurs gefunden")
+    assertContains(
+        response, "Keine Kurse mit allen Suchwörtern. Kurse mit „cnc“ und „Fräsen“ (ohne „abends“):"
+    )
+    assertInHTML(
+        '<p class="kern-body kern-body--small offer-card__missing">Nicht enthalten: „abends“</p>',
+        response.content.decode(),
+    )
+    assertNotContains(response, "Kein Kurs passt zu dieser Suche.")
+
+
+def test_partial_matches_with_different_words_are_marked_on_each_card(client):
+    OfferFactory(title="Pflege zu Hause")
+    OfferFactory(title="Lager in Teilzeit")
+    OfferFactory(title="Büro in Teilzeit")
+
+    response = client.get(CATALOGUE, {"q": "Teilzeit Pflege"})
+
+    assertContains(response, "3 Kurse gefunden")
+    assertContains(
+        response,
+        "Keine Kurse mit allen Suchwörtern. Kurse mit einem Teil davon, die passendsten zuerst:",
+    )
+    content = response.content.decode()
+    assert content.index("Pflege zu Hause") < content.index("Lager in Teilzeit")
+    assertContains(response, "Nicht enthalten: „Teilzeit“", count=1)
+    assertContains(response, "Nicht enthalten: „Pflege“", count=2)
+
+
+def test_words_that_name_a_kind_of_course_are_named_as_missing(client):
+    OfferFactory(title="Pflegehelfer Basiskurs", keywords="Pflege")
+    OfferFactory(title="Lernen lernen – fit für die Weiterbildung")
+
+    response = client.get(CATALOGUE, {"q": "Weiterbildung Pflege"})
+
+    assertContains(
+        response, "Keine Kurse mit allen Suchwörtern. Kurse mit „Pflege“ (ohne „Weiterbildung“):"
+    )
+    assertNotContains(response, "Lernen lernen")
+
+
+def test_few_complete_matches_are_named_before_the_partial_ones(client):
+    OfferFactory(title="Deutsch B2 im Beruf")
+    OfferFactory(title="Deutsch B1")
+
+    response = client.get(CATALOGUE, {"q": "Deutsch B2"})
+
+    assertContains(
+        response, "Nur 1 Kurs mit allen Suchwörtern, danach Kurse mit „Deutsch“ (ohne „B2“)."
+    )
+
+
+def test_complete_matches_need_no_note(client):
+    for n in range(3):
+        OfferFactory(title=f"Deutsch B2 Kurs {n}")
+    OfferFactory(title="Deutsch B1")
+
+    response = client.get(CATALOGUE, {"q": "Deutsch B2"})
+
+    assertContains(response, "3 Kurse gefunden")
+    assertNotContains(response, "Suchwörtern")
+    assertNotContains(response, "Nicht enthalten")
+
+
+def test_words_that_cannot_be_searched_are_named(client):
+    OfferFactory(title="Excel für Einsteiger")
+
+    response = client.get(CATALOGUE, {"q": "x"})
+
+    assertContains(response, "„x“ ist zu kurz für die Suche und wurde nicht berücksichtigt.")
+    response = client.get(CATALOGUE, {"q": "Excel für die Praxis C++"})
+    assertContains(
+        response, "„für“ und „die“ sind zu allgemein für die Suche und wurden nicht berücksichtigt."
+    )
+    assertContains(response, "„C++“ ist zu kurz für die Suche und wurde nicht berücksichtigt.")
+
+
+def test_a_short_word_is_searched_not_dropped(client):
+    OfferFactory(title="KI im Büro")
+    OfferFactory(title="Kita-Leitung")
+
+    response = client.get(CATALOGUE, {"q": "KI"})
+
+    assertContains(response, "1 Kurs gefunden")
+    assertContains(response, "KI im Büro")
+    assertNotContains(response, "Kita-Leitung")
+
+
 def test_a_wrong_value_shows_at_its_field(client):
     OfferFactory()
 
