@@ -114,7 +114,7 @@ def child(step: str, job_id: int, trace: bool) -> None:
 
     django.setup()
     from offerings.imports import jobs
-    from offerings.imports.plan import delivery_form_lookup
+    from offerings.imports.lookups import delivery_form_lookup
     from offerings.models import ImportJob
 
     delivery_form_lookup()  # connect and warm up before the baseline

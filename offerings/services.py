@@ -153,6 +153,7 @@ DATE_FIELDS = (
     "time_of_day",
     "hours_total",
     "seats",
+    "min_participants",
     "registration_deadline",
     "venue",
     "notes",

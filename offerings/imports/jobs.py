@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from offerings.imports.csvfile import csv_read
+from offerings.imports.lookups import TERM_MODELS, delivery_form_lookup, term_lookup
 from offerings.imports.openqcat import openqcat_read
-from offerings.imports.plan import delivery_form_lookup, import_run
+from offerings.imports.plan import import_run
 from offerings.imports.records import MAX_IMPORT_BYTES, ImportFileError
 from offerings.imports.report import JobReport
 from offerings.imports.staging import TableStage
@@ -103,6 +104,7 @@ def _read(job: ImportJob, stage: TableStage, on_progress=None) -> None:
         job_content(job.pk),
         stage=stage,
         delivery_forms=delivery_form_lookup(),
+        terms=term_lookup(),
         on_progress=on_progress,
     )
 
@@ -148,7 +150,9 @@ def import_job_check(*, job_id: int) -> None:
             publish_new = import_run(
                 institution=job.institution, stage=stage, commit=False, on_entries=report.add
             )
-            report.finish(publish_new=publish_new)
+            report.finish(
+                publish_new=publish_new, catalogue=stage.catalogue, technical=stage.technical
+            )
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED,
@@ -168,11 +172,28 @@ def import_job_check(*, job_id: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED, progress=stage.entries)
 
 
-def import_job_commit_request(*, job: ImportJob) -> bool:
+def import_job_defaults_set(*, job: ImportJob, defaults: dict[str, list[str]]) -> bool:
+    """Store terms the provider chose for every offer of a checked file (what the file
+    cannot say); the commit adds them. Unknown slugs are dropped."""
+    known = {
+        name: set(model.objects.filter(is_active=True).values_list("slug", flat=True))
+        for name, model in TERM_MODELS.items()
+        if name in defaults
+    }
+    cleaned = {name: sorted(set(defaults[name]) & slugs) for name, slugs in known.items()}
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+            defaults={name: slugs for name, slugs in cleaned.items() if slugs}
+        )
+    )
+
+
+def import_job_commit_request(*, job: ImportJob, archive_missing: bool = False) -> bool:
     """Claim a checked job for its commit (a conditional UPDATE, so a double click or two
-    workers commit it once) and queue the commit."""
+    workers commit it once) and queue the commit. `archive_missing` is the person's
+    confirmation that a whole catalogue archives the offers it no longer lists."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.COMMITTING
+        status=ImportStatus.COMMITTING, archive_missing=archive_missing
     )
     if claimed:
         from offerings.tasks import import_commit_task
@@ -201,10 +222,14 @@ def import_job_commit(*, job_id: int) -> None:
                     stage=stage,
                     commit=True,
                     user=job.user,
+                    defaults=job.defaults,
+                    archive_missing=job.archive_missing,
                     on_entries=report.add,
                     on_progress=lambda done: cache.set(key, done, timeout=3600),
                 )
-                report.finish(publish_new=publish_new)
+                report.finish(
+                    publish_new=publish_new, catalogue=stage.catalogue, technical=stage.technical
+                )
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.DONE, content=b"", finished_at=timezone.now()
             )

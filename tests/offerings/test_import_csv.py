@@ -9,7 +9,8 @@ import pytest
 
 from offerings.exporters import csv_template
 from offerings.imports.csvfile import HEADER, csv_parse
-from offerings.imports.plan import delivery_form_lookup, import_apply, import_plan
+from offerings.imports.lookups import delivery_form_lookup
+from offerings.imports.plan import import_apply, import_plan
 from offerings.imports.records import ImportFileError
 from offerings.models import Offer
 

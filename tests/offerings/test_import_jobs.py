@@ -13,8 +13,9 @@ from django.db import IntegrityError
 from offerings.backoffice import views as backoffice_views
 from offerings.imports import jobs, staging
 from offerings.imports.csvfile import csv_parse
+from offerings.imports.lookups import delivery_form_lookup
 from offerings.imports.openqcat import openqcat_parse
-from offerings.imports.plan import ImportApplier, delivery_form_lookup, import_apply, import_plan
+from offerings.imports.plan import ImportApplier, import_apply, import_plan
 from offerings.imports.report import import_report_counts, import_report_entries
 from offerings.models import (
     ImportJob,
