@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from offerings.models import (
     CourseAlert,
@@ -12,6 +12,7 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.places import venue_place_resolve
 from offerings.search import offer_search_refresh
 
 
@@ -63,6 +64,26 @@ class VenueAdmin(admin.ModelAdmin):
     list_filter = ["district", "wheelchair_accessible"]
     search_fields = ["name", "city", "institution__name"]
     autocomplete_fields = ["institution", "municipality"]
+
+    def save_model(self, request, obj, form, change):
+        """A municipality chosen by hand brings its district and coordinates; otherwise a
+        new or changed address is placed as imports and the back office place it, and a
+        place that cannot be found is a warning (what was entered stays)."""
+        if "municipality" in form.changed_data and obj.municipality is not None:
+            place = obj.municipality
+            obj.district, obj.latitude, obj.longitude = (
+                place.district,
+                place.latitude,
+                place.longitude,
+            )
+        elif obj.municipality is None or {"street", "postcode", "city"} & set(form.changed_data):
+            match = venue_place_resolve(postcode=obj.postcode, city=obj.city, street=obj.street)
+            if match.found:
+                for name, value in match.venue_values().items():
+                    setattr(obj, name, value)
+            elif warning := match.warning():
+                self.message_user(request, warning, messages.WARNING)
+        super().save_model(request, obj, form, change)
 
 
 class OfferDateInline(admin.TabularInline):

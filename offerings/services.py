@@ -12,6 +12,7 @@ from django.utils import timezone
 from network.models import Membership, MembershipRole
 from network.selectors import institution_is_new_provider
 from network.services import institution_mark_published
+from offerings.index import catalogue_index_invalidate
 from offerings.models import (
     REVIEW_INTERVAL_DAYS,
     Offer,
@@ -21,6 +22,7 @@ from offerings.models import (
     OfferStatus,
     Venue,
 )
+from offerings.places import PlaceMatch, venue_address_key, venue_place_resolve
 from offerings.search import offer_search_refresh
 
 M2M_FIELDS = ("topics", "target_groups", "funding_programmes")
@@ -164,12 +166,76 @@ def _date_values(offer_date: OfferDate) -> dict:
     return {name: getattr(offer_date, name) for name in DATE_FIELDS}
 
 
+VENUE_PLACE_FIELDS = ["municipality", "district", "latitude", "longitude"]
+
+
 def venue_get_or_create(*, institution, name: str, street: str, postcode: str, city: str) -> Venue:
-    """Reuse the institution's venue with the same address, or create it."""
-    venue, _created = Venue.objects.get_or_create(
-        institution=institution, name=name, street=street, postcode=postcode, city=city
+    """Reuse the institution's venue at the same address, or create it with the
+    municipality, district and coordinates of its postcode and town.
+
+    Addresses are compared normalised (`venue_address_key`: case, spaces, "Str." and
+    "Straße", umlauts spelled out), so a second spelling of a venue does not make a second
+    venue. A reused venue that has no municipality yet gets one where it can now be found.
+    """
+    key = venue_address_key(name=name, street=street, postcode=postcode, city=city)
+    for venue in Venue.objects.filter(institution=institution).order_by("pk"):
+        if (
+            venue_address_key(
+                name=venue.name, street=venue.street, postcode=venue.postcode, city=venue.city
+            )
+            == key
+        ):
+            if venue.municipality_id is None:
+                venue_place_fill(venue=venue)
+            return venue
+    place = venue_place_resolve(postcode=postcode, city=city, street=street)
+    return Venue.objects.create(
+        institution=institution,
+        name=name,
+        street=street,
+        postcode=postcode,
+        city=city,
+        **place.venue_values(),
     )
-    return venue
+
+
+def venue_place_fill(*, venue: Venue) -> PlaceMatch:
+    """Give `venue` the municipality, district and coordinates of its address where they can
+    be found (exactly or by a guess), and say what was found."""
+    place = venue_place_resolve(postcode=venue.postcode, city=venue.city, street=venue.street)
+    if place.found:
+        for name, value in place.venue_values().items():
+            setattr(venue, name, value)
+        venue.save(update_fields=VENUE_PLACE_FIELDS)
+    return place
+
+
+def venues_place_fill_missing() -> list[tuple[Venue, PlaceMatch]]:
+    """Place every venue that has no municipality: those imported before imports placed
+    their venues, and those in towns the gazetteer did not hold yet. Safe to run again.
+
+    Returns each such venue with what was found, so that the caller can list the guesses
+    and the venues that remain without a place.
+    """
+    results, placed = [], []
+    for venue in (
+        Venue.objects.filter(municipality__isnull=True)
+        .select_related("institution")
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    ):
+        place = venue_place_resolve(postcode=venue.postcode, city=venue.city, street=venue.street)
+        if place.found:
+            for name, value in place.venue_values().items():
+                setattr(venue, name, value)
+            placed.append(venue)
+        results.append((venue, place))
+    with transaction.atomic():
+        Venue.objects.bulk_update(placed, VENUE_PLACE_FIELDS, batch_size=500)
+        if placed:
+            # A bulk update sends no signals.
+            transaction.on_commit(catalogue_index_invalidate)
+    return results
 
 
 def date_save(*, offer: Offer, user, data: dict, offer_date: OfferDate | None = None) -> OfferDate:
@@ -177,6 +243,8 @@ def date_save(*, offer: Offer, user, data: dict, offer_date: OfferDate | None = 
     values = {k: data[k] for k in DATE_FIELDS if k in data}
     if new_venue:
         values["venue"] = venue_get_or_create(institution=offer.institution, **new_venue)
+    elif values.get("venue") is not None and values["venue"].municipality_id is None:
+        venue_place_fill(venue=values["venue"])
     with transaction.atomic():
         if offer_date is None:
             offer_date = OfferDate.objects.create(offer=offer, **values)

@@ -59,8 +59,12 @@ def pytest_runtest_teardown(item, nextitem):
     flushed = (marker and marker.kwargs.get("transaction")) or (
         "live_server" in fixtures or "transactional_db" in fixtures
     )
-    # After the last test the session's teardown has dropped the test database: nothing to do.
-    if flushed and nextitem is not None and blocking_manager_key in item.config.stash:
+    # After the last test the session's teardown has dropped the test database: nothing to
+    # do. A next test marked transactional restores the serialized data itself (see
+    # pytest_collection_modifyitems above); seeding first would clash with it.
+    next_marker = nextitem.get_closest_marker("django_db") if nextitem else None
+    restores_itself = bool(next_marker and next_marker.kwargs.get("transaction"))
+    if flushed and nextitem is not None and not restores_itself:
         with item.config.stash[blocking_manager_key].unblock():
             seed_from_migrations()
     return result

@@ -41,6 +41,7 @@ from offerings.permissions import (
     get_import_job_for,
     get_offer_for,
 )
+from offerings.places import venue_place_warning
 
 
 def _edit(offer: Offer):
@@ -194,10 +195,12 @@ def date_form(request, slug: str, pk: int, date_pk: int | None = None):
         offer = offer_date.offer
     form = OfferDateForm(request.POST or None, instance=offer_date, offer=offer)
     if request.method == "POST" and form.is_valid():
-        services.date_save(
+        saved = services.date_save(
             offer=offer, user=request.user, data=form.cleaned_data, offer_date=offer_date
         )
         messages.success(request, _("Der Termin ist gespeichert."))
+        if saved.venue is not None and (warning := venue_place_warning(venue=saved.venue)):
+            messages.warning(request, warning)
         return _edit(offer)
     return render(
         request,

@@ -14,7 +14,6 @@ Where things are:
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from common.demo import demo_upsert
@@ -33,21 +32,10 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.places import venue_place_resolve
 from offerings.search import offer_search_refresh
 
-__all__ = ["demo_offers_load", "demo_search_days_load", "municipality_for"]
-
-
-def municipality_for(town: str) -> Municipality | None:
-    """The gazetteer entry of a town, if `load_places` has loaded it.
-
-    Gazetteers add a qualifier to some names ("Ellwangen (Jagst)"), hence the second test.
-    """
-    return (
-        Municipality.objects.filter(Q(name=town) | Q(name__startswith=f"{town} ("))
-        .order_by("name")
-        .first()
-    )
+__all__ = ["demo_offers_load", "demo_search_days_load"]
 
 
 def demo_venues_load(
@@ -56,9 +44,10 @@ def demo_venues_load(
     """Create or refresh the demo venues, keyed by institution and name.
 
     A venue takes coordinates and district from its municipality when the gazetteer is
-    loaded; without it the map has no point but the district filter still works.
+    loaded (found by postcode and town, as imports and the back office find it); without it
+    the map has no point but the district filter still works.
     """
-    municipalities: dict[str, Municipality | None] = {}
+    municipalities: dict[tuple[str, str], Municipality | None] = {}
     result: dict[str, list[Venue]] = {}
     for slug, rows in venues.items():
         institution = institutions.get(slug)
@@ -66,9 +55,11 @@ def demo_venues_load(
             continue
         result[slug] = []
         for name, street, (city, postcode, district), wheelchair, notes in rows:
-            if city not in municipalities:
-                municipalities[city] = municipality_for(city)
-            place = municipalities[city]
+            if (postcode, city) not in municipalities:
+                municipalities[postcode, city] = venue_place_resolve(
+                    postcode=postcode, city=city
+                ).municipality
+            place = municipalities[postcode, city]
             values = {
                 "street": street,
                 "postcode": postcode,

@@ -8,6 +8,11 @@ matches them too. `ImportApplier` carries a chunk's plan out inside the caller's
 `import_run` drives both over a stage (`staging.py`), so that neither the plan nor the
 report of a large file is ever held in memory as a whole; `import_plan` and `import_apply`
 do the same for a file parsed at once.
+
+Venues are matched by their normalised address (`VenueBook`), so "Gartenstr. 5" reuses the
+venue at "Gartenstraße 5"; a new venue gets the municipality, district and coordinates of its
+postcode and town (`offerings.places.venue_place_resolve`), and a place that cannot be found
+is a warning on the offer in the dry run.
 """
 
 import gc
@@ -41,6 +46,7 @@ from offerings.imports.records import (
 from offerings.imports.staging import Stage
 from offerings.index import catalogue_index_invalidate
 from offerings.models import DeliveryForm, Offer, OfferChange, OfferDate, OfferStatus, Venue
+from offerings.places import PlaceMatch, venue_address_key, venue_place_resolve
 from offerings.search import offer_search_refresh
 
 CREATE, UPDATE, UNCHANGED, REJECT, ARCHIVE = "create", "update", "unchanged", "reject", "archive"
@@ -65,6 +71,60 @@ def date_ref(offer_date) -> str:
 
 def venue_key(venue) -> tuple[str, str, str, str]:
     return (venue.name, venue.street, venue.postcode, venue.city)
+
+
+def _address(key) -> tuple[str, ...]:
+    name, street, postcode, city = key
+    return venue_address_key(name=name, street=street, postcode=postcode, city=city)
+
+
+class VenueBook:
+    """The institution's venues by normalised address, and the place of each address that a
+    file names, each looked up once per import (a file names few venues, many times)."""
+
+    def __init__(self, *, institution):
+        self.institution = institution
+        self._venues: dict[tuple, tuple[int, int | None]] | None = None
+        # The addresses placed before this import: the report says the same about them
+        # whether a dry run or a commit (which adds venues chunk by chunk) writes it.
+        self._placed_before: set[tuple] = set()
+        self._places: dict[tuple, PlaceMatch] = {}
+
+    def venues(self) -> dict[tuple, tuple[int, int | None]]:
+        """Normalised address → (venue id, municipality id); the oldest venue where the
+        institution has several at one address."""
+        if self._venues is None:
+            self._venues = {}
+            for pk, municipality_id, *key in (
+                Venue.objects.filter(institution=self.institution)
+                .order_by("pk")
+                .values_list("pk", "municipality_id", "name", "street", "postcode", "city")
+            ):
+                self._venues.setdefault(_address(key), (pk, municipality_id))
+            self._placed_before = {a for a, (_pk, m) in self._venues.items() if m is not None}
+        return self._venues
+
+    def place(self, key) -> PlaceMatch:
+        address = _address(key)
+        if address not in self._places:
+            _name, street, postcode, city = key
+            self._places[address] = venue_place_resolve(postcode=postcode, city=city, street=street)
+        return self._places[address]
+
+    def messages(self, keys: Iterable) -> tuple[list[str], list[str]]:
+        """Warnings (a place not found or not clear) and notes (a place guessed) about the
+        places of these venues; none for a venue the institution has and that is placed."""
+        warnings, notes = [], []
+        self.venues()
+        for address, key in {_address(key): key for key in keys if key}.items():
+            if address in self._placed_before:
+                continue
+            place = self.place(key)
+            if warning := place.warning():
+                warnings.append(warning)
+            elif note := place.note():
+                notes.append(note)
+        return warnings, notes
 
 
 @dataclass
@@ -96,10 +156,9 @@ class PlanEntry:
             "action": self.action,
             "fields": self.fields,
             "reasons": self.reasons,
+            "warnings": self.warnings,
         }
         # Left out when empty, so that most entries stay small in the stored report.
-        if self.warnings:
-            report["warnings"] = self.warnings
         if self.unused:
             report["unused"] = sorted(self.unused.items())
         if self.missing:
@@ -182,6 +241,7 @@ class ImportPlanner:
         }
         self.archive_missing = archive_missing
         self.today = timezone.localdate()
+        self.venues = VenueBook(institution=institution)
 
     def _existing(self, refs: Iterable[str]) -> dict[str, Offer]:
         refs = set(refs)
@@ -237,7 +297,7 @@ class ImportPlanner:
         venue_ids = {
             d.venue_id for dates in dates_by_offer.values() for d in dates.values() if d.venue_id
         }
-        venue_keys = {v.pk: venue_key(v) for v in Venue.objects.filter(pk__in=venue_ids)}
+        venue_keys = {v.pk: _address(venue_key(v)) for v in Venue.objects.filter(pk__in=venue_ids)}
         entries = []
         for record in records:
             existing = offers.get(record.ref)
@@ -258,6 +318,10 @@ class ImportPlanner:
             if record.errors:
                 entry.reasons = record.errors
                 continue
+            place_warnings, place_notes = self.venues.messages(
+                d.values.get("venue_key") for d in record.dates
+            )
+            entry.warnings = [*record.warnings, *place_warnings]
             if existing is None:
                 entry.action = CREATE
                 entry.date_creates = [d.values | {"external_id": d.ref} for d in record.dates]
@@ -269,6 +333,7 @@ class ImportPlanner:
                         "Wird als Entwurf angelegt; die erste Veröffentlichung gibt die "
                         "Geschäftsstelle frei."
                     ),
+                    *place_notes,
                 ]
                 continue
             current = terms.get(existing.pk, {})
@@ -281,6 +346,7 @@ class ImportPlanner:
                 entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
             if record.dates:
                 _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
+            entry.reasons += place_notes
             entry.action = (
                 UPDATE
                 if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes
@@ -376,10 +442,11 @@ def _plan_dates(entry: PlanEntry, record, existing: dict, venue_keys: dict) -> N
             continue
         changes = {}
         for name, value in date_record.values.items():
-            now = (
-                venue_keys.get(current.venue_id) if name == "venue_key" else getattr(current, name)
-            )
-            if now != value:
+            if name == "venue_key":
+                # Compared by normalised address, as the applier will match the venue.
+                if venue_keys.get(current.venue_id) != (_address(value) if value else None):
+                    changes[name] = value
+            elif getattr(current, name) != value:
                 changes[name] = value
         if changes:
             entry.date_updates.append((current, changes))
@@ -401,8 +468,9 @@ class ImportApplier:
     a failure in any chunk rolls back every chunk before it. Rejected entries are skipped
     (the dry run listed them)."""
 
-    def __init__(self, *, institution, user, publish_new: bool):
+    def __init__(self, *, institution, user, publish_new: bool, venues: VenueBook | None = None):
         self.institution = institution
+        self.venues = venues or VenueBook(institution=institution)
         self.user = user
         self.publish_new = publish_new
         self.now = timezone.now()
@@ -416,31 +484,43 @@ class ImportApplier:
         }
 
     def _venues(self, entries: list[PlanEntry]) -> dict:
-        """The venues this chunk's dates name, created where the institution has none."""
+        """The venues this chunk's dates name (file's key → venue id): the institution's
+        venue at the same normalised address, or a new one with its place. A venue that has
+        no municipality yet gets one where it can now be found."""
         needed = {
             values["venue_key"]
             for entry in entries
             for values in entry.date_creates + [c for _d, c in entry.date_updates]
             if values.get("venue_key")
         }
-        if not needed:
-            return {}
-        venues = {
-            venue_key(v): v.pk
-            for v in Venue.objects.filter(
-                institution=self.institution, name__in={key[0] for key in needed}
-            )
-        }
-        created = Venue.objects.bulk_create(
-            [
-                Venue(
-                    institution=self.institution, name=k[0], street=k[1], postcode=k[2], city=k[3]
+        known = self.venues.venues()
+        new: dict[tuple, Venue] = {}
+        placed: list[Venue] = []
+        for key in sorted(needed):
+            address = _address(key)
+            if address in new:
+                continue
+            if address not in known:
+                new[address] = Venue(
+                    institution=self.institution,
+                    name=key[0],
+                    street=key[1],
+                    postcode=key[2],
+                    city=key[3],
+                    **self.venues.place(key).venue_values(),
                 )
-                for k in sorted(needed - set(venues))
-            ]
-        )
-        venues.update({venue_key(v): v.pk for v in created})
-        return venues
+            elif known[address][1] is None and (place := self.venues.place(key)).found:
+                venue = Venue(pk=known[address][0], **place.venue_values())
+                placed.append(venue)
+                known[address] = (venue.pk, venue.municipality_id)
+        for venue in Venue.objects.bulk_create(list(new.values())):
+            known[_address(venue_key(venue))] = (venue.pk, venue.municipality_id)
+        if placed:
+            Venue.objects.bulk_update(
+                placed, ["municipality", "district", "latitude", "longitude"], batch_size=500
+            )
+            transaction.on_commit(catalogue_index_invalidate)
+        return {key: known[_address(key)][0] for key in needed}
 
     def apply(self, entries: list[PlanEntry]) -> None:
         if not transaction.get_connection().in_atomic_block:
@@ -583,7 +663,12 @@ def import_run(
         institution=institution, defaults=defaults, archive_missing=archive_missing
     )
     applier = (
-        ImportApplier(institution=institution, user=user, publish_new=planner.publish_new)
+        ImportApplier(
+            institution=institution,
+            user=user,
+            publish_new=planner.publish_new,
+            venues=planner.venues,
+        )
         if commit
         else None
     )

@@ -1,4 +1,4 @@
-"""The region's municipalities and postcodes (GeoNames, `manage.py load_places`) and the
+"""Germany's municipalities and postcodes (GeoNames, `manage.py load_places`) and the
 providers' venues."""
 
 from django.db import models
@@ -8,7 +8,8 @@ from network.models import District
 
 
 class Municipality(models.Model):
-    """A municipality of the region or its neighbours, from a published gazetteer."""
+    """A municipality of Germany, from a published gazetteer; those outside the two districts
+    have the district "outside"."""
 
     name = models.CharField(_("Name"), max_length=120)
     slug = models.SlugField(_("Kurzname"), max_length=140, unique=True)

@@ -344,6 +344,9 @@ def test_web_migrates_collects_static_files_and_serves_the_wsgi_application(comp
         ["python", "manage.py", "collectstatic"],
     ]
     assert "--no-input" in lines[1]
+    # Places of all Germany and their venues (idempotent, about a second): a release that
+    # brings new places needs no step of its own.
+    assert ["python", "manage.py", "load_places"] in lines
     assert lines[-1][0] == "gunicorn"
 
 

@@ -1,8 +1,15 @@
 """Fixtures shared by the catalogue's tests."""
 
+from pathlib import Path
+
 import pytest
 
 from offerings.models import Municipality
+from offerings.places import places_load
+
+# Real GeoNames lines (CC BY 4.0; the file's header says where they come from): towns of the
+# region, neighbours, far-away places, and names that several places share.
+GEONAMES_SAMPLE = Path(__file__).parent / "data" / "geonames_de_sample.tsv"
 
 
 @pytest.fixture
@@ -19,3 +26,15 @@ def places(db):
         longitude=10.1515,
     )
     return {"aalen": aalen, "heidenheim": heidenheim}
+
+
+@pytest.fixture
+def german_places(db) -> dict[str, Municipality]:
+    """The sample's places, loaded the way `load_places` loads all of Germany, by slug.
+
+    Places loaded before (by a module-wide fixture of test_places.py) are removed first, in
+    the test's transaction, so that the sample is all there is.
+    """
+    Municipality.objects.all().delete()
+    places_load(source=GEONAMES_SAMPLE)
+    return {m.slug: m for m in Municipality.objects.all()}

@@ -262,6 +262,69 @@ def test_dates_reuse_venues_copy_and_shift(client_for, institution, other_instit
     }
 
 
+def test_a_new_venue_gets_its_place_and_a_second_spelling_reuses_it(
+    client_for, institution, member, german_places
+):
+    offer = OfferFactory(institution=institution, dates=[])
+    client = client_for(member)
+    url = f"{base(institution)}{offer.pk}/termine/neu/"
+    new_venue = {
+        "new_venue_name": "Werkhalle",
+        "new_venue_street": "Dreißentalstraße 2",
+        "new_venue_postcode": "73447",
+        "new_venue_city": "Oberkochen",
+    }
+
+    response = client.post(url, date_data(**new_venue), follow=True)
+
+    venue = Venue.objects.get(institution=institution, name="Werkhalle")
+    assert venue.municipality == german_places["oberkochen"]
+    assert venue.district == "ostalbkreis"
+    assert venue.latitude == german_places["oberkochen"].latitude
+    assert "nicht nach Ort finden" not in response.content.decode()
+    respelled = new_venue | {"new_venue_street": "Dreissentalstr. 2", "new_venue_name": "werkhalle"}
+    client.post(url, date_data(**respelled))
+    assert Venue.objects.filter(institution=institution).count() == 1
+    assert [d.venue for d in offer.dates.all()] == [venue, venue]
+
+
+def test_a_venue_that_cannot_be_placed_is_saved_with_a_warning(
+    client_for, institution, member, german_places
+):
+    offer = OfferFactory(institution=institution, dates=[])
+    url = f"{base(institution)}{offer.pk}/termine/neu/"
+    new_venue = {"new_venue_name": "Schloss", "new_venue_city": "Lorch"}
+
+    response = client_for(member).post(url, date_data(**new_venue), follow=True)
+
+    page = response.content.decode()
+    assert "Der Termin ist gespeichert." in page
+    assert "Ort „Lorch“ ist nicht eindeutig" in page
+    assert "Die Kurse dieses Angebots lassen sich nicht nach Ort finden." in page
+    assert offer.dates.get().venue.municipality is None
+
+
+def test_choosing_an_old_venue_without_place_places_it(
+    client_for, institution, member, german_places
+):
+    offer = OfferFactory(institution=institution, dates=[])
+    old = VenueFactory(
+        institution=institution,
+        postcode="73525",
+        city="Schwäbisch Gmünd",
+        municipality=None,
+        district="outside",
+        latitude=None,
+        longitude=None,
+    )
+
+    client_for(member).post(f"{base(institution)}{offer.pk}/termine/neu/", date_data(venue=old.pk))
+
+    old.refresh_from_db()
+    assert old.municipality == german_places["schwaebisch-gmuend"]
+    assert old.district == "ostalbkreis"
+
+
 # --- Imports through the pages ----------------------------------------------------------------
 
 

