@@ -297,3 +297,52 @@ FREE_REMARK = re.compile(
 )
 # Remarks that say the price is only given on request.
 ON_REQUEST_PATTERN = re.compile(r"auf anfrage|nach vereinbarung|auf nachfrage", re.IGNORECASE)
+
+# What the elements a report names mean (the schema's own descriptions), by element name.
+ELEMENT_LABELS = {
+    "ADDRESS_REMARKS": "Bemerkungen zum Ort",
+    "CERTIFICATE_STATUS": "Zertifizierungsstatus",
+    "CONTACT_REMARKS": "Bemerkungen zur Ansprechperson",
+    "CREDITS": "angerechnete Vorleistungen",
+    "DATE_REMARKS": "Bemerkungen zum Zeitraum",
+    "DEGREE_ADD_QUALIFICATION": "Zusatzberechtigungen",
+    "DEGREE_DESCRIPTION": "Beschreibung des Abschlusses",
+    "DEGREE_ENTITLED": "erworbene Berechtigung",
+    "DEGREE_EXAM": "Abschlussprüfung",
+    "DESCRIPTION_LONG": "Langbeschreibung",
+    "DIGITAL_ACCESSIBILITY_REMARKS": "Hinweise zur digitalen Barrierefreiheit",
+    "EXECUTION_FORM": "Durchführungsform",
+    "FUNDING_TYPES_FEDERAL": "Förderart bundesweit",
+    "FUNDING_TYPES_REGIONAL": "Förderart Bundesländer",
+    "FUNDING_TYPES_REMARKS": "Zusatzinfo Förderart",
+    "HANDICAP": "Behinderungen",
+    "INSTRUCTION_FORM": "Unterrichtsform",
+    "INSTRUCTOR": "Referent:innen",
+    "KEYWORD": "Schlagwort",
+    "MARKETINGTEXT": "Vertriebstext",
+    "MIME_INFO": "Bilder und Dokumente",
+    "MIME_SOURCE": "Link",
+    "MODULE_COURSE": "Termin im Angebotseintrag",
+    "MODULE_ORGANIZER": "durchführende Einrichtung",
+    "PRICE_AMOUNT": "Preis",
+    "REMARKS": "Bemerkung",
+    "SERVICE_CLASSIFICATION": "Klassifikation",
+    "SERVICE_REFERENCE": "Verweis auf ein anderes Angebot",
+    "STUDY_COURSE": "Angaben zum Studium",
+    "SUBSIDY": "Fördermöglichkeiten",
+    "SUBSIDY_DESCRIPTION": "Beschreibung der Förderung",
+    "SUBSIDY_INSTITUTION": "Fördereinrichtung",
+    "TARGET_GROUP": "Zielgruppe",
+    "TARGET_GROUP_TEXT": "Zielgruppe",
+    "TEACHING_LANGUAGES": "Unterrichtssprache",
+    "TEACHING_LANGUAGES_REMARKS": "Hinweise zur Unterrichtssprache",
+    "TERMS_AND_CONDITIONS": "allgemeine Regelungen",
+    "URL": "Internetadresse",
+}
+
+
+def element_label(path: str) -> str:
+    """ "Zielgruppe (TARGET_GROUP/TARGET_GROUP_TEXT)" for a path the report names; CSV
+    columns and unknown elements as they are."""
+    label = ELEMENT_LABELS.get(path.rsplit("/", 1)[-1])
+    return f"{label} ({path})" if label else path

@@ -217,7 +217,10 @@ class _Service:
         for key, count in partial.items():
             found[key] = found.get(key, 0) + count
         if own and not used_here and path:
-            found[path] = found.get(path, 0) + 1
+            # The element's own attributes (DURATION@type) when its parts were used.
+            attributes = ",".join(k for k, v in element.attrib.items() if str(v).strip())
+            key = f"{path}@{attributes}" if attributes else path
+            found[key] = found.get(key, 0) + 1
         return content, used
 
 
@@ -382,8 +385,9 @@ class _Reader:
             warnings: list[str] = []
             errors: list[str] = []
             self._offer_facts(service, facts, warnings, errors)
+            shared = self._shared_date_values(service, warnings, date=True)
             records = self._dates(
-                service, ref or f"#{position}", position, warnings, dropped, date=True
+                service, ref or f"#{position}", position, warnings, dropped, shared
             )
             for record in records:
                 record.offer_values = dict(facts) | record.offer_values
@@ -402,7 +406,16 @@ class _Reader:
             record.errors.append(_("PRODUCT_ID fehlt."))
             record.ref = f"#{position}"
         self._offer_values(service, record)
-        record.own_dates = self._dates(service, record.ref, position, record.warnings, dropped)
+        shared = self._shared_date_values(service, record.warnings, date=False)
+        record.own_dates = self._dates(
+            service, record.ref, position, record.warnings, dropped, shared, date=False
+        )
+        # What the offer's entry says about all its dates holds for its linked dates too.
+        record.date_defaults = {
+            name: shared[name]
+            for name in ("schedule", "time_of_day", "registration_deadline")
+            if shared.get(name) is not None
+        }
         # A missing price means "on request", never free; the dates may still name one.
         record.defaults = {"price": None}
         self._report_unused(service, record.unused)
@@ -469,42 +482,47 @@ class _Reader:
         contact = service.first("CONTACT")
         if contact is None:
             return
-        child = service.child
-        name = service.text(child(contact, "NAME")) or " ".join(
+        # The contact's own elements, not those of its ADDRESS.
+        name = service.text(contact.find("NAME")) or " ".join(
             part
             for part in (
-                service.text(child(contact, "ACADEMIC_TITLE")),
-                service.text(child(contact, "FIRST_NAME")),
-                service.text(child(contact, "NAME_PREFIX")),
-                service.text(child(contact, "LAST_NAME"))
-                or service.text(child(contact, "SURNAME")),
+                service.text(contact.find("ACADEMIC_TITLE")),
+                service.text(contact.find("FIRST_NAME")),
+                service.text(contact.find("NAME_PREFIX")),
+                service.text(contact.find("LAST_NAME")) or service.text(contact.find("SURNAME")),
             )
             if part
         )
         values["contact_name"] = name
-        values["contact_email"] = service.text(child(contact, "EMAIL"))
-        phone = service.text(child(contact, "PHONE"))
+        email = contact.find("EMAILS/EMAIL")
+        values["contact_email"] = service.text(
+            email if email is not None else contact.find("EMAIL")
+        )
+        phone = service.text(contact.find("PHONE"))
         # KURSNET writes numbers as +49.7361.12345.
         values["contact_phone"] = phone.replace(".", " ") if PHONE_DOTS.match(phone) else phone
 
     def _url(self, service: _Service, values: dict) -> None:
         """The course page: the link of the MIME_INFO (what KURSNET shows as "Link"), else
         the contact's web address."""
-        for source in service.all("MIME_SOURCE"):
-            text = _clean("".join(source.itertext()))
-            if text.lower().startswith(("http://", "https://")):
-                service.use(source)
-                values["url"] = text
-                contact_url = service.child(service.first("CONTACT"), "URL")
-                if contact_url is not None and _clean("".join(contact_url.itertext())) == text:
-                    service.use(contact_url)
-                return
         contact = service.first("CONTACT")
-        url = service.child(contact, "URL") if contact is not None else None
-        if url is None:
-            url = next((e for e in service.all("URL") if e not in service.all("LOCATION")), None)
-        if url is not None:
-            values["url"] = service.text(url)
+        contact_url = contact.find("URL") if contact is not None else None
+        sources = [(e, _clean("".join(e.itertext()))) for e in service.all("MIME_SOURCE")]
+        url = next((t for _e, t in sources if t.lower().startswith(("http://", "https://"))), None)
+        if url:
+            values["url"] = url
+            # The same address elsewhere (the contact's web address) was not left out.
+            for element, text in sources:
+                if text == url:
+                    service.use(element)
+            if contact_url is not None and _clean("".join(contact_url.itertext())) == url:
+                service.use(contact_url)
+            return
+        details = service.first("SERVICE_DETAILS")
+        if contact_url is None and details is not None:
+            contact_url = details.find("URL")
+        if contact_url is not None:
+            values["url"] = service.text(contact_url)
 
     def _degree(self, service: _Service, values: dict, warnings: list[str]) -> None:
         degree = service.first("DEGREE")
@@ -524,7 +542,8 @@ class _Reader:
         described = _clean(f"{exam.get('type') or ''} {examiner_text}")
         certificate = _certificate_kind(described)
         if certificate is not None:
-            service.use(exam)
+            service.used.add(id(exam))
+            service.use(examiner)
             values["certificate"] = certificate
         elif described:
             warnings.append(
@@ -549,6 +568,7 @@ class _Reader:
         self._accessibility(service, values, warnings)
 
     def _delivery_form(self, service: _Service, values: dict, warnings: list[str]) -> None:
+        chosen, unknown = None, []
         for tag, table in (
             ("EXECUTION_FORM", codes.EXECUTION_FORMS),
             ("INSTRUCTION_FORM", codes.INSTRUCTION_FORMS),
@@ -564,9 +584,12 @@ class _Reader:
                     (pk for name, pk in self.forms.items() if name and name in text), None
                 )
             if form_id is not None:
-                service.use(element)
-                values["delivery_form_id"] = form_id
-                return
+                if chosen is None:
+                    values["delivery_form_id"] = chosen = form_id
+                # The second element naming the form is used when it agrees.
+                if form_id == chosen:
+                    service.use(element)
+                continue
             if tag == "INSTRUCTION_FORM" and (
                 code in codes.INSTRUCTION_FORMS_VAGUE
                 or code in codes.INSTRUCTION_FORM_SCHEDULE
@@ -574,21 +597,27 @@ class _Reader:
             ):
                 continue  # full-/part-time or "on request": read with the dates
             if code or text:
-                warnings.append(
-                    _("Unbekannte Lernform „%(form)s“; angenommen wird „Präsenz“, bitte prüfen.")
-                    % {"form": (text or code)[:60]}
-                )
+                unknown.append(_clean("".join(element.itertext())) or code)
+        if chosen is None and unknown:
+            warnings.append(
+                _("Unbekannte Lernform „%(form)s“; angenommen wird „Präsenz“, bitte prüfen.")
+                % {"form": unknown[0][:60]}
+            )
 
     def _language(self, service: _Service, values: dict, warnings: list[str]) -> None:
         # TEACHING_LANGUAGES (since 2025) or the older EDUCATION/LANGUAGE, ISO 639-2.
-        languages = service.all("TEACHING_LANGUAGES") or service.all("LANGUAGE")
+        teaching, older = service.all("TEACHING_LANGUAGES"), service.all("LANGUAGE")
         found = []
-        for element in languages:
+        for element in teaching or older:
             code = service.text(element).lower()
             if code:
                 found.append(code)
         if not found:
             return
+        for element in older if teaching else []:
+            # Used when it says the same.
+            if _clean("".join(element.itertext())).lower() in found:
+                service.use(element)
         values["language"] = codes.LANGUAGES.get(found[0], "other")
         if len(found) > 1:
             warnings.append(
@@ -830,14 +859,14 @@ class _Reader:
         position: int,
         warnings: list[str],
         dropped: int,
+        shared: dict,
         *,
-        date: bool = False,
+        date: bool = True,
     ) -> list[DateRecord]:
         """One date per MODULE_COURSE (or one for the SERVICE when it has none). An offer's
         SERVICE only has dates when it names a start; they are used when no date links to it.
         MODULE_COURSEs that are parts of one run (block teaching, internship, exam: their
         SEGMENT_TYPE) make one date from the first start to the last end."""
-        shared = self._shared_date_values(service, warnings, date=date)
         courses = service.courses
         if dropped:
             record = DateRecord(ref=ref, position=position)
@@ -994,7 +1023,8 @@ class _Reader:
         values["end"] = end or (shared["end"] if end_element is None else None)
         flexible = _bool(service.text(child(course, "FLEXIBLE_START")))
         values["start_kind"] = shared.get("start_kind") or ("rolling" if flexible else "fixed")
-        values["schedule"] = shared.get("schedule", "part_time")
+        if "schedule" in shared:
+            values["schedule"] = shared["schedule"]
         values["hours_total"] = None
         if duration is not None and len(duration) == 0 and (duration.text or "").strip():
             # The portal's own export writes the hours here; the format's schema has a
@@ -1017,7 +1047,7 @@ class _Reader:
             record.warnings.append(_("Die Hinweise zum Termin wurden gekürzt."))
         values["notes"] = text
         time_of_day = shared.get("time_of_day") or _time_of_day(remarks)
-        if time_of_day is None and values["schedule"] == "full_time":
+        if time_of_day is None and values.get("schedule") == "full_time":
             # Full-time courses run during the day.
             time_of_day = "morning"
         if time_of_day:

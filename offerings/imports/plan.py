@@ -57,6 +57,8 @@ ACTION_LABELS = {
     REJECT: gettext_lazy("abgelehnt"),
     ARCHIVE: gettext_lazy("archiviert"),
 }
+# The same in the dry run, where nothing has happened yet.
+DRY_RUN_LABELS = ACTION_LABELS | {ARCHIVE: gettext_lazy("wird archiviert")}
 OFFER_REF_PREFIX = "beweqo-"
 DATE_REF_PREFIX = "beweqo-date-"
 
@@ -334,6 +336,7 @@ class ImportPlanner:
                         "Geschäftsstelle frei."
                     ),
                     *place_notes,
+                    *record.notes,
                 ]
                 continue
             current = terms.get(existing.pk, {})
@@ -346,7 +349,7 @@ class ImportPlanner:
                 entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
             if record.dates:
                 _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
-            entry.reasons += place_notes
+            entry.reasons += [*place_notes, *record.notes]
             entry.action = (
                 UPDATE
                 if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes

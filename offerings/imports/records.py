@@ -91,12 +91,16 @@ class OfferRecord:
     dates: list[DateRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the person should know but need not act on (shown with the result).
+    notes: list[str] = field(default_factory=list)
     unused: dict[str, int] = field(default_factory=dict)
     # open-Q-cat: a SERVICE that is offer and dates at once; used when no date links to it.
     own_dates: list[DateRecord] = field(default_factory=list)
     # Values for what neither the offer nor its dates state (open-Q-cat: a missing price
     # means "on request").
     defaults: dict = field(default_factory=dict)
+    # Values of its dates that the offer's entry states, for dates that do not.
+    date_defaults: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -201,14 +205,15 @@ def offer_values_merge(record: OfferRecord) -> None:
                 )
                 % {"field": name}
             )
-    barrier_free = [
-        d.offer_values["wheelchair_accessible"]
-        for d in dates
-        if "wheelchair_accessible" in d.offer_values
-    ]
-    if "wheelchair_accessible" not in values and barrier_free:
-        # The course is wheelchair accessible when every place it is held at is.
-        values["wheelchair_accessible"] = all(barrier_free)
+    stated = [d for d in dates if "wheelchair_accessible" in d.offer_values]
+    if "wheelchair_accessible" not in values and stated:
+        # The course is wheelchair accessible when every place it is held at is; a place
+        # that says nothing does not count as accessible.
+        values["wheelchair_accessible"] = all(
+            d.offer_values.get("wheelchair_accessible", False)
+            for d in dates
+            if d.values.get("venue_key")
+        )
     for name, value in record.defaults.items():
         values.setdefault(name, value)
 
@@ -308,7 +313,7 @@ def validate_offer(record: OfferRecord, *, is_new: bool, today: date | None = No
         )
     untimed = [d.ref for d in record.dates if "time_of_day" not in d.values]
     if untimed:
-        record.warnings.append(
+        record.notes.append(
             ngettext(
                 "Bei %(count)d Termin fehlt die Tageszeit (%(refs)s); neue Termine erscheinen "
                 "als „abends“, bis Sie es ändern.",

@@ -21,6 +21,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
+from offerings.imports.codes import element_label
 from offerings.imports.plan import (
     ARCHIVE,
     CREATE,
@@ -181,10 +182,35 @@ def import_report_counts(*, job: ImportJob) -> dict[str, int]:
     return counts if isinstance(counts, dict) else {}
 
 
+def unused_summary(unused: list | dict) -> tuple[int, str]:
+    """How many elements an entry or a file left out, and which: "allgemeine Regelungen
+    (TERMS_AND_CONDITIONS), Referent:innen (MODULE_COURSE/INSTRUCTOR) (2×)"."""
+    pairs = unused.items() if isinstance(unused, dict) else unused
+    parts, total = [], 0
+    for path, count in pairs:
+        total += count
+        parts.append(element_label(path) + (f" ({count}×)" if count > 1 else ""))
+    return total, ", ".join(parts)
+
+
+def entries_for_display(entries: list[dict]) -> list[dict]:
+    """The report's entries with their left-out elements in words."""
+    for entry in entries:
+        entry["unused_count"], entry["unused_text"] = unused_summary(entry.get("unused") or [])
+    return entries
+
+
 def import_report_file(*, job: ImportJob) -> dict:
     """What the report says about the file as a whole ({} for older reports)."""
     found = ImportJob.objects.filter(pk=job.pk).values_list("report__file", flat=True).first()
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    for name in ("unused", "technical"):
+        found[f"{name}_rows"] = [
+            (element_label(path), count) for path, count in (found.get(name) or {}).items()
+        ]
+        found[f"{name}_total"] = sum((found.get(name) or {}).values())
+    return found
 
 
 def import_report_entries(*, job: ImportJob, counts: dict, action: str | None = None):

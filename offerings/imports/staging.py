@@ -111,7 +111,11 @@ class Stage:
                 record.ref = record.ref or f"{head.ref}#{number}"
         if not dates:
             dates = head.own_dates
-        elif head.own_dates:
+        else:
+            for record in dates:
+                for name, value in head.date_defaults.items():
+                    record.values.setdefault(name, value)
+        if dates is not head.own_dates and head.own_dates:
             head.warnings.append(
                 _(
                     "Die Termine im Eintrag des Angebots selbst wurden nicht übernommen, weil "
@@ -231,6 +235,8 @@ class TableStage(Stage):
             data["own"] = [_date_data(d) | {"ref": d.ref} for d in record.own_dates]
         if record.defaults:
             data["defaults"] = record.defaults
+        if record.date_defaults:
+            data["date_defaults"] = record.date_defaults
         self._add(record.position, OFFER, record.ref, None, data)
 
     def add_date(self, record: DateRecord, parent: str) -> None:
@@ -443,6 +449,7 @@ def _offer_record(pos: int, ref: str, data: str) -> OfferRecord:
         warnings=loaded.get("warnings", []),
         unused=loaded.get("unused", {}),
         defaults=loaded.get("defaults", {}),
+        date_defaults=loaded.get("date_defaults", {}),
     )
     record.own_dates = [_date_from(pos, own.pop("ref"), own) for own in loaded.get("own", [])]
     return record

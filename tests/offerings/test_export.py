@@ -166,7 +166,7 @@ def snapshot(institution):
     ("export", "parse"), [(export_openqcat, openqcat_parse), (export_csv, csv_parse)]
 )
 def test_round_trip_into_another_institution_and_back(
-    catalogue, institution, other_institution, export, parse
+    german_places, catalogue, institution, other_institution, export, parse
 ):
     content = export(institution=institution)
     parsed = parse(io.BytesIO(content), delivery_forms=delivery_form_lookup())
