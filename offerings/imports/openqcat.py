@@ -954,12 +954,14 @@ class _Reader:
         shared["notes"] = [remarks] if remarks else []
         time = service.first("INSTRUCTION_TIME")
         form = service.first("INSTRUCTION_FORM")
-        time_code = service.code(time)
+        time_code = (time.get("type") or "").strip() if time is not None else ""
         form_code = (form.get("type") or "").strip() if form is not None else ""
         time_words = _clean("".join(time.itertext())).lower() if time is not None else ""
         form_words = _clean("".join(form.itertext())).lower() if form is not None else ""
         schedule = codes.INSTRUCTION_TIMES.get(time_code) or _schedule_word(time_words)
-        if schedule is None:
+        if schedule is not None:
+            service.use(time)
+        else:
             schedule = codes.INSTRUCTION_FORM_SCHEDULE.get(form_code) or _schedule_word(form_words)
             if schedule is not None:
                 service.use(form)

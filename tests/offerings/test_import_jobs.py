@@ -479,6 +479,8 @@ def test_a_whole_catalogue_archives_what_it_no_longer_lists_only_when_confirmed(
     told = {e["ref"]: " ".join(e["reasons"]) for e in entries if e.get("missing")}
     assert all("nicht bestätigt" in reason for reason in told.values())
     assert len(told) == 2
+    page = client.get(status_url(job)).content.decode()
+    assert "2 Angebote, die nicht mehr in der Datei stehen, wurden nicht archiviert" in page
 
     # With it, exactly the offers the file no longer lists are archived.
     job = check(make_job(institution, member, WHOLE))
@@ -487,6 +489,8 @@ def test_a_whole_catalogue_archives_what_it_no_longer_lists_only_when_confirmed(
         {"archive_missing": "on"},
     )
     jobs.import_job_commit(job_id=job.pk)
+    page = client.get(status_url(job)).content.decode()
+    assert "2 Angebote, die nicht mehr in der Datei standen, wurden archiviert." in page
     assert statuses(provider_catalogue) == {
         "listed": "published",
         "broken": "published",  # its entry was rejected, but the file lists it
