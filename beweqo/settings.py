@@ -360,6 +360,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "args": ("daily",),
     },
+    # Issue 15: imports nobody committed within a week are closed and their files deleted.
+    "import-jobs-purge": {
+        "task": "offerings.import_jobs_purge",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Issue 4: offers needing attention, to each institution's editors, once a month.
     "offer-freshness-reminders-monthly": {
         "task": "offerings.freshness_reminders_send",

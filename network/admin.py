@@ -59,6 +59,7 @@ class InstitutionAdmin(admin.ModelAdmin):
             },
         ),
         (_("Logo"), {"fields": ["logo", "logo_alt"]}),
+        (_("Importe"), {"fields": ["supplier_id"]}),
         (
             _("Status"),
             {"fields": ["is_network_member", "is_active", "joined_on", "first_published_at"]},

@@ -50,8 +50,12 @@ class InstitutionProfileForm(forms.ModelForm):
             "contact_person",
             "logo",
             "logo_alt",
+            "supplier_id",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_supplier_id(self) -> str:
+        return " ".join(self.cleaned_data["supplier_id"].split())
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"].strip()

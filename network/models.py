@@ -169,6 +169,19 @@ class Institution(models.Model):
             "Einrichtung als neu; diese erste Veröffentlichung gibt die Geschäftsstelle frei."
         ),
     )
+    # The SUPPLIER_ID its open-Q-cat files carry (issue 15): a file of another supplier is
+    # refused (offerings.imports.jobs). Taken over from the first import once its admin
+    # confirms it, or entered on the profile page.
+    supplier_id = models.CharField(
+        _("Anbieterkennung in open-Q-cat-Dateien"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Die Kennung (SUPPLIER_ID), mit der Ihre Software Ihre open-Q-cat-Dateien "
+            "kennzeichnet, zum Beispiel Ihre KURSNET-Anbieternummer. Dateien mit einer anderen "
+            "Kennung nehmen wir nicht an. Erscheint nicht öffentlich."
+        ),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -179,6 +192,16 @@ class Institution(models.Model):
         verbose_name_plural = _("Einrichtungen")
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "district"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier_id"],
+                condition=~models.Q(supplier_id=""),
+                name="institution_unique_supplier_id",
+                violation_error_message=_(
+                    "Diese Anbieterkennung ist bereits für eine andere Einrichtung hinterlegt."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,7 +1,7 @@
 """Reads of the network app: institutions for the public, a person's memberships, the
 steering circle."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from network.models import Institution, Membership, SteeringCircleMember
@@ -20,6 +20,22 @@ def institution_is_new_provider(*, institution: Institution) -> bool:
     publication of a new one waits for the network office. Read from the database, as
     something may have been published since `institution` was loaded."""
     return Institution.objects.new_providers().filter(pk=institution.pk).exists()
+
+
+def institution_with_supplier_id(
+    *, supplier_id: str, exclude: Institution | None = None
+) -> Institution | None:
+    """The institution whose open-Q-cat files carry `supplier_id`, if any (but `exclude`):
+    the one that stored it, or one without a stored id whose slug it is (the portal's own
+    export names an institution so, offerings.exporters)."""
+    if not supplier_id:
+        return None
+    institutions = Institution.objects.filter(
+        Q(supplier_id=supplier_id) | Q(supplier_id="", slug=supplier_id)
+    )
+    if exclude is not None:
+        institutions = institutions.exclude(pk=exclude.pk)
+    return institutions.first()
 
 
 def institution_people(*, institution: Institution) -> QuerySet[Membership]:

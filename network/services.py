@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from network.models import AccessibilityFeedback, Institution, User
@@ -57,6 +57,25 @@ def institution_mark_published(*, institution: Institution, when: datetime) -> N
     Institution.objects.filter(
         Q(first_published_at__isnull=True) | Q(first_published_at__gt=when), pk=institution.pk
     ).update(first_published_at=when)
+
+
+def institution_supplier_adopt(*, institution: Institution, supplier_id: str) -> bool:
+    """Take `supplier_id` (from a confirmed import) as the institution's supplier id, unless
+    it already has one or another institution uses it. Returns whether it was stored."""
+    if not supplier_id or Institution.objects.filter(supplier_id=supplier_id).exists():
+        return False
+    try:
+        # A savepoint: another institution taking the same id meanwhile must not roll back
+        # the caller's transaction (an import's commit).
+        with transaction.atomic():
+            stored = Institution.objects.filter(pk=institution.pk, supplier_id="").update(
+                supplier_id=supplier_id
+            )
+    except IntegrityError:
+        return False
+    if stored:
+        institution.supplier_id = supplier_id
+    return bool(stored)
 
 
 @transaction.atomic

@@ -178,6 +178,9 @@ class ImportJobAdmin(admin.ModelAdmin):
         "progress",
         "error",
         "report",
+        "supplier_id",
+        "supplier_name",
+        "supplier_confirmed",
         "created_at",
         "finished_at",
     ]

@@ -100,7 +100,8 @@ def export_openqcat(*, institution) -> bytes:
     w.element("CURRENCY", "EUR")
     w.end("CATALOG")
     w.start("SUPPLIER")
-    w.element("SUPPLIER_ID", institution.slug)
+    # The id its own files carry, so that an export imports again (imports/jobs.py).
+    w.element("SUPPLIER_ID", institution.supplier_id or institution.slug)
     w.element("SUPPLIER_NAME", institution.name)
     w.start("ADDRESS")
     w.element("STREET", institution.street)

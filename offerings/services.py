@@ -1,13 +1,17 @@
-"""Writes of the provider back office: offers, their dates, publication, history and the
-freshness reminders. Every write that changes an offer's texts, topics or provider ends
-with `offer_search_refresh`, and saves name their fields, so that a stale instance never
-writes old search data back."""
+"""Writes of the provider back office: offers, their dates, publication, bulk work on many
+offers, history and the freshness reminders. Every write that changes an offer's texts,
+topics or provider ends with `offer_search_refresh`, and saves name their fields, so that a
+stale instance never writes old search data back."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network.models import Membership, MembershipRole
 from network.selectors import institution_is_new_provider
@@ -95,10 +99,7 @@ def offer_duplicate(*, offer: Offer, user) -> Offer:
 
 
 def offer_archive(*, offer: Offer, user) -> None:
-    Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.ARCHIVED, updated_at=timezone.now())
-    OfferApproval.objects.filter(offer=offer).delete()
-    offer_change_record(offer=offer, user=user, action="archive", fields=["status"])
-    offer_search_refresh([offer])
+    offers_bulk_archive(offers=[offer], user=user)
 
 
 def offer_delete(*, offer: Offer) -> None:
@@ -110,35 +111,214 @@ def offer_publish(*, offer: Offer, user) -> str:
     event), ask the network office for approval. Returns "published" or "pending"."""
     with transaction.atomic():
         if user_is_office(user) or not institution_is_new_provider(institution=offer.institution):
-            _publish(offer, user)
+            _publish([offer], user)
+            offer.refresh_from_db(fields=["status", "published_at"])
             return "published"
-        _approval, created = OfferApproval.objects.get_or_create(
-            offer=offer, defaults={"requested_by": user}
-        )
-        if created:
-            from offerings.backoffice.notify import approval_request_enqueue
-
-            offer_change_record(offer=offer, user=user, action="approval_requested")
-            approval_request_enqueue(offer=offer, requested_by=user)
+        _approval_request(offer.institution, [offer], user)
         return "pending"
 
 
-def offer_approve(*, offer: Offer, user) -> None:
-    """The network office releases a new provider's first publication."""
+def offer_approve(*, offer: Offer, user) -> int:
+    """The network office releases a new provider: its approval covers the provider, not
+    one offer, so every offer of the provider that waits is published with `offer`.
+    Returns how many were published."""
     with transaction.atomic():
-        _publish(offer, user)
-
-
-def _publish(offer: Offer, user) -> None:
-    now = timezone.now()
-    Offer.objects.filter(pk=offer.pk).update(
-        status=OfferStatus.PUBLISHED, published_at=offer.published_at or now, updated_at=now
-    )
-    institution_mark_published(institution=offer.institution, when=now)
-    OfferApproval.objects.filter(offer=offer).delete()
-    offer_change_record(offer=offer, user=user, action="publish", fields=["status"])
-    offer_search_refresh([offer])
+        waiting = list(
+            Offer.objects.filter(
+                Q(pk=offer.pk) | Q(approval__isnull=False), institution=offer.institution_id
+            ).select_related("institution")
+        )
+        _publish(waiting, user)
     offer.refresh_from_db(fields=["status", "published_at"])
+    return len(waiting)
+
+
+def _publish(offers: list[Offer], user) -> None:
+    """Publish `offers`, all of one institution, in one go (no signals: the search data and
+    the catalogue index are refreshed here)."""
+    if not offers:
+        return
+    now = timezone.now()
+    ids = [offer.pk for offer in offers]
+    Offer.objects.filter(pk__in=ids).update(
+        status=OfferStatus.PUBLISHED,
+        published_at=Coalesce("published_at", Value(now), output_field=DateTimeField()),
+        updated_at=now,
+    )
+    institution_mark_published(institution=offers[0].institution, when=now)
+    OfferApproval.objects.filter(offer_id__in=ids).delete()
+    _changes_record(offers, user, "publish", ["status"])
+    offer_search_refresh(offers)
+
+
+def _changes_record(offers: list[Offer], user, action: str, fields: list[str]) -> None:
+    OfferChange.objects.bulk_create(
+        [OfferChange(offer=offer, user=user, action=action, fields=fields) for offer in offers],
+        batch_size=1000,
+    )
+
+
+def _approval_request(institution, offers: list[Offer], user) -> list[Offer]:
+    """Mark `offers` of a new provider as waiting for the network office (one OfferApproval
+    each, so nothing is lost and the back office shows them as waiting). The office is told
+    once per provider: while a request is open, more offers simply wait with it, and its
+    approval covers them all (offer_approve). Returns the offers that wait now."""
+    already = set(
+        OfferApproval.objects.filter(offer__institution=institution).values_list(
+            "offer_id", flat=True
+        )
+    )
+    new = [offer for offer in offers if offer.pk not in already]
+    OfferApproval.objects.bulk_create(
+        [OfferApproval(offer=offer, requested_by=user) for offer in new], ignore_conflicts=True
+    )
+    _changes_record(new, user, "approval_requested", [])
+    if new and not already:
+        from offerings.backoffice.notify import approval_request_enqueue
+
+        approval_request_enqueue(offer=new[0], requested_by=user, count=len(new))
+    return new
+
+
+# --- Bulk work ----------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: how many offers changed, how many now wait for the network
+    office, and which stayed as they were and why (title, reason)."""
+
+    changed: int = 0
+    waiting: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _one_institution(offers: list[Offer]):
+    """Bulk actions work on one institution's offers; the view selects them so."""
+    institutions = {offer.institution_id for offer in offers}
+    if len(institutions) > 1:
+        raise ValueError("A bulk action takes the offers of one institution.")
+    return offers[0].institution
+
+
+def offers_bulk_publish(*, offers, user) -> BulkResult:
+    """Publish many offers in one transaction. A new provider's offers wait for the
+    network office instead, together, as one request (`_approval_request`)."""
+    result = BulkResult()
+    todo = []
+    for offer in offers:
+        if offer.status == OfferStatus.PUBLISHED:
+            result.skipped.append((offer.title, _("ist bereits veröffentlicht")))
+        else:
+            todo.append(offer)
+    if not todo:
+        return result
+    institution = _one_institution(todo)
+    with transaction.atomic():
+        if user_is_office(user) or not institution_is_new_provider(institution=institution):
+            _publish(todo, user)
+            result.changed = len(todo)
+            return result
+        waiting = _approval_request(institution, todo, user)
+    result.waiting = len(waiting)
+    waiting_ids = {offer.pk for offer in waiting}
+    result.skipped += [
+        (offer.title, _("wartet bereits auf die Freigabe der Geschäftsstelle"))
+        for offer in todo
+        if offer.pk not in waiting_ids
+    ]
+    return result
+
+
+def offers_bulk_archive(*, offers, user) -> BulkResult:
+    """Archive many offers in one transaction; a waiting approval is withdrawn."""
+    result = BulkResult()
+    todo = []
+    for offer in offers:
+        if offer.status == OfferStatus.ARCHIVED:
+            result.skipped.append((offer.title, _("ist bereits archiviert")))
+        else:
+            todo.append(offer)
+    if not todo:
+        return result
+    _one_institution(todo)
+    ids = [offer.pk for offer in todo]
+    with transaction.atomic():
+        Offer.objects.filter(pk__in=ids).update(
+            status=OfferStatus.ARCHIVED, updated_at=timezone.now()
+        )
+        OfferApproval.objects.filter(offer_id__in=ids).delete()
+        _changes_record(todo, user, "archive", ["status"])
+        offer_search_refresh(todo)
+    result.changed = len(todo)
+    return result
+
+
+def offers_bulk_set_taxonomy(
+    *,
+    offers,
+    user,
+    add: Mapping[str, Iterable] | None = None,
+    remove: Mapping[str, Iterable] | None = None,
+) -> BulkResult:
+    """Add terms to and remove terms from many offers in one transaction, by field
+    ("topics", "target_groups", "funding_programmes" → the terms). An offer that already
+    was so is left alone and reported."""
+    add, remove = add or {}, remove or {}
+    unknown = (set(add) | set(remove)) - set(M2M_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a taxonomy of offers: {sorted(unknown)}")
+    offers = list(offers)
+    result = BulkResult()
+    if not offers:
+        return result
+    _one_institution(offers)
+    ids = [offer.pk for offer in offers]
+    changed: dict[int, set[str]] = {}
+    with transaction.atomic():
+        for name in M2M_FIELDS:
+            m2m = Offer._meta.get_field(name)
+            through = m2m.remote_field.through
+            offer_id, term_id = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+            links = through.objects.filter(**{f"{offer_id}__in": ids})
+            terms = [term.pk for term in add.get(name, ())]
+            if terms:
+                present = set(
+                    links.filter(**{f"{term_id}__in": terms}).values_list(offer_id, term_id)
+                )
+                rows = [
+                    through(**{offer_id: pk, term_id: term})
+                    for pk in ids
+                    for term in terms
+                    if (pk, term) not in present
+                ]
+                through.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+                for row in rows:
+                    changed.setdefault(getattr(row, offer_id), set()).add(name)
+            terms = [term.pk for term in remove.get(name, ())]
+            if terms:
+                doomed = links.filter(**{f"{term_id}__in": terms})
+                for pk in set(doomed.values_list(offer_id, flat=True)):
+                    changed.setdefault(pk, set()).add(name)
+                doomed.delete()
+        touched = [offer for offer in offers if offer.pk in changed]
+        if touched:
+            Offer.objects.filter(pk__in=list(changed)).update(updated_at=timezone.now())
+            OfferChange.objects.bulk_create(
+                [
+                    OfferChange(
+                        offer=offer, user=user, action="update", fields=sorted(changed[offer.pk])
+                    )
+                    for offer in touched
+                ],
+                batch_size=1000,
+            )
+            offer_search_refresh(touched)
+    result.changed = len(touched)
+    result.skipped = [
+        (offer.title, _("war schon so")) for offer in offers if offer.pk not in changed
+    ]
+    return result
 
 
 def user_is_office(user) -> bool:

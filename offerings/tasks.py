@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from offerings.imports.jobs import import_job_check, import_job_commit
+from offerings.imports.jobs import import_job_check, import_job_commit, import_jobs_purge
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +17,12 @@ def import_check_task(job_id: int) -> None:
 @shared_task(name="offerings.import_commit")
 def import_commit_task(job_id: int) -> None:
     import_job_commit(job_id=job_id)
+
+
+@shared_task(name="offerings.import_jobs_purge")
+def import_jobs_purge_task() -> int:
+    """Issue 15: the files of abandoned, failed and finished imports are deleted."""
+    return import_jobs_purge()
 
 
 @shared_task(name="offerings.freshness_reminders_send")

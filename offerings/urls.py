@@ -41,6 +41,7 @@ urlpatterns += [
     path("bereich/freigaben/<int:pk>/", bo.approve, name="bo_approve"),
     path(BO, bo.offer_list, name="bo_offers"),
     path(f"{BO}neu/", bo.offer_create, name="bo_offer_create"),
+    path(f"{BO}auswahl/", bo.offers_bulk, name="bo_offers_bulk"),
     path(f"{BO}<int:pk>/", bo.offer_edit, name="bo_offer_edit"),
     path(f"{BO}<int:pk>/vorschau/", bo.offer_preview, name="bo_offer_preview"),
     path(f"{BO}<int:pk>/verlauf/", bo.offer_history_view, name="bo_offer_history"),

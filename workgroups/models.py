@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workgroups.storage import private_files
+from common.storage import private_files
 
 
 class BodyKind(models.TextChoices):

@@ -173,3 +173,86 @@ class ImportForm(forms.Form):
         label=_("Datei"),
         help_text=_("open-Q-cat 1.1 (XML) oder CSV nach unserer Vorlage, höchstens 64 MB."),
     )
+
+
+class IdsField(forms.Field):
+    """The ids of chosen rows (checkboxes of one name); anything that is not an id is
+    dropped. Rendered as hidden inputs, to carry a selection to a second step."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        return [int(item) for item in value or () if str(item).isdigit() and len(str(item)) < 12]
+
+
+class OfferBulkForm(forms.Form):
+    """One action for many offers: those ticked in the list (`offers`) or all offers of a
+    committed import (`job`). Adding or removing terms asks for them in a second step
+    (`step`), on a page of its own."""
+
+    PUBLISH, ARCHIVE, TAXONOMY = "publish", "archive", "taxonomy"
+
+    action = forms.ChoiceField(
+        label=_("Aktion"),
+        choices=[
+            (PUBLISH, _("Veröffentlichen")),
+            (ARCHIVE, _("Archivieren")),
+            (TAXONOMY, _("Themen, Zielgruppen oder Förderung ändern …")),
+        ],
+    )
+    offers = IdsField(required=False)
+    job = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    step = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    mode = forms.ChoiceField(
+        label=_("Hinzufügen oder entfernen?"),
+        choices=[("add", _("hinzufügen")), ("remove", _("entfernen"))],
+        initial="add",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Themen"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Zielgruppen"),
+        queryset=TargetGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    funding_programmes = forms.ModelMultipleChoiceField(
+        label=_("Förderung möglich"),
+        queryset=FundingProgramme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    TERMS = ("topics", "target_groups", "funding_programmes")
+
+    def __init__(self, *args, terms_step: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if terms_step or self.data.get("step"):
+            self.fields["mode"].required = True
+        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["target_groups"].queryset = TargetGroup.objects.filter(is_active=True)
+        self.fields["funding_programmes"].queryset = FundingProgramme.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        choosing = data.get("action") == self.TAXONOMY and data.get("step")
+        if choosing and not any(data.get(name) for name in self.TERMS):
+            raise forms.ValidationError(
+                _("Bitte wählen Sie mindestens ein Thema, eine Zielgruppe oder eine Förderung.")
+            )
+        return data
+
+    @property
+    def terms_chosen(self) -> bool:
+        """Whether the second step has been answered (and is valid)."""
+        return self.is_valid() and bool(self.cleaned_data.get("step"))
+
+    def terms(self) -> dict[str, list]:
+        return {
+            name: list(self.cleaned_data[name]) for name in self.TERMS if self.cleaned_data[name]
+        }

@@ -31,12 +31,14 @@ def freshness_reminder_enqueue(*, user, institution, offers, today) -> None:
     )
 
 
-def approval_request_enqueue(*, offer, requested_by) -> None:
-    """Tell the network office that a new provider's first publication waits."""
+def approval_request_enqueue(*, offer, requested_by, count: int = 1) -> None:
+    """Tell the network office that a new provider's first publication waits: `offer`, or
+    `count` offers published together, `offer` the first of them."""
     network_office_notify(
         template="offerings/backoffice_approval",
         context={
             "offer": offer,
+            "count": count,
             "institution": offer.institution,
             "requested_by": requested_by,
             "approvals_path": reverse("offerings:bo_approvals"),

@@ -1,13 +1,17 @@
-"""Reads of the provider back office: "Mein Bereich" list with completeness scores."""
+"""Reads of the provider back office: "Mein Bereich" list with completeness scores, the
+offers a bulk action works on, and the approvals waiting for the network office."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network.models import Institution
+from offerings.imports.plan import CREATE, OFFER_REF_PREFIX, UNCHANGED, UPDATE
+from offerings.imports.report import import_report_counts, import_report_entries
 from offerings.models import (
     REVIEW_INTERVAL_DAYS,
     ImportJob,
@@ -40,6 +44,13 @@ class OfferRow:
     no_open_date: bool
     review_overdue: bool
     pending_approval: bool
+
+    def __str__(self) -> str:
+        return self.offer.title
+
+    @property
+    def pk(self) -> int:
+        return self.offer.pk
 
     @property
     def has_problem(self) -> bool:
@@ -116,8 +127,95 @@ def offer_for_preview(*, offer: Offer, today=None) -> Offer:
     )
 
 
-def approvals_pending():
-    return OfferApproval.objects.select_related("offer__institution", "requested_by")
+@dataclass
+class ProviderApproval:
+    """A new provider waiting for the network office, with every offer that waits: one
+    approval covers them all (offerings.services.offer_approve)."""
+
+    institution: Institution
+    approvals: list[OfferApproval]
+
+    SHOWN = 5
+
+    def __str__(self) -> str:
+        if len(self.approvals) == 1:
+            return self.approvals[0].offer.title
+        return _("%(name)s (%(n)d Angebote)") % {
+            "name": self.institution.name,
+            "n": len(self.approvals),
+        }
+
+    @property
+    def first(self) -> OfferApproval:
+        return self.approvals[0]
+
+    @property
+    def shown(self) -> list[OfferApproval]:
+        return self.approvals[: self.SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.approvals) - self.SHOWN, 0)
+
+
+def approvals_by_provider() -> list[ProviderApproval]:
+    """The waiting offers grouped by provider, the longest-waiting provider first."""
+    providers: dict[int, ProviderApproval] = {}
+    approvals = OfferApproval.objects.select_related("offer__institution", "requested_by").order_by(
+        "requested_at", "pk"
+    )
+    for approval in approvals:
+        institution = approval.offer.institution
+        providers.setdefault(institution.pk, ProviderApproval(institution, [])).approvals.append(
+            approval
+        )
+    return list(providers.values())
+
+
+@dataclass
+class OfferSelection:
+    """The offers a bulk action works on, and how many of the chosen ids were ignored
+    because they are not offers of the institution."""
+
+    offers: list[Offer]
+    ignored: int = 0
+
+
+def backoffice_offers_selected(*, institution, ids) -> OfferSelection:
+    """The institution's offers among `ids` (checkboxes of the list); ids of other
+    institutions' offers, or of none, are counted, never returned."""
+    ids = set(ids)
+    offers = list(
+        Offer.objects.filter(institution=institution, pk__in=ids)
+        .select_related("institution")
+        .defer("search_vector", "search_text")
+        .order_by("title", "pk")
+    )
+    return OfferSelection(offers=offers, ignored=len(ids) - len(offers))
+
+
+def import_job_offers(*, job: ImportJob) -> OfferSelection:
+    """ "All of this import": the offers a committed import created, changed or found
+    unchanged (its report names them by PRODUCT_ID), as they are now."""
+    counts = import_report_counts(job=job)
+    refs: set[str] = set()
+    for action in (CREATE, UPDATE, UNCHANGED):
+        if counts.get(action):
+            entries = import_report_entries(job=job, counts=counts, action=action)
+            refs.update(entry["ref"] for entry in entries[0 : len(entries)])
+    # Offers without an external id are named by their portal id (plan.offer_ref).
+    pks = {
+        int(ref.removeprefix(OFFER_REF_PREFIX))
+        for ref in refs
+        if ref.startswith(OFFER_REF_PREFIX) and ref.removeprefix(OFFER_REF_PREFIX).isdigit()
+    }
+    offers = list(
+        Offer.objects.filter(Q(external_id__in=refs) | Q(pk__in=pks), institution=job.institution)
+        .select_related("institution")
+        .defer("search_vector", "search_text")
+        .order_by("title", "pk")
+    )
+    return OfferSelection(offers=offers)
 
 
 def import_jobs_recent(*, institution):

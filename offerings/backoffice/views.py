@@ -1,5 +1,5 @@
 """Pages of the provider back office ("Mein Bereich" of an institution): offers, dates,
-preview, publication, history, import and export.
+preview, publication, bulk work on many offers, history, import and export.
 
 Every view asks offerings.permissions for the institution or offer: strangers get a 404,
 counsellors a 403, anonymous visitors the login page; the approvals are the network
@@ -13,21 +13,25 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from network.permissions import require_network_office
+from network.permissions import can_manage_institution, require_network_office
 from offerings import exporters, services
 from offerings.backoffice.forms import (
     ImportCommitForm,
     ImportDefaultsForm,
     ImportForm,
+    OfferBulkForm,
     OfferDateForm,
     OfferForm,
     ShiftForm,
 )
 from offerings.backoffice.selectors import (
-    approvals_pending,
+    approvals_by_provider,
     backoffice_offer_rows,
+    backoffice_offers_selected,
+    import_job_offers,
     import_jobs_recent,
     offer_for_preview,
     offer_history,
@@ -38,6 +42,7 @@ from offerings.imports.jobs import (
     import_job_commit_request,
     import_job_create,
     import_job_defaults_set,
+    import_job_supplier,
 )
 from offerings.imports.plan import ACTION_LABELS, DRY_RUN_LABELS
 from offerings.imports.records import ImportFileError
@@ -73,8 +78,133 @@ def offer_list(request, slug: str):
             "institution": institution,
             "rows": backoffice_offer_rows(institution=institution),
             "jobs": import_jobs_recent(institution=institution),
+            "bulk_form": OfferBulkForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def offers_bulk(request, slug: str):
+    """Publish, archive or change the terms of many offers: those ticked in the list, or
+    all of a committed import. Ids of other institutions' offers are ignored and said so."""
+    institution = get_backoffice_for(request, slug, write=True).obj
+    form = OfferBulkForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    job = (
+        get_import_job_for(request, slug, data["job"], write=True).obj if data.get("job") else None
+    )
+    back = (
+        redirect("offerings:bo_import_status", slug, job.pk)
+        if job
+        else redirect("offerings:bo_offers", slug)
+    )
+    if "action" not in data:
+        messages.error(request, _("Bitte wählen Sie, was mit den Angeboten geschehen soll."))
+        return back
+    if job is not None and job.status != ImportStatus.DONE:
+        messages.error(request, _("Erst nach der Übernahme des Imports gibt es seine Angebote."))
+        return back
+    selection = (
+        import_job_offers(job=job)
+        if job
+        else backoffice_offers_selected(institution=institution, ids=data.get("offers", ()))
+    )
+    if not selection.offers:
+        _ignored_message(request, selection.ignored)
+        if not selection.ignored:
+            messages.error(request, _("Bitte wählen Sie mindestens ein Angebot aus."))
+        return back
+    action = data["action"]
+    if action == OfferBulkForm.TAXONOMY and not form.terms_chosen:
+        if not data.get("step"):  # the first time: a fresh form, no errors yet
+            # An import's offers are named by the job, not by their ids (there may be many).
+            ids = [] if job else [offer.pk for offer in selection.offers]
+            form = OfferBulkForm(
+                initial={"offers": ids, "job": data.get("job"), "mode": "add"}, terms_step=True
+            )
+        return render(
+            request,
+            "offerings/backoffice/offer_bulk.html",
+            {"institution": institution, "form": form, "selection": selection, "job": job},
+        )
+    if action == OfferBulkForm.PUBLISH:
+        result = services.offers_bulk_publish(offers=selection.offers, user=request.user)
+        done = ngettext(
+            "%(n)d Angebot ist veröffentlicht.",
+            "%(n)d Angebote sind veröffentlicht.",
+            result.changed,
+        )
+    elif action == OfferBulkForm.ARCHIVE:
+        result = services.offers_bulk_archive(offers=selection.offers, user=request.user)
+        done = ngettext(
+            "%(n)d Angebot ist archiviert.", "%(n)d Angebote sind archiviert.", result.changed
+        )
+    else:
+        terms = form.terms()
+        result = services.offers_bulk_set_taxonomy(
+            offers=selection.offers,
+            user=request.user,
+            add=terms if data["mode"] == "add" else None,
+            remove=terms if data["mode"] == "remove" else None,
+        )
+        done = ngettext(
+            "%(n)d Angebot ist geändert.", "%(n)d Angebote sind geändert.", result.changed
+        )
+    if result.changed:
+        messages.success(request, done % {"n": result.changed})
+    if result.waiting:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d Angebot wartet auf die Freigabe der Geschäftsstelle.",
+                "%(n)d Angebote warten auf die Freigabe der Geschäftsstelle.",
+                result.waiting,
+            )
+            % {"n": result.waiting}
+            + " "
+            + _(
+                "Sie prüft Ihre erste Veröffentlichung einmal für alle wartenden Angebote; "
+                "danach gehen sie und alle weiteren sofort online."
+            ),
+        )
+    if result.skipped:
+        messages.warning(request, _skipped_sentence(result.skipped))
+    _ignored_message(request, selection.ignored)
+    return back
+
+
+BULK_NAMED = 10
+
+
+def _skipped_sentence(skipped: list[tuple[str, str]]) -> str:
+    named = ", ".join(
+        _("„%(title)s“ (%(reason)s)") % {"title": title, "reason": reason}
+        for title, reason in skipped[:BULK_NAMED]
+    )
+    if len(skipped) > BULK_NAMED:
+        named += " " + _("und %(n)d weitere") % {"n": len(skipped) - BULK_NAMED}
+    return ngettext(
+        "%(n)d Angebot blieb, wie es war: %(named)s.",
+        "%(n)d Angebote blieben, wie sie waren: %(named)s.",
+        len(skipped),
+    ) % {"n": len(skipped), "named": named}
+
+
+def _ignored_message(request, ignored: int) -> None:
+    if ignored:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d ausgewähltes Angebot gehört nicht zu dieser Einrichtung oder ist "
+                "gelöscht; es wurde nicht verändert.",
+                "%(n)d ausgewählte Angebote gehören nicht zu dieser Einrichtung oder sind "
+                "gelöscht; sie wurden nicht verändert.",
+                ignored,
+            )
+            % {"n": ignored},
+        )
 
 
 @login_required
@@ -307,6 +437,14 @@ def import_status(request, slug: str, job_pk: int):
         {
             "institution": job.institution,
             "job": job,
+            "supplier": import_job_supplier(job=job)
+            if job.status == ImportStatus.CHECKED
+            else None,
+            "may_confirm_supplier": can_manage_institution(request, job.institution),
+            "is_office": request.roles.is_network_office,
+            "bulk_form": OfferBulkForm(initial={"job": job.pk})
+            if job.status == ImportStatus.DONE and counts
+            else None,
             "counts": [(key, labels[key], counts[key]) for key in SECTIONS if key in counts],
             "action": action,
             "page": page,
@@ -343,7 +481,25 @@ def import_commit(request, slug: str, job_pk: int):
     job = get_import_job_for(request, slug, job_pk, write=True).obj
     form = ImportCommitForm(request.POST)
     archive_missing = form.is_valid() and form.cleaned_data["archive_missing"]
-    if not import_job_commit_request(job=job, archive_missing=archive_missing):
+    confirmed = request.POST.get("supplier") == "confirmed"
+    supplier = import_job_supplier(job=job)
+    if supplier.state == "conflict":
+        # Only the network office, importing on the institution's behalf, gets this far
+        # (offerings.imports.jobs); it must say that it means it.
+        if not (request.roles.is_network_office and confirmed):
+            messages.error(
+                request,
+                _("Bitte bestätigen Sie, dass Sie die Datei dieses Anbieters übernehmen wollen."),
+            )
+            return redirect("offerings:bo_import_status", slug, job.pk)
+    elif supplier.state == "new":
+        # Adopting the supplier id is the admins' (and the office's) decision.
+        confirmed = confirmed and can_manage_institution(request, job.institution)
+    else:
+        confirmed = False
+    if not import_job_commit_request(
+        job=job, supplier_confirmed=confirmed, archive_missing=archive_missing
+    ):
         messages.error(request, _("Dieser Import kann nicht (mehr) übernommen werden."))
     elif not archive_missing and import_report_file(job=job).get("missing"):
         messages.warning(
@@ -399,15 +555,25 @@ def csv_template(request, slug: str):
 def approvals(request):
     require_network_office(request)
     return render(
-        request, "offerings/backoffice/approvals.html", {"approvals": approvals_pending()}
+        request, "offerings/backoffice/approvals.html", {"approvals": approvals_by_provider()}
     )
 
 
 @login_required
 @require_POST
 def approve(request, pk: int):
+    """Approve a new provider through one of its waiting offers: all of them go online."""
     require_network_office(request)
-    offer = get_object_or_404(Offer, pk=pk, approval__isnull=False)
-    services.offer_approve(offer=offer, user=request.user)
-    messages.success(request, _("„%(title)s“ ist freigegeben.") % {"title": offer.title})
+    offer = get_object_or_404(
+        Offer.objects.select_related("institution"), pk=pk, approval__isnull=False
+    )
+    published = services.offer_approve(offer=offer, user=request.user)
+    if published == 1:
+        messages.success(request, _("„%(title)s“ ist freigegeben.") % {"title": offer.title})
+    else:
+        messages.success(
+            request,
+            _("%(name)s ist freigegeben: %(n)d Angebote sind veröffentlicht.")
+            % {"name": offer.institution.name, "n": published},
+        )
     return redirect("offerings:bo_approvals")

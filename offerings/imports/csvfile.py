@@ -136,6 +136,8 @@ CSV_COLUMNS = [
     ("ort_stadt", "venue:3", gettext_lazy("Veranstaltungsort: Ort")),
 ]
 HEADER = [column for column, _field, _help in CSV_COLUMNS]
+# Without these in the header line a file is refused (also at upload, imports/upload.py).
+REQUIRED_COLUMNS = ("angebot_id", "titel")
 START_KINDS = {
     "": "fixed",
     "fest": "fixed",
@@ -222,7 +224,7 @@ def csv_read(
             raise ImportFileError(_("Die Datei ist leer."))
         delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
         header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
-        missing = [c for c in ("angebot_id", "titel") if c not in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ImportFileError(
                 _("Der Kopfzeile fehlen die Spalten %(columns)s. Bitte nutzen Sie die Vorlage.")

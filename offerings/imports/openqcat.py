@@ -94,6 +94,8 @@ OWN_CLASSIFICATION = "BeWeQO"
 HOURS = re.compile(r"(?<![\d.:])(\d{1,2})(?:[.:](\d{2}))?\s*(?:uhr|h\b|-|–|bis)", re.IGNORECASE)
 DATE_WITH_ZONE = re.compile(r"^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})$")
 PHONE_DOTS = re.compile(r"^\+?\d+(\.\d+)+$")
+# HEADER/SUPPLIER elements the stage keeps (attribute, length), for the supplier check.
+SUPPLIER_FIELDS = {"SUPPLIER_ID": ("supplier_id", 100), "SUPPLIER_NAME": ("supplier_name", 200)}
 
 
 def _local(tag: str) -> str:
@@ -284,6 +286,12 @@ def openqcat_read(
             elif element.tag == "HEADER":
                 reader.header(element)
             if element.tag != "SERVICE":
+                if element.tag in SUPPLIER_FIELDS and [e.tag for e in stack[-2:]] == [
+                    "HEADER",
+                    "SUPPLIER",
+                ]:
+                    name, limit = SUPPLIER_FIELDS[element.tag]
+                    setattr(stage, name, _clean("".join(element.itertext()))[:limit])
                 continue
             stage.entries += max(courses, 1)
             if stage.entries > MAX_ENTRIES:
@@ -353,6 +361,10 @@ class _Reader:
             self.currency = currency
         for tag in ("CATALOG_ID", "CATALOG_VERSION", "CATALOG_NAME", "GENERATION_DATE", "LANGUAGE"):
             service.use(service.first(tag))
+        # Read for the supplier check (openqcat_read, imports/jobs.py).
+        supplier = service.first("SUPPLIER")
+        for tag in SUPPLIER_FIELDS:
+            service.use(supplier.find(tag) if supplier is not None else None)
         for path, count in service.unused().items():
             self._technical(f"HEADER/{path}", count)
 

@@ -35,6 +35,10 @@ CHUNK_SIZE = 250
 class Stage:
     """What both stages share: the parsers' interface and the assembly of offers."""
 
+    # The file's supplier (open-Q-cat: HEADER/SUPPLIER), for the supplier check of jobs.py.
+    supplier_id = ""
+    supplier_name = ""
+
     def __init__(self, *, merge_rows: bool = False):
         # CSV: rows with the same offer id are one offer (with one date each).
         self.merge_rows = merge_rows

@@ -5,6 +5,7 @@ from offerings.models.alerts import (
     CourseAlert,
 )
 from offerings.models.backoffice import (
+    IMPORTS_DIRECTORY,
     ImportFormat,
     ImportJob,
     ImportStatus,
@@ -43,6 +44,7 @@ from offerings.models.taxonomy import (
 )
 
 __all__ = [
+    "IMPORTS_DIRECTORY",
     "REVIEW_INTERVAL_DAYS",
     "AlertFrequency",
     "CertificateKind",

@@ -1,9 +1,12 @@
 """The providers' back office: approval of new providers, the history of changes, imports."""
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.storage import private_files
 from network.models import ApprovalRequest
 from offerings.models.offers import Offer
 
@@ -98,11 +101,21 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+IMPORTS_DIRECTORY = "imports"
+
+
+def import_file_name(job: "ImportJob", filename: str) -> str:
+    """Where an uploaded file is stored: never under the name its sender chose."""
+    return f"{IMPORTS_DIRECTORY}/{job.institution_id}/{uuid.uuid4().hex}"
+
+
 class ImportJob(models.Model):
     """An uploaded import file, its dry-run report and, once committed, its result.
 
-    The file is kept in the database (bytea) so that any worker can read it; it is bounded
-    by OFFER_IMPORT_MAX_BYTES and removed once the import is committed.
+    The file is streamed to the private file storage (common.storage), which the web
+    process and the workers share; it is bounded by MAX_IMPORT_BYTES and deleted once the
+    job is committed, has failed or was abandoned (offerings.imports.jobs). Jobs uploaded
+    before issue 15 keep their file in `content` (bytea) until then.
     """
 
     institution = models.ForeignKey(
@@ -114,7 +127,21 @@ class ImportJob(models.Model):
     user = models.ForeignKey("network.User", on_delete=models.SET_NULL, null=True, related_name="+")
     format = models.CharField(_("Format"), max_length=10, choices=ImportFormat.choices)
     filename = models.CharField(_("Dateiname"), max_length=200)
+    file = models.FileField(
+        _("Datei"),
+        storage=private_files,
+        upload_to=import_file_name,
+        max_length=200,
+        blank=True,
+        editable=False,
+    )
+    # Earlier uploads were stored here; read as long as such a job is open.
     content = models.BinaryField(editable=False)
+    # The file's SUPPLIER_ID and SUPPLIER_NAME (open-Q-cat only), read by the dry run, and
+    # whether the person who committed it confirmed that supplier.
+    supplier_id = models.CharField(_("Anbieterkennung der Datei"), max_length=100, blank=True)
+    supplier_name = models.CharField(_("Anbieter laut Datei"), max_length=200, blank=True)
+    supplier_confirmed = models.BooleanField(_("Anbieter bestätigt"), default=False)
     status = models.CharField(
         _("Status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )

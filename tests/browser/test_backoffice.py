@@ -19,6 +19,7 @@ from offerings.models import (
     OfferApproval,
     OfferChange,
     OfferStatus,
+    Topic,
 )
 from tests.browser.conftest import (
     assert_accessible,
@@ -88,6 +89,101 @@ def test_editor_creates_previews_publishes_and_finds_an_offer(page: Page, instit
     visit(page, "/kurse/?q=Schweißen")
     page.get_by_role("link", name="Schweißen für Einsteigerinnen").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schweißen für Einsteigerinnen")
+
+
+def test_an_editor_publishes_several_offers_at_once_on_a_phone(page: Page, institution, editor):
+    """Issue 15: checkboxes in the list and one action for all that are ticked."""
+    drafts = [
+        OfferFactory(institution=institution, title=title, status="draft")
+        for title in ("Erster Entwurf", LONG_TITLE, "Dritter Entwurf")
+    ]
+    force_login(page, editor)
+    page.set_viewport_size({"width": 320, "height": 900})
+    visit(page, f"/kurse/bereich/{institution.slug}/")
+    assert_no_sideways_scroll(page)
+    region = page.get_by_role("region", name="Angebote mit Status, Vollständigkeit und Hinweisen")
+    for title in ("Erster Entwurf", LONG_TITLE):
+        box = region.get_by_role("checkbox", name=re.compile(rf"^Auswählen ?: {re.escape(title)}$"))
+        box.check()
+        expect(box).to_be_checked()
+    page.get_by_label("Aktion").select_option(label="Veröffentlichen")
+    page.get_by_role("button", name="Für die ausgewählten Angebote ausführen").click()
+    expect(page.get_by_text("2 Angebote sind veröffentlicht.")).to_be_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    assert [Offer.objects.get(pk=offer.pk).status for offer in drafts] == [
+        OfferStatus.PUBLISHED,
+        OfferStatus.PUBLISHED,
+        OfferStatus.DRAFT,
+    ]
+
+    # Terms take a second step, a page of its own.
+    region.get_by_role("checkbox", name=re.compile(r"^Auswählen ?: Dritter Entwurf$")).check()
+    page.get_by_label("Aktion").select_option(value="taxonomy")
+    page.get_by_role("button", name="Für die ausgewählten Angebote ausführen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Themen, Zielgruppen oder Förderung ändern"
+    )
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    topic = Topic.objects.filter(is_active=True).first()
+    page.get_by_role("group", name="Themen").get_by_label(topic.name, exact=True).check()
+    page.get_by_role("button", name="Übernehmen").click()
+    expect(page.get_by_text("1 Angebot ist geändert.")).to_be_visible()
+    assert list(drafts[2].topics.all()) == [topic]
+
+
+def test_supplier_bulk_and_approval_pages_are_accessible(
+    page: Page, institution, other_institution, owner, network_office
+):
+    """Issue 15's pages: the supplier question of a first import, the bulk form of a
+    committed one, and a provider with several waiting offers on the approvals page."""
+    report = {
+        "counts": {"create": 1, "update": 0, "unchanged": 0, "reject": 0, "archive": 0},
+        "entries": [
+            {
+                "ref": "A",
+                "position": 2,
+                "title": "Kurs",
+                "action": "create",
+                "fields": [],
+                "reasons": [],
+            }
+        ],
+    }
+    jobs = {
+        status: ImportJob.objects.create(
+            institution=institution,
+            user=owner,
+            format="openqcat",
+            filename=f"{status}.xml",
+            status=status,
+            report=report,
+            supplier_id="12345",
+            supplier_name="Bildungswerk Muster",
+        )
+        for status in (ImportStatus.CHECKED, ImportStatus.DONE)
+    }
+    for title in ("Erster Kurs", LONG_TITLE):
+        offer = OfferFactory(institution=other_institution, title=title, status="draft")
+        OfferApproval.objects.create(offer=offer, requested_by=owner)
+    base = f"/kurse/bereich/{institution.slug}/import/"
+    force_login(page, owner)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, f"{base}{jobs[ImportStatus.CHECKED].pk}/")
+        expect(page.get_by_label(re.compile("Als Ihre Kennung übernehmen"))).to_be_visible()
+        assert_no_sideways_scroll(page)
+        visit(page, f"{base}{jobs[ImportStatus.DONE].pk}/")
+        expect(page.get_by_text("Alle Angebote dieses Imports bearbeiten:")).to_be_visible()
+        assert_no_sideways_scroll(page)
+    force_login(page, network_office)
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        visit(page, "/kurse/bereich/freigaben/")
+        assert_no_sideways_scroll(page)
+    name = f"{other_institution.name} (2 Angebote)"
+    expect(page.get_by_role("button", name=row_action("Freigeben", name))).to_be_visible()
 
 
 def test_every_back_office_page_is_accessible(page: Page, institution, owner, network_office):

@@ -156,3 +156,25 @@ def test_bad_profile_fields_are_explained(client_for, owner, institution, field,
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
     assert Institution.objects.get(pk=institution.pk).street == ""
+
+
+def test_the_admin_sees_and_changes_the_supplier_id_of_imports(
+    client_for, owner, institution, other_institution
+):
+    """Issue 15: the id an institution's open-Q-cat files carry, on its profile page; not
+    public, and no two institutions share one."""
+    Institution.objects.filter(pk=institution.pk).update(supplier_id="12345")
+    page = client_for(owner).get(EDIT).content.decode()
+    assert "Anbieterkennung in open-Q-cat-Dateien" in page
+    assert 'value="12345"' in page
+    assert "12345" not in client_for(None).get(institution.get_absolute_url()).content.decode()
+
+    response = client_for(owner).post(EDIT, profile_data(supplier_id="  DE 777 "))
+    assert response.status_code == 302
+    assert Institution.objects.get(pk=institution.pk).supplier_id == "DE 777"
+
+    Institution.objects.filter(pk=other_institution.pk).update(supplier_id="99999")
+    response = client_for(owner).post(EDIT, profile_data(supplier_id="99999"))
+    assert response.status_code == 200
+    assert "bereits für eine andere Einrichtung hinterlegt" in response.content.decode()
+    assert Institution.objects.get(pk=institution.pk).supplier_id == "DE 777"

@@ -12,6 +12,15 @@ from offerings.places import places_load
 GEONAMES_SAMPLE = Path(__file__).parent / "data" / "geonames_de_sample.tsv"
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Each test's own directory for private files (uploaded imports): what a test leaves
+    there is its own, and nothing is left behind."""
+    root = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = root
+    return root
+
+
 @pytest.fixture
 def places(db):
     aalen = Municipality.objects.create(

@@ -20,6 +20,7 @@ from offerings.models import (
     Offer,
     OfferApproval,
     OfferDate,
+    Topic,
 )
 from tests.access import LOGIN, OK, assert_access
 from tests.factories import MembershipFactory
@@ -134,6 +135,30 @@ def cases(w: World, slug: str) -> dict[str, tuple]:
             f"{base}import/",
             {"file": SimpleUploadedFile("k.csv", csv_template(), "text/csv")},
         ),
+        "bulk publish": (
+            "backoffice",
+            "post",
+            f"{base}auswahl/",
+            {"action": "publish", "offers": [o]},
+        ),
+        "bulk archive": (
+            "backoffice",
+            "post",
+            f"{base}auswahl/",
+            {"action": "archive", "offers": [o, w.pending.pk]},
+        ),
+        "bulk terms": (
+            "backoffice",
+            "post",
+            f"{base}auswahl/",
+            {
+                "action": "taxonomy",
+                "step": "True",
+                "mode": "add",
+                "offers": [o],
+                "topics": [Topic.objects.filter(is_active=True).first().pk],
+            },
+        ),
         "import status": ("backoffice", "get", f"{base}import/{w.job.pk}/", None),
         "import commit": ("backoffice", "post", f"{base}import/{w.job.pk}/uebernehmen/", {}),
         "csv template": ("backoffice", "get", f"{base}import/vorlage.csv", None),
@@ -187,6 +212,9 @@ CASE_NAMES = [
     "shift",
     "import form",
     "import",
+    "bulk publish",
+    "bulk archive",
+    "bulk terms",
     "import status",
     "import commit",
     "csv template",
@@ -210,6 +238,7 @@ def state() -> tuple:
         sorted(ImportJob.objects.values_list("pk", "status")),
         sorted(Membership.objects.values_list("pk", "role")),
         sorted(OfferApproval.objects.values_list("offer_id", flat=True)),
+        sorted(Offer.topics.through.objects.values_list("offer_id", "topic_id")),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import IntegrityError
 
 from offerings.backoffice import views as backoffice_views
@@ -101,9 +102,18 @@ def existing_offers(institution) -> None:
 
 
 def make_job(institution, user, content: bytes, fmt: str = "openqcat") -> ImportJob:
+    """A job as an upload leaves it: its file in the private storage."""
     return ImportJob.objects.create(
-        institution=institution, user=user, format=fmt, filename="datei", content=content
+        institution=institution,
+        user=user,
+        format=fmt,
+        filename="datei",
+        file=ContentFile(content, name="datei"),
     )
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
 
 
 def check(job: ImportJob) -> ImportJob:
@@ -233,12 +243,13 @@ class Failure(Exception):
     [(IntegrityError, "gleichzeitig geändert"), (Failure, "Fehler aufgetreten")],
 )
 def test_a_failure_in_the_last_chunk_leaves_nothing_behind(
-    small_chunks, institution, member, monkeypatch, error, message
+    small_chunks, institution, member, monkeypatch, error, message, private_files
 ):
     existing_offers(institution)
     content = openqcat_file()
     job = check(make_job(institution, member, content))
     dry_run = stored_report(job)
+    assert stored_files(private_files)  # kept for the commit
     real_apply = ImportApplier.apply
     calls = []
 
@@ -260,13 +271,18 @@ def test_a_failure_in_the_last_chunk_leaves_nothing_behind(
     assert not OfferChange.objects.exists()
     assert not OfferDate.objects.filter(offer__institution=institution).exists()
     assert stored_report(job) == dry_run  # the dry run's report stays
-    assert bytes(job.content) == content
+    # Issue 15: a failed job's file is deleted (a new upload starts over).
+    assert not job.file
+    assert not stored_files(private_files)
     assert cache.get(f"offerings:import-commit-progress:{job.pk}") is None
 
 
-def test_the_stored_file_is_read_in_slices(institution, member):
+def test_the_stored_file_of_an_earlier_upload_is_read_in_slices(institution, member):
+    """Jobs uploaded before files went to storage keep them in the database."""
     content = bytes(range(256)) * 40 + "Größe".encode()
-    job = make_job(institution, member, content)
+    job = ImportJob.objects.create(
+        institution=institution, user=member, format="csv", filename="alt", content=content
+    )
     reader = jobs.job_content(job.pk, buffer_size=100)
     parts = []
     while part := reader.read(77):
