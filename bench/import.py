@@ -1,5 +1,6 @@
-"""Benchmark of the open-Q-cat import (issue 4): a file with 10,000 offers and 30,000 dates,
-dry run and commit, then the same file again (which must change nothing).
+"""Benchmark of the open-Q-cat import (issues 4 and 15): a file with 10,000 offers and 30,000
+dates in both shapes (linked SERVICEs and MODULE_COURSEs inside the offer), dry run and
+commit, then the same file again (which must change nothing).
 
 Runs the import jobs themselves (`import_job_check`, `import_job_commit`: the file read from
 the database, staged in a temporary table, planned and committed a chunk at a time), each in
@@ -62,39 +63,63 @@ def ensure_database() -> None:
 
 
 def build_file(offers: int, dates_per_offer: int) -> bytes:
-    """A catalogue the way a large provider's generator writes it: offers first, then all
-    dates, ISO-8859-15, times with a zone."""
+    """A catalogue the way large providers' generators write it, ISO-8859-15, times with a
+    zone, in both shapes of dates: even offers have one SERVICE per date, linked through
+    COURSE_ID and written after all offers; odd offers carry their dates as MODULE_COURSEs
+    in their own SERVICE. Offers name funding, a Kurssystematik code, a contact and a
+    price, so that the terms and the report of what is left out are exercised too."""
     parts = [
         '<?xml version="1.0" encoding="ISO-8859-15"?>\n<OPENQCAT version="1.1"><HEADER>'
         "<CATALOG><LANGUAGE>deu</LANGUAGE><CATALOG_ID>bench</CATALOG_ID></CATALOG>"
         "<SUPPLIER><SUPPLIER_NAME>Bench</SUPPLIER_NAME></SUPPLIER></HEADER><NEW_CATALOG>"
     ]
+
+    def course(n: int, d: int) -> str:
+        month = 1 + (n + d) % 12
+        return (
+            "<MODULE_COURSE><MIN_PARTICIPANTS>4</MIN_PARTICIPANTS>"
+            "<MAX_PARTICIPANTS>12</MAX_PARTICIPANTS>"
+            f"<LOCATION><NAME>Schulungszentrum {n % 25}</NAME><STREET>Bahnhofstraße 1</STREET>"
+            "<ZIP>73430</ZIP><CITY>Aalen</CITY><BARRIER_FREE_LOCATION>true</BARRIER_FREE_LOCATION>"
+            f'</LOCATION><DURATION type="3"><START_DATE>2031-{month:02d}-0{1 + d}T09:00:00+01:00'
+            f"</START_DATE><END_DATE>2031-{month:02d}-2{d}T16:00:00+01:00</END_DATE></DURATION>"
+            "<INSTRUCTION_REMARKS>08.30 - 16.00 Uhr</INSTRUCTION_REMARKS>"
+            "<FLEXIBLE_START>false</FLEXIBLE_START></MODULE_COURSE>"
+        )
+
     for n in range(offers):
+        inside = "".join(course(n, d) for d in range(dates_per_offer)) if n % 2 else ""
         parts.append(
             f"<SERVICE><PRODUCT_ID>O{n}</PRODUCT_ID><SERVICE_DETAILS>"
             f"<TITLE>Weiterbildung Nr. {n}: Schweißen, Excel &amp; Führung</TITLE>"
             f"<DESCRIPTION_SHORT>Kurs {n} für Fachkräfte in Ostwürttemberg.</DESCRIPTION_SHORT>"
             f"<DESCRIPTION_LONG>{escape('Ausführliche Beschreibung. ' * 20)}</DESCRIPTION_LONG>"
-            "<CONTACT><NAME>Eva Muster</NAME><EMAIL>kurse@example.org</EMAIL></CONTACT>"
+            "<CONTACT><FIRST_NAME>Eva</FIRST_NAME><LAST_NAME>Muster</LAST_NAME>"
+            "<EMAILS><EMAIL>kurse@example.org</EMAIL></EMAILS></CONTACT>"
             "<KEYWORD>Metall</KEYWORD><KEYWORD>Büro</KEYWORD>"
-            '<SERVICE_MODULE><EDUCATION type="true"><DEGREE>Zertifikat</DEGREE>'
-            "<EXTENDED_INFO><EXECUTION_FORM>Präsenz</EXECUTION_FORM></EXTENDED_INFO>"
+            "<TERMS_AND_CONDITIONS>Es gelten unsere AGB.</TERMS_AND_CONDITIONS>"
+            '<SERVICE_MODULE><EDUCATION type="true"><DEGREE type="0"><DEGREE_TITLE>Zertifikat'
+            "</DEGREE_TITLE></DEGREE><EXTENDED_INFO>"
+            '<EXECUTION_FORM type="1">Präsenzveranstaltung</EXECUTION_FORM>'
+            '<INSTRUCTION_TIME type="1">Vollzeit</INSTRUCTION_TIME>'
+            '<FUNDING_TYPES_FEDERAL type="2">Bildungsgutschein</FUNDING_TYPES_FEDERAL>'
+            "<TEACHING_LANGUAGES>deu</TEACHING_LANGUAGES>"
+            f"<MEASURE_NUMBER>962/{n}/2031</MEASURE_NUMBER></EXTENDED_INFO>{inside}"
             "</EDUCATION></SERVICE_MODULE></SERVICE_DETAILS>"
+            "<SERVICE_CLASSIFICATION><REFERENCE_CLASSIFICATION_SYSTEM_NAME>Kurssystematik"
+            "</REFERENCE_CLASSIFICATION_SYSTEM_NAME><FEATURE><FNAME>C 2445-20-10</FNAME>"
+            "<FVALUE>Metallaktivgasschweißen</FVALUE></FEATURE></SERVICE_CLASSIFICATION>"
             "<SERVICE_PRICE_DETAILS><SERVICE_PRICE><PRICE_AMOUNT>"
             f"{100 + n % 900}.00</PRICE_AMOUNT></SERVICE_PRICE></SERVICE_PRICE_DETAILS></SERVICE>"
         )
-    for n in range(offers):
+    for n in range(0, offers, 2):
         for d in range(dates_per_offer):
-            month = 1 + (n + d) % 12
             parts.append(
-                f"<SERVICE><PRODUCT_ID>O{n}-{d}</PRODUCT_ID><SERVICE_DETAILS><SERVICE_DATE>"
-                f"<START_DATE>2031-{month:02d}-0{1 + d}T09:00:00+01:00</START_DATE>"
-                f"<END_DATE>2031-{month:02d}-2{d}T16:00:00+01:00</END_DATE></SERVICE_DATE>"
+                f"<SERVICE><PRODUCT_ID>O{n}-{d}</PRODUCT_ID><SERVICE_DETAILS>"
                 f'<SERVICE_MODULE><EDUCATION type="false"><COURSE_ID>O{n}</COURSE_ID>'
-                "<MODULE_COURSE><MAX_PARTICIPANTS>12</MAX_PARTICIPANTS>"
-                f"<LOCATION><NAME>Schulungszentrum {n % 25}</NAME><STREET>Bahnhofstraße 1</STREET>"
-                "<ZIP>73430</ZIP><CITY>Aalen</CITY></LOCATION></MODULE_COURSE>"
-                "</EDUCATION></SERVICE_MODULE></SERVICE_DETAILS></SERVICE>"
+                '<EXTENDED_INFO><INSTRUCTION_TIME type="2">Teilzeit</INSTRUCTION_TIME>'
+                f"</EXTENDED_INFO>{course(n, d)}</EDUCATION></SERVICE_MODULE></SERVICE_DETAILS>"
+                "</SERVICE>"
             )
     parts.append("</NEW_CATALOG></OPENQCAT>\n")
     return "".join(parts).encode("iso-8859-15")
@@ -114,7 +139,7 @@ def child(step: str, job_id: int, trace: bool) -> None:
 
     django.setup()
     from offerings.imports import jobs
-    from offerings.imports.plan import delivery_form_lookup
+    from offerings.imports.lookups import delivery_form_lookup
     from offerings.models import ImportJob
 
     delivery_form_lookup()  # connect and warm up before the baseline

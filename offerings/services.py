@@ -335,6 +335,7 @@ DATE_FIELDS = (
     "time_of_day",
     "hours_total",
     "seats",
+    "min_participants",
     "registration_deadline",
     "venue",
     "notes",

@@ -58,6 +58,7 @@ urlpatterns += [
     path(f"{BO}import/", bo.import_upload, name="bo_import"),
     path(f"{BO}import/<int:job_pk>/", bo.import_status, name="bo_import_status"),
     path(f"{BO}import/<int:job_pk>/uebernehmen/", bo.import_commit, name="bo_import_commit"),
+    path(f"{BO}import/<int:job_pk>/vorgaben/", bo.import_defaults, name="bo_import_defaults"),
     path(f"{BO}import/vorlage.csv", bo.csv_template, name="bo_csv_template"),
     path(f"{BO}export/openqcat.xml", bo.export_openqcat, name="bo_export_openqcat"),
     path(f"{BO}export/angebote.csv", bo.export_csv, name="bo_export_csv"),

@@ -131,6 +131,43 @@ class ShiftForm(forms.Form):
     )
 
 
+class ImportDefaultsForm(forms.Form):
+    """What a file cannot say, set for all its offers in the dry run (stored on the job,
+    added at the commit)."""
+
+    funding_programmes = forms.ModelMultipleChoiceField(
+        label=_("Förderung für alle Angebote der Datei"),
+        queryset=FundingProgramme.objects.filter(is_active=True),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Zum Beispiel Bildungszeit, die open-Q-cat nicht kennt. Was die Datei selbst "
+            "nennt, bleibt; dies kommt hinzu."
+        ),
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Zielgruppen für alle Angebote der Datei"),
+        queryset=TargetGroup.objects.filter(is_active=True),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def defaults(self) -> dict[str, list[str]]:
+        return {
+            name: sorted(term.slug for term in self.cleaned_data[name])
+            for name in ("funding_programmes", "target_groups")
+        }
+
+
+class ImportCommitForm(forms.Form):
+    archive_missing = forms.BooleanField(
+        label=_("Ja, Angebote archivieren, die nicht mehr in der Datei stehen"),
+        required=False,
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Datei"),

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from network.permissions import can_manage_institution, require_network_office
 from offerings import exporters, services
 from offerings.backoffice.forms import (
+    ImportCommitForm,
+    ImportDefaultsForm,
     ImportForm,
     OfferBulkForm,
     OfferDateForm,
@@ -39,11 +41,18 @@ from offerings.imports.jobs import (
     import_job_commit_progress,
     import_job_commit_request,
     import_job_create,
+    import_job_defaults_set,
     import_job_supplier,
 )
-from offerings.imports.plan import ACTION_LABELS
+from offerings.imports.plan import ACTION_LABELS, DRY_RUN_LABELS
 from offerings.imports.records import ImportFileError
-from offerings.imports.report import SECTIONS, import_report_counts, import_report_entries
+from offerings.imports.report import (
+    SECTIONS,
+    entries_for_display,
+    import_report_counts,
+    import_report_entries,
+    import_report_file,
+)
 from offerings.models import ImportStatus, Offer
 from offerings.permissions import (
     get_backoffice_for,
@@ -420,6 +429,8 @@ def import_status(request, slug: str, job_pk: int):
         import_report_entries(job=job, counts=counts, action=action), IMPORT_REPORT_PAGE_SIZE
     ).get_page(request.GET.get("seite"))
     running = job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+    labels = ACTION_LABELS if job.status == ImportStatus.DONE else DRY_RUN_LABELS
+    checked = job.status == ImportStatus.CHECKED
     return render(
         request,
         template,
@@ -434,11 +445,14 @@ def import_status(request, slug: str, job_pk: int):
             "bulk_form": OfferBulkForm(initial={"job": job.pk})
             if job.status == ImportStatus.DONE and counts
             else None,
-            "counts": [(key, ACTION_LABELS[key], counts[key]) for key in SECTIONS if key in counts],
+            "counts": [(key, labels[key], counts[key]) for key in SECTIONS if key in counts],
             "action": action,
             "page": page,
-            "entries": page.object_list if counts else [],
-            "labels": ACTION_LABELS,
+            "entries": entries_for_display(page.object_list) if counts else [],
+            "labels": labels,
+            "file": import_report_file(job=job) if counts else {},
+            "defaults_form": ImportDefaultsForm(initial=job.defaults) if checked else None,
+            "commit_form": ImportCommitForm() if checked else None,
             "running": running,
             "committed": import_job_commit_progress(job=job)
             if job.status == ImportStatus.COMMITTING
@@ -449,8 +463,24 @@ def import_status(request, slug: str, job_pk: int):
 
 @login_required
 @require_POST
+def import_defaults(request, slug: str, job_pk: int):
+    job = get_import_job_for(request, slug, job_pk, write=True).obj
+    form = ImportDefaultsForm(request.POST)
+    if form.is_valid() and import_job_defaults_set(job=job, defaults=form.defaults()):
+        messages.success(
+            request, _("Gespeichert: Das gilt beim Übernehmen für alle Angebote der Datei.")
+        )
+    else:
+        messages.error(request, _("Die Vorgaben konnten nicht gespeichert werden."))
+    return redirect("offerings:bo_import_status", slug, job.pk)
+
+
+@login_required
+@require_POST
 def import_commit(request, slug: str, job_pk: int):
     job = get_import_job_for(request, slug, job_pk, write=True).obj
+    form = ImportCommitForm(request.POST)
+    archive_missing = form.is_valid() and form.cleaned_data["archive_missing"]
     confirmed = request.POST.get("supplier") == "confirmed"
     supplier = import_job_supplier(job=job)
     if supplier.state == "conflict":
@@ -467,8 +497,18 @@ def import_commit(request, slug: str, job_pk: int):
         confirmed = confirmed and can_manage_institution(request, job.institution)
     else:
         confirmed = False
-    if not import_job_commit_request(job=job, supplier_confirmed=confirmed):
+    if not import_job_commit_request(
+        job=job, supplier_confirmed=confirmed, archive_missing=archive_missing
+    ):
         messages.error(request, _("Dieser Import kann nicht (mehr) übernommen werden."))
+    elif not archive_missing and import_report_file(job=job).get("missing"):
+        messages.warning(
+            request,
+            _(
+                "Angebote, die nicht mehr in der Datei stehen, werden nicht archiviert, weil "
+                "Sie das nicht bestätigt haben. Sie bleiben, wie sie sind."
+            ),
+        )
     return redirect("offerings:bo_import_status", slug, job.pk)
 
 

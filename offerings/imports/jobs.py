@@ -34,8 +34,9 @@ from network.models import Institution
 from network.selectors import institution_with_supplier_id
 from network.services import institution_supplier_adopt
 from offerings.imports.csvfile import csv_read
+from offerings.imports.lookups import TERM_MODELS, delivery_form_lookup, term_lookup
 from offerings.imports.openqcat import openqcat_read
-from offerings.imports.plan import delivery_form_lookup, import_run
+from offerings.imports.plan import import_run
 from offerings.imports.records import MAX_IMPORT_BYTES, ImportFileError
 from offerings.imports.report import JobReport
 from offerings.imports.staging import TableStage
@@ -132,7 +133,13 @@ def _job_file(job: ImportJob) -> Iterator[IO[bytes]]:
 def _read(job: ImportJob, stage: TableStage, on_progress=None) -> None:
     read = openqcat_read if job.format == ImportFormat.OPENQCAT else csv_read
     with _job_file(job) as source:
-        read(source, stage=stage, delivery_forms=delivery_form_lookup(), on_progress=on_progress)
+        read(
+            source,
+            stage=stage,
+            delivery_forms=delivery_form_lookup(),
+            terms=term_lookup(),
+            on_progress=on_progress,
+        )
 
 
 def _discard_file(job: ImportJob) -> None:
@@ -282,7 +289,9 @@ def import_job_check(*, job_id: int) -> None:
             publish_new = import_run(
                 institution=job.institution, stage=stage, commit=False, on_entries=report.add
             )
-            report.finish(publish_new=publish_new)
+            report.finish(
+                publish_new=publish_new, catalogue=stage.catalogue, technical=stage.technical
+            )
     except ImportFileError as error:
         _fail(job, str(error), report={})
         return
@@ -294,13 +303,34 @@ def import_job_check(*, job_id: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKED, progress=stage.entries)
 
 
-def import_job_commit_request(*, job: ImportJob, supplier_confirmed: bool = False) -> bool:
+def import_job_defaults_set(*, job: ImportJob, defaults: dict[str, list[str]]) -> bool:
+    """Store terms the provider chose for every offer of a checked file (what the file
+    cannot say); the commit adds them. Unknown slugs are dropped."""
+    known = {
+        name: set(model.objects.filter(is_active=True).values_list("slug", flat=True))
+        for name, model in TERM_MODELS.items()
+        if name in defaults
+    }
+    cleaned = {name: sorted(set(defaults[name]) & slugs) for name, slugs in known.items()}
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+            defaults={name: slugs for name, slugs in cleaned.items() if slugs}
+        )
+    )
+
+
+def import_job_commit_request(
+    *, job: ImportJob, supplier_confirmed: bool = False, archive_missing: bool = False
+) -> bool:
     """Claim a checked job for its commit (a conditional UPDATE, so a double click or two
     workers commit it once) and queue the commit. `supplier_confirmed`: the person
     confirmed the file's supplier (to adopt it as the institution's, or, for the network
-    office, to import a file of another supplier)."""
+    office, to import a file of another supplier). `archive_missing`: the person confirmed
+    that a whole catalogue archives the offers it no longer lists."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.COMMITTING, supplier_confirmed=supplier_confirmed
+        status=ImportStatus.COMMITTING,
+        supplier_confirmed=supplier_confirmed,
+        archive_missing=archive_missing,
     )
     if claimed:
         from offerings.tasks import import_commit_task
@@ -337,10 +367,14 @@ def import_job_commit(*, job_id: int) -> None:
                     stage=stage,
                     commit=True,
                     user=job.user,
+                    defaults=job.defaults,
+                    archive_missing=job.archive_missing,
                     on_entries=report.add,
                     on_progress=lambda done: cache.set(key, done, timeout=3600),
                 )
-                report.finish(publish_new=publish_new)
+                report.finish(
+                    publish_new=publish_new, catalogue=stage.catalogue, technical=stage.technical
+                )
                 if supplier.state == "new" and job.supplier_confirmed:
                     institution_supplier_adopt(
                         institution=job.institution, supplier_id=supplier.file_id

@@ -27,11 +27,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from network.selectors import institution_is_new_provider
+
+# delivery_form_lookup and term_lookup are re-exported: callers ask the plan for them.
+from offerings.imports.lookups import (  # noqa: F401
+    TERM_MODELS,
+    delivery_form_lookup,
+    term_lookup,
+)
 from offerings.imports.records import (
     OFFER_FIELDS,
+    TERM_FIELDS,
     DateRecord,
     OfferRecord,
     ParsedFile,
+    offer_values_merge,
     validate_offer,
 )
 from offerings.imports.staging import Stage
@@ -48,6 +57,8 @@ ACTION_LABELS = {
     REJECT: gettext_lazy("abgelehnt"),
     ARCHIVE: gettext_lazy("archiviert"),
 }
+# The same in the dry run, where nothing has happened yet.
+DRY_RUN_LABELS = ACTION_LABELS | {ARCHIVE: gettext_lazy("wird archiviert")}
 OFFER_REF_PREFIX = "beweqo-"
 DATE_REF_PREFIX = "beweqo-date-"
 
@@ -126,7 +137,12 @@ class PlanEntry:
     action: str
     fields: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # imported all the same
+    # Notices that did not keep the entry from being imported.
+    warnings: list[str] = field(default_factory=list)
+    # Elements of the entry the importer did not use: path → count.
+    unused: dict[str, int] = field(default_factory=dict)
+    # A NEW_CATALOG's offer that the file no longer lists (archived only when confirmed).
+    missing: bool = False
     # Internal: what apply does.
     offer: Offer | None = None
     values: dict = field(default_factory=dict)
@@ -135,7 +151,7 @@ class PlanEntry:
     date_deletes: list[OfferDate] = field(default_factory=list)
 
     def as_report(self) -> dict:
-        return {
+        report = {
             "ref": self.ref,
             "position": self.position,
             "title": self.title,
@@ -144,12 +160,21 @@ class PlanEntry:
             "reasons": self.reasons,
             "warnings": self.warnings,
         }
+        # Left out when empty, so that most entries stay small in the stored report.
+        if self.unused:
+            report["unused"] = sorted(self.unused.items())
+        if self.missing:
+            report["missing"] = True
+        return report
 
 
 @dataclass
 class Plan:
     entries: list[PlanEntry]
     publish_new: bool
+    catalogue: str = "update"
+    # Technical elements the file carries that the catalogue has no use for.
+    technical: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ACTION_LABELS, 0)
@@ -165,39 +190,59 @@ class Plan:
             "counts": self.counts(),
             "publish_new": self.publish_new,
             "entries": [e.as_report() for e in entries],
+            "file": file_summary(self.entries, catalogue=self.catalogue, technical=self.technical),
         }
 
 
-def delivery_form_lookup() -> dict[str, int]:
-    """Lower-case names and slugs of the delivery forms → ids, for the parsers."""
-    lookup: dict[str, int] = {}
-    for form in DeliveryForm.objects.all():
-        lookup[form.slug.lower()] = form.pk
-        lookup[form.name.lower()] = form.pk
-    # Words real generators use for the execution form.
-    for word, slug in (
-        ("präsenzveranstaltung", "praesenz"),
-        ("präsenzunterricht", "praesenz"),
-        ("virtuelles klassenzimmer", "online-live"),
-        ("e-learning", "selbstlernkurs"),
-        ("blended", "blended-learning"),
-        ("fernlehrgang", "fernunterricht"),
-    ):
-        pk = lookup.get(slug)
-        if pk is not None:
-            lookup.setdefault(word, pk)
-    return lookup
+def file_summary(entries: Iterable[PlanEntry], *, catalogue: str, technical: dict) -> dict:
+    """What the report says about the file as a whole: the kind of catalogue, how many
+    offers it no longer lists, and every element not taken over, with counts."""
+    summary = FileSummary(catalogue=catalogue, technical=technical)
+    summary.add(entries)
+    return summary.as_report()
+
+
+@dataclass
+class FileSummary:
+    catalogue: str = "update"
+    technical: dict[str, int] = field(default_factory=dict)
+    missing: int = 0
+    unused: dict[str, int] = field(default_factory=dict)
+
+    def add(self, entries: Iterable[PlanEntry]) -> None:
+        for entry in entries:
+            self.missing += entry.missing
+            for path, count in entry.unused.items():
+                self.unused[path] = self.unused.get(path, 0) + count
+
+    def as_report(self) -> dict:
+        return {
+            "catalogue": self.catalogue,
+            "missing": self.missing,
+            "unused": dict(sorted(self.unused.items())),
+            "technical": dict(sorted(self.technical.items())),
+        }
 
 
 class ImportPlanner:
     """The dry run of one import, asked a chunk at a time. Each chunk reads only the offers,
-    dates and venues its records refer to."""
+    dates and venues its records refer to.
 
-    def __init__(self, *, institution):
+    `defaults` are terms the provider chose for every offer of the file (what the file
+    cannot say, e.g. that its courses count for Bildungszeit); they are added to what the
+    file says. `archive_missing` says whether the offers a whole catalogue no longer lists
+    are archived: the dry run shows them as such, the commit needs the confirmation."""
+
+    def __init__(self, *, institution, defaults: dict | None = None, archive_missing: bool = True):
         self.institution = institution
         # Decided once for the whole file. A new provider's offers come in as drafts: its
         # first publication waits for the network office, as in the back office.
         self.publish_new = not institution_is_new_provider(institution=institution)
+        self.defaults = {
+            name: sorted(set(slugs)) for name, slugs in (defaults or {}).items() if slugs
+        }
+        self.archive_missing = archive_missing
+        self.today = timezone.localdate()
         self.venues = VenueBook(institution=institution)
 
     def _existing(self, refs: Iterable[str]) -> dict[str, Offer]:
@@ -224,8 +269,30 @@ class ImportPlanner:
             if ref in by_external or ref in by_pk
         }
 
+    def _terms(self, offers: Iterable[Offer]) -> dict[int, dict[str, list[str]]]:
+        """The slugs of each offer's terms, one query per taxonomy."""
+        pks = [offer.pk for offer in offers]
+        terms: dict[int, dict[str, list[str]]] = {pk: {n: [] for n in TERM_FIELDS} for pk in pks}
+        for name in TERM_FIELDS:
+            through = Offer._meta.get_field(name).remote_field.through
+            target = Offer._meta.get_field(name).m2m_reverse_field_name()
+            for offer_id, slug in through.objects.filter(offer_id__in=pks).values_list(
+                "offer_id", f"{target}__slug"
+            ):
+                terms[offer_id][name].append(slug)
+        for found in terms.values():
+            for slugs in found.values():
+                slugs.sort()
+        return terms
+
+    def _with_defaults(self, values: dict, existing: dict[str, list[str]] | None) -> None:
+        for name, slugs in self.defaults.items():
+            base = values.get(name, existing.get(name, []) if existing else [])
+            values[name] = sorted(set(base) | set(slugs))
+
     def offers(self, records: list[OfferRecord]) -> list[PlanEntry]:
         offers = self._existing(record.ref for record in records)
+        terms = self._terms(offers.values())
         dates_by_offer: dict[int, dict[str, OfferDate]] = {}
         for offer_date in OfferDate.objects.filter(offer_id__in=[o.pk for o in offers.values()]):
             dates_by_offer.setdefault(offer_date.offer_id, {})[date_ref(offer_date)] = offer_date
@@ -236,7 +303,9 @@ class ImportPlanner:
         entries = []
         for record in records:
             existing = offers.get(record.ref)
-            validate_offer(record, is_new=existing is None)
+            offer_values_merge(record)
+            self._with_defaults(record.values, terms.get(existing.pk) if existing else None)
+            validate_offer(record, is_new=existing is None, today=self.today)
             entry = PlanEntry(
                 ref=record.ref,
                 position=record.position,
@@ -244,14 +313,17 @@ class ImportPlanner:
                 action=REJECT,
                 offer=existing,
                 values=record.values,
+                warnings=record.warnings,
+                unused=record.unused,
             )
             entries.append(entry)
             if record.errors:
                 entry.reasons = record.errors
                 continue
-            entry.warnings, place_notes = self.venues.messages(
+            place_warnings, place_notes = self.venues.messages(
                 d.values.get("venue_key") for d in record.dates
             )
+            entry.warnings = [*record.warnings, *place_warnings]
             if existing is None:
                 entry.action = CREATE
                 entry.date_creates = [d.values | {"external_id": d.ref} for d in record.dates]
@@ -264,16 +336,20 @@ class ImportPlanner:
                         "Geschäftsstelle frei."
                     ),
                     *place_notes,
+                    *record.notes,
                 ]
                 continue
+            current = terms.get(existing.pk, {})
             entry.fields = [
-                name for name, value in record.values.items() if getattr(existing, name) != value
+                name
+                for name, value in record.values.items()
+                if (current.get(name) if name in TERM_FIELDS else getattr(existing, name)) != value
             ]
             if existing.status == OfferStatus.ARCHIVED:
                 entry.reasons.append(_("Das Angebot ist archiviert und bleibt es."))
             if record.dates:
                 _plan_dates(entry, record, dates_by_offer.get(existing.pk, {}), venue_keys)
-            entry.reasons += place_notes
+            entry.reasons += [*place_notes, *record.notes]
             entry.action = (
                 UPDATE
                 if entry.fields or entry.date_creates or entry.date_updates or entry.date_deletes
@@ -288,10 +364,57 @@ class ImportPlanner:
                 position=date_record.position,
                 title=_("Termin"),
                 action=REJECT,
-                reasons=[reason],
+                reasons=[reason, *date_record.errors],
+                warnings=date_record.warnings,
+                unused=date_record.unused,
             )
             for date_record, reason in orphans
         ]
+
+    def missing(self, stage: Stage, *, size: int = 500) -> Iterable[list[PlanEntry]]:
+        """A whole catalogue (NEW_CATALOG) replaces the provider's: its offers that the file
+        no longer lists are archived, a chunk at a time. Rejected offers of the file count
+        as listed, so a mistake in the file never archives anything."""
+        if stage.catalogue != "new":
+            return
+        last = 0
+        while True:
+            offers = list(
+                Offer.objects.filter(institution=self.institution, pk__gt=last)
+                .exclude(status=OfferStatus.ARCHIVED)
+                .order_by("pk")
+                .only("pk", "external_id", "title", "status")[:size]
+            )
+            if not offers:
+                return
+            last = offers[-1].pk
+            refs = {
+                offer.pk: (offer.external_id, f"{OFFER_REF_PREFIX}{offer.pk}") for offer in offers
+            }
+            listed = stage.listed([ref for pair in refs.values() for ref in pair if ref])
+            entries = []
+            for offer in offers:
+                if listed & set(refs[offer.pk]):
+                    continue
+                entry = PlanEntry(
+                    ref=offer_ref(offer),
+                    position=0,
+                    title=offer.title,
+                    action=ARCHIVE if self.archive_missing else UNCHANGED,
+                    offer=offer,
+                    missing=True,
+                )
+                entry.reasons = [
+                    _("Nicht mehr in der Datei, die den ganzen Katalog enthält: wird archiviert.")
+                    if self.archive_missing
+                    else _(
+                        "Nicht mehr in der Datei, die den ganzen Katalog enthält. Nicht "
+                        "archiviert, weil das Archivieren nicht bestätigt wurde."
+                    )
+                ]
+                entries.append(entry)
+            if entries:
+                yield entries
 
     def deletes(self, deletes: list[tuple[str, int]]) -> list[PlanEntry]:
         offers = self._existing(ref for ref, _position in deletes)
@@ -358,6 +481,10 @@ class ImportApplier:
         self.default_form = (
             DeliveryForm.objects.filter(slug="praesenz").values_list("pk", flat=True).first()
         )
+        self.term_ids = {
+            name: dict(model.objects.values_list("slug", "pk"))
+            for name, model in TERM_MODELS.items()
+        }
 
     def _venues(self, entries: list[PlanEntry]) -> dict:
         """The venues this chunk's dates name (file's key → venue id): the institution's
@@ -419,7 +546,11 @@ class ImportApplier:
                     delivery_form_id=e.values.get("delivery_form_id") or self.default_form,
                     status=OfferStatus.PUBLISHED if self.publish_new else OfferStatus.DRAFT,
                     published_at=now if self.publish_new else None,
-                    **{k: v for k, v in e.values.items() if k != "delivery_form_id"},
+                    **{
+                        k: v
+                        for k, v in e.values.items()
+                        if k != "delivery_form_id" and k not in TERM_FIELDS
+                    },
                 )
                 for e in creates
             ],
@@ -437,7 +568,7 @@ class ImportApplier:
         deleted_dates: list[int] = []
         for entry in updates:
             for name in entry.fields:
-                if name != "dates":
+                if name != "dates" and name not in TERM_FIELDS:
                     setattr(entry.offer, name, entry.values[name])
                     changed_fields.add(name)
             entry.offer.updated_at = now
@@ -464,6 +595,7 @@ class ImportApplier:
         if date_changes:
             OfferDate.objects.bulk_update(date_changes, sorted(date_fields), batch_size=500)
         OfferDate.objects.bulk_create(new_dates, batch_size=2000)
+        self._terms(creates, updates)
 
         touched = archives + creates + updates
         OfferChange.objects.bulk_create(
@@ -485,6 +617,27 @@ class ImportApplier:
             offer_search_refresh([e.offer for e in touched])
             transaction.on_commit(catalogue_index_invalidate)
 
+    def _terms(self, creates: list[PlanEntry], updates: list[PlanEntry]) -> None:
+        """Funding, topics and target groups: set as the file (and the defaults) name them,
+        through one delete and one insert per taxonomy."""
+        for name in TERM_FIELDS:
+            field_ = Offer._meta.get_field(name)
+            through = field_.remote_field.through
+            target = f"{field_.m2m_reverse_field_name()}_id"
+            ids = self.term_ids[name]
+            changed = [e for e in updates if name in e.fields]
+            if changed:
+                through.objects.filter(offer_id__in=[e.offer.pk for e in changed]).delete()
+            through.objects.bulk_create(
+                [
+                    through(offer_id=entry.offer.pk, **{target: ids[slug]})
+                    for entry in creates + changed
+                    for slug in entry.values.get(name, [])
+                    if slug in ids
+                ],
+                batch_size=2000,
+            )
+
 
 def _new_date(offer: Offer, values: dict, venues: dict) -> OfferDate:
     fields = {k: v for k, v in values.items() if k != "venue_key"}
@@ -498,15 +651,20 @@ def import_run(
     stage: Stage,
     commit: bool,
     user=None,
+    defaults: dict | None = None,
+    archive_missing: bool = True,
     on_entries: Callable[[list[PlanEntry]], None],
     on_progress: Callable[[int], None] | None = None,
 ) -> bool:
     """Plan (and with `commit`, apply) what `stage` holds, chunk by chunk, handing each
     chunk's entries to `on_entries` (the report). Returns whether new offers are published.
 
-    Deletions come first, planned like everything else against the offers as they were
-    before the import. A commit must run inside `transaction.atomic()`."""
-    planner = ImportPlanner(institution=institution)
+    Deletions and the offers a whole catalogue no longer lists come first, planned like
+    everything else against the offers as they were before the import. A commit must run
+    inside `transaction.atomic()`."""
+    planner = ImportPlanner(
+        institution=institution, defaults=defaults, archive_missing=archive_missing
+    )
     applier = (
         ImportApplier(
             institution=institution,
@@ -536,6 +694,8 @@ def import_run(
     try:
         for chunk in stage.delete_chunks():
             handle(planner.deletes(chunk))
+        for chunk in planner.missing(stage):
+            handle(chunk)
         for chunk in stage.offer_chunks():
             handle(planner.offers(chunk))
         for chunk in stage.orphan_chunks():
@@ -545,23 +705,43 @@ def import_run(
     return planner.publish_new
 
 
-def import_plan(*, institution, parsed: ParsedFile) -> Plan:
+def import_plan(*, institution, parsed: ParsedFile, defaults: dict | None = None) -> Plan:
     """The dry run of a file parsed at once: what importing `parsed` into `institution`
     would change, and why not."""
-    planner = ImportPlanner(institution=institution)
+    planner = ImportPlanner(institution=institution, defaults=defaults)
     records = list(parsed.offers.values())
     entries = []
+    for chunk in planner.missing(_ParsedListing(parsed)):
+        entries += chunk
     for start in range(0, len(records), 500):
         entries += planner.offers(records[start : start + 500])
     entries += planner.orphans(parsed.orphans)
     entries += planner.deletes(parsed.deletes)
-    return Plan(entries=entries, publish_new=planner.publish_new)
+    return Plan(
+        entries=entries,
+        publish_new=planner.publish_new,
+        catalogue=parsed.catalogue,
+        technical=parsed.technical,
+    )
 
 
-def import_apply(*, institution, plan: Plan, user) -> dict[str, int]:
-    """Carry out `plan` all-or-nothing and return the counts."""
+class _ParsedListing:
+    """A parsed file as `ImportPlanner.missing` asks a stage."""
+
+    def __init__(self, parsed: ParsedFile):
+        self.catalogue = parsed.catalogue
+        self.refs = set(parsed.offers)
+
+    def listed(self, refs: list[str]) -> set[str]:
+        return self.refs.intersection(refs)
+
+
+def import_apply(*, institution, plan: Plan, user, archive_missing: bool = False) -> dict[str, int]:
+    """Carry out `plan` all-or-nothing and return the counts. The offers a whole catalogue
+    no longer lists are archived only with `archive_missing` (the person confirmed it)."""
+    entries = [e for e in plan.entries if archive_missing or not e.missing]
     with transaction.atomic():
         ImportApplier(institution=institution, user=user, publish_new=plan.publish_new).apply(
-            plan.entries
+            entries
         )
     return plan.counts()

@@ -5,10 +5,14 @@ It is written into `ImportJob.report` a chunk at a time (`JobReport`) and read b
 a time (`import_report_entries`), so neither the worker nor the status page ever holds the
 report of a large file as a whole. Its shape:
 
-    {"counts": {action: n}, "publish_new": bool, "sections": {action: [entry, ...]}}
+    {"counts": {action: n}, "publish_new": bool, "sections": {action: [entry, ...]},
+     "file": {"catalogue": "new" | "update", "missing": n,
+              "unused": {path: n}, "technical": {path: n}}}
 
 with one section per action in the order the page shows them (problems first) and each
-section in the file's order. Reports written before the sections existed keep a single
+section in the file's order; "file" says what concerns the file as a whole
+(`plan.file_summary`): the offers a whole catalogue no longer lists and every element not
+taken over, with counts. Reports written before the sections existed keep a single
 sorted list under "entries"; they are read the same way.
 """
 
@@ -17,7 +21,16 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from offerings.imports.plan import ARCHIVE, CREATE, REJECT, UNCHANGED, UPDATE, PlanEntry
+from offerings.imports.codes import element_label
+from offerings.imports.plan import (
+    ARCHIVE,
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    UPDATE,
+    FileSummary,
+    PlanEntry,
+)
 from offerings.models import ImportJob
 
 SECTIONS = (REJECT, CREATE, UPDATE, ARCHIVE, UNCHANGED)
@@ -42,6 +55,8 @@ class JobReport:
         self.counts = dict.fromkeys(SECTIONS, 0)
         self._buffer: dict[str, list[dict]] = {}
         self._buffered = 0
+        # Built from every entry, but it holds only counts per path.
+        self.summary = FileSummary()
 
     def start(self) -> None:
         ImportJob.objects.filter(pk=self.job_id).update(
@@ -52,6 +67,7 @@ class JobReport:
         for entry in entries:
             self.counts[entry.action] += 1
             self._buffer.setdefault(entry.action, []).append(entry.as_report())
+        self.summary.add(entries)
         self._buffered += len(entries)
         if self._buffered >= self.BUFFER:
             self._flush()
@@ -74,26 +90,31 @@ class JobReport:
                     [action, action, json.dumps(items, cls=DjangoJSONEncoder), self.job_id],
                 )
 
-    def finish(self, *, publish_new: bool) -> dict[str, int]:
+    def finish(
+        self, *, publish_new: bool, catalogue: str = "update", technical: dict | None = None
+    ) -> dict[str, int]:
         """Put each section in the file's order (deletions were planned first) and add the
         counts, which tell the status page that the report is complete."""
         self._flush()
+        self.summary.catalogue = catalogue
+        self.summary.technical = technical or {}
+        summary = self.summary.as_report()
         if not _postgres():
             report = ImportJob.objects.values_list("report", flat=True).get(pk=self.job_id)
             for items in report["sections"].values():
                 items.sort(key=lambda item: item["position"])
-            report.update(counts=self.counts, publish_new=publish_new)
+            report.update(counts=self.counts, publish_new=publish_new, file=summary)
             ImportJob.objects.filter(pk=self.job_id).update(report=report)
             return self.counts
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {_TABLE} SET report = jsonb_build_object("  # noqa: S608
-                "'counts', %s::jsonb, 'publish_new', %s, 'sections', "
+                "'counts', %s::jsonb, 'publish_new', %s, 'file', %s::jsonb, 'sections', "
                 "(SELECT jsonb_object_agg(section.key, (SELECT coalesce(jsonb_agg(item "
                 "ORDER BY (item ->> 'position')::int), '[]'::jsonb) "
                 "FROM jsonb_array_elements(section.value) AS item)) "
                 "FROM jsonb_each(report -> 'sections') AS section)) WHERE id = %s",
-                [json.dumps(self.counts), publish_new, self.job_id],
+                [json.dumps(self.counts), publish_new, json.dumps(summary), self.job_id],
             )
         return self.counts
 
@@ -159,6 +180,37 @@ def import_report_counts(*, job: ImportJob) -> dict[str, int]:
     """The counts of a finished report ({} while none is complete), without loading it."""
     counts = ImportJob.objects.filter(pk=job.pk).values_list("report__counts", flat=True).first()
     return counts if isinstance(counts, dict) else {}
+
+
+def unused_summary(unused: list | dict) -> tuple[int, str]:
+    """How many elements an entry or a file left out, and which: "allgemeine Regelungen
+    (TERMS_AND_CONDITIONS), Referent:innen (MODULE_COURSE/INSTRUCTOR) (2×)"."""
+    pairs = unused.items() if isinstance(unused, dict) else unused
+    parts, total = [], 0
+    for path, count in pairs:
+        total += count
+        parts.append(element_label(path) + (f" ({count}×)" if count > 1 else ""))
+    return total, ", ".join(parts)
+
+
+def entries_for_display(entries: list[dict]) -> list[dict]:
+    """The report's entries with their left-out elements in words."""
+    for entry in entries:
+        entry["unused_count"], entry["unused_text"] = unused_summary(entry.get("unused") or [])
+    return entries
+
+
+def import_report_file(*, job: ImportJob) -> dict:
+    """What the report says about the file as a whole ({} for older reports)."""
+    found = ImportJob.objects.filter(pk=job.pk).values_list("report__file", flat=True).first()
+    if not isinstance(found, dict):
+        return {}
+    for name in ("unused", "technical"):
+        found[f"{name}_rows"] = [
+            (element_label(path), count) for path, count in (found.get(name) or {}).items()
+        ]
+        found[f"{name}_total"] = sum((found.get(name) or {}).values())
+    return found
 
 
 def import_report_entries(*, job: ImportJob, counts: dict, action: str | None = None):

@@ -21,8 +21,9 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from offerings.imports.records import DateRecord, OfferRecord, ParsedFile
+from offerings.imports.records import DateRecord, OfferRecord, ParsedFile, count_into
 
 OFFER, DATE, DELETE = 1, 2, 3
 # Rows written to the table per INSERT, and offers per chunk of the plan: big enough to keep
@@ -42,6 +43,10 @@ class Stage:
         # CSV: rows with the same offer id are one offer (with one date each).
         self.merge_rows = merge_rows
         self.entries = 0
+        # "new" for a whole catalogue (open-Q-cat NEW_CATALOG), "update" otherwise.
+        self.catalogue = "update"
+        # Technical elements of the file the reader did not use: path → count.
+        self.technical: dict[str, int] = {}
 
     def add_offer(self, record: OfferRecord) -> None:
         raise NotImplementedError
@@ -64,6 +69,10 @@ class Stage:
     def delete_chunks(self, size: int | None = None) -> Iterator[list[tuple[str, int]]]:
         raise NotImplementedError
 
+    def listed(self, refs: list[str]) -> set[str]:
+        """Which of `refs` the file names as offers (rejected ones included)."""
+        raise NotImplementedError
+
     def _assemble(
         self,
         head: OfferRecord,
@@ -71,13 +80,27 @@ class Stage:
         duplicate: bool,
         continuations: list[OfferRecord],
         dates: list[DateRecord],
+        repeats: int = 0,
     ) -> OfferRecord:
         if duplicate:
             head.errors.insert(0, _("Die PRODUCT_ID kommt mehrfach vor."))
             head.ref = f"{head.ref}#{head.position}"
             dates = []
+        elif repeats and not self.merge_rows:
+            head.warnings.append(
+                ngettext(
+                    "Die PRODUCT_ID kommt noch %(count)d weiteres Mal in der Datei vor; "
+                    "übernommen wird dieser erste Eintrag.",
+                    "Die PRODUCT_ID kommt noch %(count)d weitere Male in der Datei vor; "
+                    "übernommen wird dieser erste Eintrag.",
+                    repeats,
+                )
+                % {"count": repeats}
+            )
         for row in continuations:
             head.errors.extend(row.errors)
+            head.warnings.extend(row.warnings)
+            count_into(head.unused, row.unused)
             differing = sorted(k for k in row.values if row.values[k] != head.values.get(k))
             if differing:
                 head.errors.append(
@@ -90,9 +113,23 @@ class Stage:
         if self.merge_rows:
             for number, record in enumerate(dates, start=1):
                 record.ref = record.ref or f"{head.ref}#{number}"
-        if not dates and head.own_date is not None:
-            dates = [head.own_date]
-        head.own_date = None
+        if not dates:
+            dates = head.own_dates
+        else:
+            for record in dates:
+                for name, value in head.date_defaults.items():
+                    record.values.setdefault(name, value)
+        if dates is not head.own_dates and head.own_dates:
+            head.warnings.append(
+                _(
+                    "Die Termine im Eintrag des Angebots selbst wurden nicht übernommen, weil "
+                    "eigene Termin-Einträge (COURSE_ID) auf das Angebot verweisen."
+                )
+            )
+        head.own_dates = []
+        for record in dates:
+            count_into(head.unused, record.unused)
+            record.unused = {}
         head.dates = dates
         return head
 
@@ -136,6 +173,7 @@ class MemoryStage(Stage):
                     duplicate=record is not first,
                     continuations=rows[record.ref][1:] if self.merge_rows else [],
                     dates=dates.get(record.ref, []) if record is first else [],
+                    repeats=len(rows[record.ref]) - 1,
                 )
             )
             if len(chunk) >= size:
@@ -155,6 +193,10 @@ class MemoryStage(Stage):
         size = size or CHUNK_SIZE
         for start in range(0, len(self.deletes), size):
             yield self.deletes[start : start + size]
+
+    def listed(self, refs: list[str]) -> set[str]:
+        named = {record.ref for record in self.offers}
+        return {ref for ref in refs if ref in named}
 
 
 class TableStage(Stage):
@@ -192,9 +234,13 @@ class TableStage(Stage):
     # --- Writing -------------------------------------------------------------------------
 
     def add_offer(self, record: OfferRecord) -> None:
-        data = {"values": record.values, "errors": record.errors}
-        if record.own_date is not None:
-            data["own"] = _date_data(record.own_date)
+        data = _record_data(record)
+        if record.own_dates:
+            data["own"] = [_date_data(d) | {"ref": d.ref} for d in record.own_dates]
+        if record.defaults:
+            data["defaults"] = record.defaults
+        if record.date_defaults:
+            data["date_defaults"] = record.date_defaults
         self._add(record.position, OFFER, record.ref, None, data)
 
     def add_date(self, record: DateRecord, parent: str) -> None:
@@ -255,9 +301,9 @@ class TableStage(Stage):
         last = -1
         while True:
             rows = self._select(
-                "SELECT s.pos, s.ref, s.data, (SELECT MIN(f.pos) FROM {t} f "
-                "WHERE f.kind = %s AND f.ref = s.ref) FROM {t} s "
-                "WHERE s.kind = %s AND s.pos > %s ORDER BY s.pos LIMIT %s",
+                "SELECT s.pos, s.ref, s.data, f.first, f.n FROM {t} s JOIN (SELECT ref, "
+                "MIN(pos) AS first, COUNT(*) AS n FROM {t} WHERE kind = %s GROUP BY ref) f "
+                "ON f.ref = s.ref WHERE s.kind = %s AND s.pos > %s ORDER BY s.pos LIMIT %s",
                 [OFFER, OFFER, last, size],
             )
             if not rows:
@@ -282,7 +328,7 @@ class TableStage(Stage):
                 else {}
             )
             chunk = []
-            for pos, ref, data, first in heads:
+            for pos, ref, data, first, count in heads:
                 chunk.append(
                     self._assemble(
                         _offer_record(pos, ref, data),
@@ -293,6 +339,7 @@ class TableStage(Stage):
                         dates=[_date_record(p, r, d) for p, r, d in dates.get(ref, [])]
                         if pos == first
                         else [],
+                        repeats=count - 1,
                     )
                 )
             if chunk:
@@ -343,6 +390,19 @@ class TableStage(Stage):
             last = rows[-1][1]
             yield [(ref, pos) for ref, pos in rows]
 
+    def listed(self, refs: list[str]) -> set[str]:
+        if not refs:
+            return set()
+        placeholders = ", ".join(["%s"] * len(refs))
+        return {
+            ref
+            for (ref,) in self._select(
+                # Only placeholders go into the text; the table name is ours.
+                f"SELECT DISTINCT ref FROM {{t}} WHERE kind = %s AND ref IN ({placeholders})",  # noqa: S608
+                [OFFER, *refs],
+            )
+        }
+
 
 # --- Records as JSON text ---------------------------------------------------------------------
 
@@ -367,16 +427,35 @@ def _decode(obj: dict):
 _DECODER = json.JSONDecoder(object_hook=_decode)
 
 
+def _record_data(record: OfferRecord | DateRecord) -> dict:
+    # Empty parts are left out: most records have no warnings and no unused elements.
+    data = {"values": record.values}
+    for name in ("errors", "warnings", "unused"):
+        if getattr(record, name):
+            data[name] = getattr(record, name)
+    return data
+
+
 def _date_data(record: DateRecord) -> dict:
-    return {"values": record.values, "errors": record.errors}
+    data = _record_data(record)
+    if record.offer_values:
+        data["offer"] = record.offer_values
+    return data
 
 
 def _offer_record(pos: int, ref: str, data: str) -> OfferRecord:
     loaded = _DECODER.decode(data)
-    record = OfferRecord(ref=ref, position=pos, values=loaded["values"], errors=loaded["errors"])
-    own = loaded.get("own")
-    if own is not None:
-        record.own_date = _date_from(pos, ref, own)
+    record = OfferRecord(
+        ref=ref,
+        position=pos,
+        values=loaded["values"],
+        errors=loaded.get("errors", []),
+        warnings=loaded.get("warnings", []),
+        unused=loaded.get("unused", {}),
+        defaults=loaded.get("defaults", {}),
+        date_defaults=loaded.get("date_defaults", {}),
+    )
+    record.own_dates = [_date_from(pos, own.pop("ref"), own) for own in loaded.get("own", [])]
     return record
 
 
@@ -388,12 +467,22 @@ def _date_from(pos: int, ref: str, loaded: dict) -> DateRecord:
     values = loaded["values"]
     if values.get("venue_key") is not None:
         values["venue_key"] = tuple(values["venue_key"])
-    return DateRecord(ref=ref, position=pos, values=values, errors=loaded["errors"])
+    return DateRecord(
+        ref=ref,
+        position=pos,
+        values=values,
+        errors=loaded.get("errors", []),
+        warnings=loaded.get("warnings", []),
+        offer_values=loaded.get("offer", {}),
+        unused=loaded.get("unused", {}),
+    )
 
 
 def parsed_from_stage(stage: Stage) -> ParsedFile:
     """All of a stage at once, for small files and tests."""
-    parsed = ParsedFile(entries=stage.entries)
+    parsed = ParsedFile(
+        entries=stage.entries, catalogue=stage.catalogue, technical=dict(stage.technical)
+    )
     for chunk in stage.offer_chunks():
         parsed.offers.update((record.ref, record) for record in chunk)
     for chunk in stage.orphan_chunks():

@@ -148,6 +148,13 @@ class ImportJob(models.Model):
     progress = models.PositiveIntegerField(_("verarbeitete Einträge"), default=0)
     error = models.TextField(_("Fehler"), blank=True)
     report = models.JSONField(_("Bericht"), default=dict, blank=True)
+    # What the provider set in the dry run for the whole file, applied at the commit:
+    # {"funding_programmes": [slug, ...], "target_groups": [slug, ...]}.
+    defaults = models.JSONField(_("Vorgaben für alle Angebote der Datei"), default=dict, blank=True)
+    # A whole catalogue archives the offers it no longer lists only when confirmed.
+    archive_missing = models.BooleanField(
+        _("nicht mehr enthaltene Angebote archivieren"), default=False
+    )
     created_at = models.DateTimeField(_("hochgeladen am"), default=timezone.now)
     finished_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
 

@@ -234,6 +234,13 @@ class OfferDate(models.Model):
     seats = models.PositiveIntegerField(
         _("Plätze"), null=True, blank=True, validators=[MaxValueValidator(10000)]
     )
+    min_participants = models.PositiveIntegerField(
+        _("Mindestzahl Teilnehmende"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10000)],
+        help_text=_("Mit weniger Anmeldungen findet der Termin womöglich nicht statt."),
+    )
     registration_deadline = models.DateField(_("Anmeldeschluss"), null=True, blank=True)
     venue = models.ForeignKey(
         Venue,

@@ -198,7 +198,14 @@ def test_every_back_office_page_is_accessible(page: Page, institution, owner, ne
         content=csv_template(),
         status=ImportStatus.CHECKED,
         report={
-            "counts": {"create": 1, "update": 0, "unchanged": 0, "reject": 1, "archive": 0},
+            "counts": {"create": 1, "update": 0, "unchanged": 0, "reject": 1, "archive": 1},
+            # What the file left out, the defaults form and the archive confirmation.
+            "file": {
+                "catalogue": "new",
+                "missing": 1,
+                "unused": {"MODULE_COURSE/INSTRUCTOR": 2, "TERMS_AND_CONDITIONS": 1},
+                "technical": {"ID_DB": 3},
+            },
             "entries": [
                 {
                     "ref": "A",
@@ -207,6 +214,17 @@ def test_every_back_office_page_is_accessible(page: Page, institution, owner, ne
                     "action": "create",
                     "fields": [],
                     "reasons": ["2 Termine."],
+                    "warnings": ["Die Förderart „KOMPASS“ hat im Portal keine Entsprechung."],
+                    "unused": [["TERMS_AND_CONDITIONS", 1], ["MODULE_COURSE/INSTRUCTOR", 2]],
+                },
+                {
+                    "ref": "ALT-1",
+                    "position": 0,
+                    "title": "Nicht mehr im Katalog",
+                    "action": "archive",
+                    "fields": [],
+                    "reasons": ["Nicht mehr in der Datei: wird archiviert."],
+                    "missing": True,
                 },
                 {
                     "ref": "B",

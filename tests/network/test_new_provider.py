@@ -16,7 +16,8 @@ from network.models import Institution
 from network.selectors import institution_is_new_provider
 from offerings.exporters import csv_template
 from offerings.imports.csvfile import csv_parse
-from offerings.imports.plan import delivery_form_lookup, import_plan
+from offerings.imports.lookups import delivery_form_lookup
+from offerings.imports.plan import import_plan
 from offerings.models import OfferApproval
 from offerings.services import offer_approve, offer_publish
 from tests.events.test_support import EventFactory

@@ -14,9 +14,14 @@ from django.db import IntegrityError
 from offerings.backoffice import views as backoffice_views
 from offerings.imports import jobs, staging
 from offerings.imports.csvfile import csv_parse
+from offerings.imports.lookups import delivery_form_lookup
 from offerings.imports.openqcat import openqcat_parse
-from offerings.imports.plan import ImportApplier, delivery_form_lookup, import_apply, import_plan
-from offerings.imports.report import import_report_counts, import_report_entries
+from offerings.imports.plan import ImportApplier, import_apply, import_plan
+from offerings.imports.report import (
+    import_report_counts,
+    import_report_entries,
+    import_report_file,
+)
 from offerings.models import (
     ImportJob,
     ImportStatus,
@@ -164,6 +169,8 @@ def test_a_file_larger_than_a_chunk_gives_the_same_report_and_result(
 
     assert job.status == ImportStatus.CHECKED
     assert stored_report(job) == (at_once.counts(), at_once.report()["entries"])
+    stored_file = import_report_file(job=job)
+    assert {key: stored_file[key] for key in at_once.report()["file"]} == at_once.report()["file"]
     assert not Offer.objects.filter(institution=institution, external_id="O0").exists()
 
     job = commit(job)
@@ -419,3 +426,158 @@ def test_the_dry_run_page_shows_a_place_that_cannot_be_found_as_a_warning(
     assert import_report_counts(job=job)["create"] == 2
     commit(job)
     assert Offer.objects.filter(institution=institution, external_id="P2").exists()
+
+
+# --- A whole catalogue, defaults for the file, what was left out (issue 15) ---------------
+
+WHOLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<OPENQCAT version="1.1"><NEW_CATALOG FULLCATALOG="true">
+<SERVICE><PRODUCT_ID>K-1</PRODUCT_ID><SERVICE_DETAILS><TITLE>Bleibt</TITLE>
+<DESCRIPTION_SHORT>Kurz</DESCRIPTION_SHORT><TERMS_AND_CONDITIONS>AGB</TERMS_AND_CONDITIONS>
+<SERVICE_MODULE><EDUCATION type="true"><EXTENDED_INFO><MEASURE_NUMBER>962/1/2030</MEASURE_NUMBER>
+</EXTENDED_INFO></EDUCATION></SERVICE_MODULE></SERVICE_DETAILS></SERVICE>
+<SERVICE><PRODUCT_ID>K-1-1</PRODUCT_ID><SERVICE_DETAILS><SERVICE_DATE><START_DATE>2031-03-02</START_DATE>
+</SERVICE_DATE><SERVICE_MODULE><EDUCATION type="false"><COURSE_ID>K-1</COURSE_ID><MODULE_COURSE>
+<LOCATION><NAME>Saal</NAME><CITY>Aalen</CITY></LOCATION></MODULE_COURSE></EDUCATION></SERVICE_MODULE>
+</SERVICE_DETAILS></SERVICE>
+<SERVICE><PRODUCT_ID>BROKEN</PRODUCT_ID><SERVICE_DETAILS>
+<DESCRIPTION_SHORT>ohne Titel</DESCRIPTION_SHORT></SERVICE_DETAILS></SERVICE>
+</NEW_CATALOG></OPENQCAT>"""
+
+
+@pytest.fixture
+def provider_catalogue(institution, other_institution):
+    """What the provider has: one offer the file lists, one with a broken entry in the file,
+    two it no longer lists (one made in the portal), one archived; and another provider's."""
+    return {
+        "listed": OfferFactory(institution=institution, external_id="K-1", title="Bleibt"),
+        "broken": OfferFactory(institution=institution, external_id="BROKEN", title="Kaputt"),
+        "gone": OfferFactory(institution=institution, external_id="ALT-7", title="Entfällt"),
+        "manual": OfferFactory(institution=institution, title="Von Hand angelegt"),
+        "archived": OfferFactory(
+            institution=institution, external_id="ALT-8", title="Längst weg", status="archived"
+        ),
+        "theirs": OfferFactory(institution=other_institution, external_id="ALT-7", title="Fremd"),
+    }
+
+
+def statuses(offers: dict) -> dict[str, str]:
+    return {key: Offer.objects.get(pk=offer.pk).status for key, offer in offers.items()}
+
+
+def test_a_whole_catalogue_archives_what_it_no_longer_lists_only_when_confirmed(
+    provider_catalogue, institution, member, client_for
+):
+    client = client_for(member)
+    job = check(make_job(institution, member, WHOLE))
+    counts, entries = stored_report(job)
+    assert counts["archive"] == 2
+    missing = {e["ref"] for e in entries if e.get("missing")}
+    assert missing == {"ALT-7", f"beweqo-{provider_catalogue['manual'].pk}"}
+    page = client.get(status_url(job)).content.decode()
+    assert "wird archiviert: <strong>2</strong>" in page
+    assert "2 Angebote stehen nicht mehr in der Datei." in page
+    assert "Ja, Angebote archivieren, die nicht mehr in der Datei stehen" in page
+
+    # Without the confirmation nothing is archived, and the person is told.
+    response = client.post(
+        f"/kurse/bereich/{institution.slug}/import/{job.pk}/uebernehmen/", follow=True
+    )
+    assert (
+        "werden nicht archiviert, weil Sie das nicht bestätigt haben" in response.content.decode()
+    )
+    jobs.import_job_commit(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert set(statuses(provider_catalogue).values()) == {"published", "archived"}
+    assert statuses(provider_catalogue)["gone"] == "published"
+    _counts, entries = stored_report(job)
+    told = {e["ref"]: " ".join(e["reasons"]) for e in entries if e.get("missing")}
+    assert all("nicht bestätigt" in reason for reason in told.values())
+    assert len(told) == 2
+    page = client.get(status_url(job)).content.decode()
+    assert "2 Angebote, die nicht mehr in der Datei stehen, wurden nicht archiviert" in page
+
+    # With it, exactly the offers the file no longer lists are archived.
+    job = check(make_job(institution, member, WHOLE))
+    client.post(
+        f"/kurse/bereich/{institution.slug}/import/{job.pk}/uebernehmen/",
+        {"archive_missing": "on"},
+    )
+    jobs.import_job_commit(job_id=job.pk)
+    page = client.get(status_url(job)).content.decode()
+    assert "2 Angebote, die nicht mehr in der Datei standen, wurden archiviert." in page
+    assert statuses(provider_catalogue) == {
+        "listed": "published",
+        "broken": "published",  # its entry was rejected, but the file lists it
+        "gone": "archived",
+        "manual": "archived",
+        "archived": "archived",
+        "theirs": "published",
+    }
+
+
+def test_an_update_catalog_never_archives_what_it_does_not_name(
+    provider_catalogue, institution, member
+):
+    job = commit(check(make_job(institution, member, openqcat_file())))
+    assert job.status == ImportStatus.DONE
+    assert statuses(provider_catalogue) == {
+        "listed": "published",
+        "broken": "published",
+        "gone": "published",
+        "manual": "published",
+        "archived": "archived",
+        "theirs": "published",
+    }
+    assert import_report_file(job=job)["missing"] == 0
+
+
+def test_what_a_file_cannot_say_is_set_for_the_file_in_the_dry_run(institution, member, client_for):
+    client = client_for(member)
+    job = check(make_job(institution, member, WHOLE))
+    page = client.get(status_url(job)).content.decode()
+    assert "Was die Datei nicht sagen kann" in page
+    response = client.post(
+        f"/kurse/bereich/{institution.slug}/import/{job.pk}/vorgaben/",
+        {"funding_programmes": ["bildungszeit-bw"], "target_groups": ["beschaeftigte"]},
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.defaults == {
+        "funding_programmes": ["bildungszeit-bw"],
+        "target_groups": ["beschaeftigte"],
+    }
+    commit(job)
+    offer = Offer.objects.get(institution=institution, external_id="K-1")
+    # The file's own funding (the AZAV measure number) and the defaults.
+    assert sorted(offer.funding_programmes.values_list("slug", flat=True)) == [
+        "bildungsgutschein",
+        "bildungszeit-bw",
+    ]
+    assert list(offer.target_groups.values_list("slug", flat=True)) == ["beschaeftigte"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("outsider", 404), ("anonymous", 302)])
+def test_only_the_institutions_editors_set_defaults(
+    institution, member, outsider, client_for, who, status
+):
+    job = check(make_job(institution, member, WHOLE))
+    user = {"outsider": outsider, "anonymous": None}[who]
+    response = client_for(user).post(
+        f"/kurse/bereich/{institution.slug}/import/{job.pk}/vorgaben/",
+        {"funding_programmes": ["bildungszeit-bw"]},
+    )
+    assert response.status_code == status
+    job.refresh_from_db()
+    assert job.defaults == {}
+
+
+def test_the_status_page_names_what_was_left_out(institution, member, client_for):
+    job = check(make_job(institution, member, WHOLE))
+    file = import_report_file(job=job)
+    assert file["unused"] == {"TERMS_AND_CONDITIONS": 1}
+    page = client_for(member).get(status_url(job)).content.decode()
+    assert "1 Angabe nicht übernommen" in page
+    assert "allgemeine Regelungen (TERMS_AND_CONDITIONS): 1×" in page
+    assert "1 Angabe nicht übernommen: allgemeine Regelungen (TERMS_AND_CONDITIONS)." in page
