@@ -267,7 +267,7 @@ def _api_date(date: OfferDate) -> dict[str, Any]:
         "start": date.start.isoformat() if date.start else None,
         "end": date.end.isoformat() if date.end else None,
         "schedule": date.schedule,
-        "time_of_day": date.time_of_day,
+        "time_of_day": date.time_of_day or None,  # None: the provider did not say
         "hours_total": date.hours_total,
         "venue": None
         if venue is None

@@ -315,10 +315,10 @@ def validate_offer(record: OfferRecord, *, is_new: bool, today: date | None = No
     if untimed:
         record.notes.append(
             ngettext(
-                "Bei %(count)d Termin fehlt die Tageszeit (%(refs)s); neue Termine erscheinen "
-                "als „abends“, bis Sie es ändern.",
-                "Bei %(count)d Terminen fehlt die Tageszeit (%(refs)s); neue Termine erscheinen "
-                "als „abends“, bis Sie es ändern.",
+                "Bei %(count)d Termin fehlt die Tageszeit (%(refs)s); wer nach einer Tageszeit "
+                "sucht, findet ihn erst, wenn Sie sie ergänzen.",
+                "Bei %(count)d Terminen fehlt die Tageszeit (%(refs)s); wer nach einer "
+                "Tageszeit sucht, findet sie erst, wenn Sie sie ergänzen.",
                 len(untimed),
             )
             % {"count": len(untimed), "refs": _shorten(untimed)}

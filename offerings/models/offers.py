@@ -222,8 +222,10 @@ class OfferDate(models.Model):
     schedule = models.CharField(
         _("Zeitmodell"), max_length=10, choices=Schedule.choices, default=Schedule.PART_TIME
     )
+    # Empty when the provider did not say: unknown, not "abends" (issue 15). Such a date is
+    # found by every search but a search for a time of day.
     time_of_day = models.CharField(
-        _("Tageszeit"), max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.EVENING
+        _("Tageszeit"), max_length=10, choices=TimeOfDay.choices, blank=True, default=""
     )
     hours_total = models.PositiveIntegerField(
         _("Unterrichtsstunden insgesamt"),

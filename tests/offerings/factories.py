@@ -79,6 +79,7 @@ class OfferDateFactory(DjangoModelFactory):
     start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     end = factory.LazyAttribute(lambda o: o.start + timedelta(days=10) if o.start else None)
     hours_total = 40
+    time_of_day = "evening"  # the model's default before an unknown time of day (issue 15)
     venue = factory.SubFactory(
         VenueFactory, institution=factory.SelfAttribute("..offer.institution")
     )

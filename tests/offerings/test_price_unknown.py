@@ -94,3 +94,17 @@ def test_exports_keep_unknown_apart_from_free_and_read_back_the_same(three_price
     }
     xml = export_openqcat(institution=provider).decode()
     assert xml.count("<PRICE_AMOUNT>") == 2
+
+
+def test_a_date_without_a_time_of_day_is_unknown_not_evening(client, three_prices):
+    from offerings.models import OfferDate
+
+    # A date entered or imported without a time of day has none, instead of "abends".
+    assert OfferDate(offer=three_prices["unknown"]).time_of_day == ""
+    OfferDate.objects.filter(offer=three_prices["unknown"]).update(time_of_day="")
+    assert titles("tageszeit=evening") == ["Kostenloser Kurs", "Teurer Kurs"]
+    page = client.get(three_prices["unknown"].get_absolute_url()).content.decode()
+    assert "abends" not in page
+    data = json.loads(client.get(reverse("offerings:api_offers")).content)
+    unknown = next(i for i in data["results"] if i["title"] == "Kurs ohne Preis")
+    assert all(d["time_of_day"] is None for d in unknown["dates"])
