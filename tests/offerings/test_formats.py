@@ -51,7 +51,12 @@ def make_offer(institution, **fields) -> Offer:
 
 def add_date(offer, *, days=30, length=4, **fields) -> OfferDate:
     start = TODAY + datetime.timedelta(days=days)
-    defaults = {"start": start, "end": start + datetime.timedelta(days=length), "hours_total": 40}
+    defaults = {
+        "start": start,
+        "end": start + datetime.timedelta(days=length),
+        "hours_total": 40,
+        "time_of_day": "evening",
+    }
     return OfferDate.objects.create(offer=offer, **{**defaults, **fields})
 
 
