@@ -11,7 +11,7 @@ report of a large file as a whole. Its shape:
 
 with one section per action in the order the page shows them (problems first) and each
 section in the file's order; "file" says what concerns the file as a whole
-(`plan.file_summary`): the offers a whole catalogue no longer lists and every element not
+(`entries.file_summary`): the offers a whole catalogue no longer lists and every element not
 taken over, with counts. Reports written before the sections existed keep a single
 sorted list under "entries"; they are read the same way.
 """
@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from offerings.imports.codes import element_label
-from offerings.imports.plan import (
+from offerings.imports.entries import (
     ARCHIVE,
     CREATE,
     REJECT,

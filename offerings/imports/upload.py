@@ -3,7 +3,7 @@ file at all?
 
 It reads only the first HEAD_BYTES: known binary formats (an image, a PDF, an Excel file)
 by their signature, for XML the prolog up to the root element (no DOCTYPE, root
-OPENQCAT), for CSV the header line. A plain scan, not a parse: the parsers (openqcat.py,
+OPENQCAT), for CSV the header line. A plain scan, not a parse: the parsers (openqcat/,
 csvfile.py) still judge the whole file in the dry run.
 """
 
