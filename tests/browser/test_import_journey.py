@@ -20,7 +20,9 @@ START = timezone.localdate() + timedelta(days=40)
 CATALOGUE = f"""<?xml version="1.0" encoding="UTF-8"?>
 <OPENQCAT version="1.1">
   <HEADER>
-    <SUPPLIER><SUPPLIER_ID>8150</SUPPLIER_ID><SUPPLIER_NAME>Bildungswerk Ostalb</SUPPLIER_NAME></SUPPLIER>
+    <SUPPLIER>
+      <SUPPLIER_ID>8150</SUPPLIER_ID><SUPPLIER_NAME>Bildungswerk Ostalb</SUPPLIER_NAME>
+    </SUPPLIER>
   </HEADER>
   <NEW_CATALOG>
     <SERVICE>
@@ -28,10 +30,19 @@ CATALOGUE = f"""<?xml version="1.0" encoding="UTF-8"?>
       <SERVICE_DETAILS>
         <TITLE>Gabelstaplerschein mit Prüfung</TITLE>
         <DESCRIPTION_SHORT>Fahrausweis für Flurförderzeuge in drei Tagen.</DESCRIPTION_SHORT>
-        <SERVICE_DATE><START_DATE>{START.isoformat()}</START_DATE><END_DATE>{(START + timedelta(days=2)).isoformat()}</END_DATE></SERVICE_DATE>
+        <SERVICE_DATE>
+          <START_DATE>{START.isoformat()}</START_DATE>
+          <END_DATE>{(START + timedelta(days=2)).isoformat()}</END_DATE>
+        </SERVICE_DATE>
         <SERVICE_MODULE><EDUCATION type="true">
-          <EXTENDED_INFO><EXECUTION_FORM>Präsenzveranstaltung</EXECUTION_FORM><MEASURE_NUMBER>962/55/2030</MEASURE_NUMBER></EXTENDED_INFO>
-          <MODULE_COURSE><LOCATION><NAME>Lager Süd</NAME><STREET>Industriestraße 3</STREET><ZIP>73447</ZIP><CITY>Oberkochen</CITY></LOCATION></MODULE_COURSE>
+          <EXTENDED_INFO>
+            <EXECUTION_FORM>Präsenzveranstaltung</EXECUTION_FORM>
+            <MEASURE_NUMBER>962/55/2030</MEASURE_NUMBER>
+          </EXTENDED_INFO>
+          <MODULE_COURSE><LOCATION>
+            <NAME>Lager Süd</NAME><STREET>Industriestraße 3</STREET>
+            <ZIP>73447</ZIP><CITY>Oberkochen</CITY>
+          </LOCATION></MODULE_COURSE>
         </EDUCATION></SERVICE_MODULE>
       </SERVICE_DETAILS>
       <SERVICE_PRICE_DETAILS><SERVICE_PRICE><PRICE_AMOUNT>390.00</PRICE_AMOUNT></SERVICE_PRICE></SERVICE_PRICE_DETAILS>
@@ -44,7 +55,9 @@ CATALOGUE = f"""<?xml version="1.0" encoding="UTF-8"?>
         <SERVICE_DATE><START_DATE>{START.isoformat()}</START_DATE></SERVICE_DATE>
         <SERVICE_MODULE><EDUCATION type="true">
           <EXTENDED_INFO><EXECUTION_FORM>Präsenzveranstaltung</EXECUTION_FORM></EXTENDED_INFO>
-          <MODULE_COURSE><LOCATION><NAME>Halle 9</NAME><STREET>Hafenweg 1</STREET><ZIP>00000</ZIP><CITY>Atlantis</CITY></LOCATION></MODULE_COURSE>
+          <MODULE_COURSE><LOCATION>
+            <NAME>Halle 9</NAME><STREET>Hafenweg 1</STREET><ZIP>00000</ZIP><CITY>Atlantis</CITY>
+          </LOCATION></MODULE_COURSE>
         </EDUCATION></SERVICE_MODULE>
       </SERVICE_DETAILS>
     </SERVICE>
