@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import District
 from offerings.models import (
+    OPEN_FROM_ANYWHERE,
     CertificateKind,
     Language,
     Level,
@@ -55,9 +56,10 @@ SORT_CHOICES = [
     ("newest", _("neueste zuerst")),
 ]
 
-# Parameters that apply to a date rather than to the offer (place: "ort" with "umkreis").
+# Parameters that apply to a date rather than to the offer (place: "ort" with "umkreis", and
+# "nur_vor_ort" to leave out the courses open from anywhere).
 DATE_PARAMETERS = ("beginn", "landkreis", "zeitmodell", "tageszeit", "dauer")
-PLACE_PARAMETERS = ("ort", "umkreis")
+PLACE_PARAMETERS = ("ort", "umkreis", "nur_vor_ort")
 
 
 def month_bounds(today: date, offset: int) -> tuple[date, date]:
@@ -153,6 +155,9 @@ class CatalogueFilter(django_filters.FilterSet):
         choices=RADIUS_CHOICES,
         method="filter_nothing",
         empty_label=_("nur im Ort"),
+    )
+    nur_vor_ort = django_filters.BooleanFilter(
+        label=_("nur Kurse vor Ort"), method="filter_nothing", widget=forms.CheckboxInput
     )
     kostenlos = django_filters.BooleanFilter(
         label=_("nur kostenlose Angebote"), method="filter_free", widget=forms.CheckboxInput
@@ -286,11 +291,19 @@ class CatalogueFilter(django_filters.FilterSet):
         return condition
 
     def place_q(self) -> Q:
-        """Dates at the place, or within the radius around it (as the crow flies)."""
+        """Dates at the place or within the radius around it (as the crow flies), and the
+        dates of courses open from anywhere (online, self-paced, distance) unless
+        "nur_vor_ort" leaves them out: those are open to people at the place too."""
         data = self.form.cleaned_data
-        if not data.get("umkreis"):
+        condition = self.venue_q(int(data["umkreis"]) if data.get("umkreis") else None)
+        if data.get("nur_vor_ort"):
+            return condition
+        return condition | Q(offer__delivery_form__course_mode__in=OPEN_FROM_ANYWHERE)
+
+    def venue_q(self, km: int | None) -> Q:
+        """Dates whose venue is at the place, or within `km` around it."""
+        if not km:
             return Q(venue__municipality=self.place)
-        km = int(data["umkreis"])
         south, west, north, east = bounding_box(self.place.latitude, self.place.longitude, km)
         # The box uses the index; the distance then cuts its corners off.
         return Q(

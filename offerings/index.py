@@ -37,6 +37,7 @@ from django.utils import timezone
 from network.models import District
 from offerings.filters import DURATION_RANGES, month_bounds
 from offerings.models import (
+    OPEN_FROM_ANYWHERE,
     CertificateKind,
     DeliveryForm,
     FundingProgramme,
@@ -107,6 +108,7 @@ class CatalogueIndex:
     offer_ids: np.ndarray
     price: np.ndarray
     wheelchair: np.ndarray
+    open_from_anywhere: np.ndarray  # online, self-paced, distance (models.OPEN_FROM_ANYWHERE)
     codes: dict[str, np.ndarray]  # VALUE_FACETS parameter → index into its choices
     taxonomies: dict[str, Taxonomy]
     institution: np.ndarray  # index into providers
@@ -234,8 +236,18 @@ class CatalogueIndex:
             result |= self.date_option(parameter, value)
         return result
 
-    def place_condition(self, place, radius_km: int | None) -> np.ndarray:
-        """Dates at the place, or within the radius around it (offerings.filters.place_q)."""
+    def place_condition(
+        self, place, radius_km: int | None, *, on_site_only: bool = False
+    ) -> np.ndarray:
+        """Dates at the place or within the radius around it, and the dates of courses open
+        from anywhere unless `on_site_only` (offerings.filters.place_q)."""
+        result = self.venue_condition(place, radius_km)
+        if not on_site_only:
+            result |= self.open_from_anywhere[self.d_offer]
+        return result
+
+    def venue_condition(self, place, radius_km: int | None) -> np.ndarray:
+        """Dates whose venue is at the place, or within the radius around it."""
         if not radius_km:
             return self.d_municipality == place.pk
         south, west, north, east = bounding_box(place.latitude, place.longitude, radius_km)
@@ -423,10 +435,11 @@ def _build(token: str, today: date) -> CatalogueIndex:
             "institution__name",
             "newest",
             "title_rank",
+            "delivery_form__course_mode",
         )
     )
     count = len(offers)
-    columns = list(zip(*offers, strict=True)) if offers else [()] * 11
+    columns = list(zip(*offers, strict=True)) if offers else [()] * 12
     offer_ids = np.array(columns[0], dtype=np.int64)
     position = {offer_id: i for i, offer_id in enumerate(columns[0])}
     providers = sorted(set(zip(columns[7], columns[8], strict=True)), key=lambda p: p[1].casefold())
@@ -486,6 +499,7 @@ def _build(token: str, today: date) -> CatalogueIndex:
         offer_ids=offer_ids,
         price=price,
         wheelchair=np.array(columns[2], dtype=bool),
+        open_from_anywhere=np.array([m in OPEN_FROM_ANYWHERE for m in columns[11]], dtype=bool),
         codes={
             "niveau": codes(3, Level.values),
             "abschluss": codes(4, CertificateKind.values),

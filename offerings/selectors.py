@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from offerings.filters import DATE_PARAMETERS, CatalogueFilter
+from offerings.filters import DATE_PARAMETERS, RADIUS_CHOICES, CatalogueFilter
 from offerings.index import (
     OFFER_PARAMETERS,
     TAXONOMY_FACETS,
@@ -32,6 +32,8 @@ from offerings.search import (
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Fewer results than this with a place: the page offers the wider radii with their counts.
+FEW_RESULTS = 5
 
 
 @dataclass
@@ -40,6 +42,14 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+
+
+@dataclass(frozen=True)
+class RadiusOption:
+    """A wider radius around the place and how many courses it would give."""
+
+    radius: str  # the value of "umkreis"
+    count: int
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ class CatalogueResult:
     ignored: dict[str, list[str]] = field(default_factory=dict)
     partial: PartialNote | None = None
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
+    # With a place and few results: wider radii that give more, with their counts.
+    wider_radii: list[RadiusOption] = field(default_factory=list)
     # Changes whenever what a course card shows may have changed (the data, or the day).
     cache_version: str = ""
     # The search form (values, errors, counts) as a function of the parameters: a cache key.
@@ -142,6 +154,8 @@ def catalogue_search(
         cache_version=f"{index.version}-{today.isoformat()}",
         form_key=_form_key(params, f"{index.version}-{today.isoformat()}"),
     )
+    if with_facets and search.filterset.place is not None and result.total < FEW_RESULTS:
+        result.wider_radii = search.selection.wider_radii(result.total)
     if result.total == 0:
         result.suggestion = spelling_suggestion(parsed, text.fixes)
     return result
@@ -189,7 +203,14 @@ def _search(params: QueryDict, today, *, partial: bool) -> _Search:
 
 # What a course card shows (offer_card.html); loading only that keeps a page of twenty cards
 # and their hundred dates cheap to build.
-_CARD_FIELDS = ("title", "summary", "price", "institution__name", "delivery_form__name")
+_CARD_FIELDS = (
+    "title",
+    "summary",
+    "price",
+    "institution__name",
+    "delivery_form__name",
+    "delivery_form__course_mode",
+)
 _CARD_DATE_FIELDS = (
     "offer_id",
     "start_kind",
@@ -254,7 +275,7 @@ def _facets_key(filterset: CatalogueFilter, parsed: ParsedQuery, partial: bool) 
     data = filterset.form.cleaned_data
     chosen = tuple(
         (name, repr(data[name]))
-        for name in (*OFFER_PARAMETERS, *DATE_PARAMETERS, "umkreis")
+        for name in (*OFFER_PARAMETERS, *DATE_PARAMETERS, "umkreis", "nur_vor_ort")
         if _is_active(data.get(name))
     )
     place = filterset.place.pk if filterset.place is not None else None
@@ -379,10 +400,11 @@ class Selection:
             for name in DATE_PARAMETERS
             if _is_active(data.get(name))
         }
+        self.radius_km = int(data["umkreis"]) if data.get("umkreis") else None
+        self.on_site_only = bool(data.get("nur_vor_ort"))
         if filterset.place is not None:
-            radius = data.get("umkreis")
             self.date_masks["ort"] = index.place_condition(
-                filterset.place, int(radius) if radius else None
+                filterset.place, self.radius_km, on_site_only=self.on_site_only
             )
 
     @staticmethod
@@ -402,6 +424,27 @@ class Selection:
     def offers(self) -> np.ndarray:
         dates = self.dates_except() & self.offers_except()[self.index.d_offer]
         return self.index.offers_with_dates(dates)
+
+    def offers_at_place(self, radius_km: int | None, *, on_site_only: bool) -> np.ndarray:
+        """The offers that would match with the place filter set so, the others unchanged."""
+        index = self.index
+        place = index.place_condition(self.filterset.place, radius_km, on_site_only=on_site_only)
+        dates = self.dates_except("ort") & place & self.offers_except()[index.d_offer]
+        return index.offers_with_dates(dates)
+
+    def wider_radii(self, total: int) -> list[RadiusOption]:
+        """The radius choices beyond the current one, each only if it gives more courses
+        than the last one offered (10 km and 25 km with the same 12 courses: 10 km only)."""
+        options = []
+        for value, _label in RADIUS_CHOICES:
+            if int(value) <= (self.radius_km or 0):
+                continue
+            offers = self.offers_at_place(int(value), on_site_only=self.on_site_only)
+            count = int(np.count_nonzero(offers))
+            if count > total:
+                options.append(RadiusOption(value, count))
+                total = count
+        return options
 
     def facets(self) -> dict[str, list[FacetOption]]:
         index = self.index
@@ -430,6 +473,19 @@ class Selection:
                 FacetOption(str(value), str(label), count, str(value) in selected)
                 for (value, label), count in zip(options, counts, strict=True)
             ]
+        # Leaving out the courses open from anywhere only matters beside a place.
+        if self.filterset.place is not None:
+            on_site = self.offers_at_place(self.radius_km, on_site_only=True)
+        else:
+            on_site = self.offers()
+        facets["nur_vor_ort"] = [
+            FacetOption(
+                "on",
+                str(fields["nur_vor_ort"].label),
+                int(np.count_nonzero(on_site)),
+                self.on_site_only,
+            )
+        ]
         # Providers with matching offers only: a list of two hundred names helps nobody.
         pool = self.offers_except("anbieter") & with_date
         counts = np.bincount(index.institution[pool], minlength=len(index.providers)).tolist()

@@ -35,6 +35,7 @@ from offerings.models.searchlog import (
     SearchTerm,
 )
 from offerings.models.taxonomy import (
+    OPEN_FROM_ANYWHERE,
     CourseMode,
     DeliveryForm,
     FundingProgramme,
@@ -45,6 +46,7 @@ from offerings.models.taxonomy import (
 
 __all__ = [
     "IMPORTS_DIRECTORY",
+    "OPEN_FROM_ANYWHERE",
     "REVIEW_INTERVAL_DAYS",
     "AlertFrequency",
     "CertificateKind",

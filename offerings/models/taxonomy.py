@@ -57,6 +57,11 @@ class CourseMode(models.TextChoices):
     BLENDED = "blended", _("gemischt")
 
 
+# Courses one can join from anywhere: online live, self-paced and distance learning all have
+# the mode "online". Blended courses have dates at a venue, so they stay bound to a place.
+OPEN_FROM_ANYWHERE = (CourseMode.ONLINE,)
+
+
 class DeliveryForm(Term):
     course_mode = models.CharField(
         _("Art für schema.org"), max_length=10, choices=CourseMode.choices
@@ -66,3 +71,8 @@ class DeliveryForm(Term):
     class Meta(Term.Meta):
         verbose_name = _("Lernform")
         verbose_name_plural = _("Lernformen")
+
+    @property
+    def is_open_from_anywhere(self) -> bool:
+        """Whether a place filter keeps these courses (offerings.filters.place_q)."""
+        return self.course_mode in OPEN_FROM_ANYWHERE

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from offerings.models import (
     DeliveryForm,
     FundingProgramme,
+    Offer,
     OfferStatus,
     Schedule,
     StartKind,
@@ -138,10 +139,17 @@ def test_a_date_that_just_passed_drops_out_by_itself(offers):
         ("dauer=long", {"CNC-Fräsen"}),
         ("rollstuhl=on", {"CNC-Fräsen"}),
         ("anbieter=bz-heidenheim", {"CNC-Fräsen"}),
-        ("ort=Aalen", {"Bewerbungstraining"}),
-        ("ort=73430", {"Bewerbungstraining"}),
-        ("ort=Aalen&umkreis=10", {"Bewerbungstraining"}),
-        ("ort=Aalen&umkreis=25", {"Bewerbungstraining", "CNC-Fräsen"}),
+        # Beside a place, the online course stays (open from anywhere) unless left out.
+        ("ort=Aalen", {"Bewerbungstraining", "Excel online"}),
+        ("ort=Aalen&nur_vor_ort=on", {"Bewerbungstraining"}),
+        ("ort=73430&nur_vor_ort=on", {"Bewerbungstraining"}),
+        ("ort=Aalen&umkreis=10&nur_vor_ort=on", {"Bewerbungstraining"}),
+        ("ort=Aalen&umkreis=25&nur_vor_ort=on", {"Bewerbungstraining", "CNC-Fräsen"}),
+        ("ort=Aalen&umkreis=25", {"Bewerbungstraining", "CNC-Fräsen", "Excel online"}),
+        ("ort=Heidenheim&tageszeit=evening", {"Excel online"}),
+        ("ort=Heidenheim&tageszeit=evening&nur_vor_ort=on", set()),
+        # Without a place there is nothing to be "vor Ort" at: no effect.
+        ("nur_vor_ort=on", {"Bewerbungstraining", "CNC-Fräsen", "Excel online"}),
         ("kostenlos=on&landkreis=heidenheim", set()),
         ("foerderung=bildungsgutschein&zeitmodell=full_time&ort=Heidenheim", {"CNC-Fräsen"}),
     ],
@@ -336,3 +344,67 @@ def test_an_unknown_provider_is_explained_and_the_search_ignores_it(client, offe
     response = client.get("/kurse/?anbieter=gibt-es-nicht")
     assert "anbieter" in response.context["result"].filterset.form.errors
     assert response.context["result"].total == 3
+
+
+# --- online courses beside a place, and wider radii ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "kept"),
+    [
+        ("online-live", True),
+        ("selbstlernkurs", True),
+        ("fernunterricht", True),
+        # Blended courses meet at a venue: bound to its place like a course on site.
+        ("blended-learning", False),
+        ("praesenz", False),
+    ],
+)
+def test_which_courses_a_place_keeps_from_elsewhere(offers, places, form, kept):
+    far = VenueFactory(municipality=places["heidenheim"], latitude=48.6766, longitude=10.1515)
+    offer = OfferFactory(
+        title="Anderswo", delivery_form=DeliveryForm.objects.get(slug=form), dates=[]
+    )
+    OfferDateFactory(offer=offer, venue=far, start=TODAY + timedelta(days=9))
+    assert ("Anderswo" in titles("ort=Aalen")) is kept
+    assert "Anderswo" not in titles("ort=Aalen&nur_vor_ort=on")
+
+
+def test_counts_beside_a_place_include_the_online_courses(offers):
+    assert counts("ort=Aalen", "lernform")["online-live"] == 1
+    assert counts("ort=Aalen", "tageszeit")["morning"] == 1
+    assert counts("ort=Aalen", "tageszeit")["evening"] == 1
+    assert counts("ort=Aalen&nur_vor_ort=on", "lernform")["online-live"] == 0
+    assert counts("ort=Aalen&nur_vor_ort=on", "tageszeit")["evening"] == 0
+    # The option's own count: what ticking it would leave.
+    assert counts("ort=Aalen", "nur_vor_ort") == {"on": 1}
+    assert counts("ort=Aalen&umkreis=25", "nur_vor_ort") == {"on": 2}
+    assert counts("", "nur_vor_ort") == {"on": 3}  # no place: it changes nothing
+
+
+def radii(query: str) -> list[tuple[str, int]]:
+    return [(o.radius, o.count) for o in catalogue_search(QueryDict(query)).wider_radii]
+
+
+def test_few_results_offer_the_wider_radii_that_give_more(offers):
+    # Aalen alone: one course on site; within 25 km also the one in Heidenheim (about 20 km).
+    # 5 and 10 km give nothing more and are not offered; 50 km gives no more than 25 km.
+    assert radii("ort=Aalen&nur_vor_ort=on") == [("25", 2)]
+    assert radii("ort=Aalen") == [("25", 3)]  # the online course counts in every radius
+    assert radii("ort=Aalen&umkreis=5") == [("25", 3)]
+    # The other filters hold for the wider radii too.
+    assert radii("ort=Aalen&nur_vor_ort=on&kostenlos=on") == []
+    assert radii("ort=Aalen&nur_vor_ort=on&zeitmodell=full_time") == [("25", 1)]
+    # Nothing wider than the widest, and nothing without a place.
+    assert radii("ort=Aalen&umkreis=50") == []
+    assert radii("") == []
+    assert radii("ort=Nirgendwo") == []
+
+
+def test_enough_results_need_no_wider_radius(offers, places):
+    venue = VenueFactory(municipality=places["aalen"])
+    for n in range(5):
+        OfferFactory(title=f"Vor Ort {n}", dates=[])
+        OfferDateFactory(offer=Offer.objects.get(title=f"Vor Ort {n}"), venue=venue)
+    assert catalogue_search(QueryDict("ort=Aalen&nur_vor_ort=on")).total == 6
+    assert radii("ort=Aalen&nur_vor_ort=on") == []

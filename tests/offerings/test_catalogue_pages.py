@@ -1,14 +1,16 @@
 """What a visitor sees on the catalogue page and on a course page."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
-from offerings.models import FundingProgramme, StartKind
+from offerings.models import DeliveryForm, FundingProgramme, StartKind, TimeOfDay
 from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +272,110 @@ def test_the_search_form_shown_from_memory_still_shows_this_search(client, djang
     assert 'id="n-kostenlos-on">(1)' in client.get("/kurse/?seite=2&q=Excel").content.decode()
     OfferFactory(title="Excel gratis", price=0)
     assert 'id="n-kostenlos-on">(2)' in client.get("/kurse/?q=Excel").content.decode()
+
+
+# --- online courses beside a place, and wider radii ----------------------------------------
+
+
+@pytest.fixture
+def near_aalen(places):
+    """A course in Aalen, one in Heidenheim (about 20 km away, the only one in the morning),
+    and one online."""
+    aalen = VenueFactory(municipality=places["aalen"])
+    heidenheim = VenueFactory(
+        municipality=places["heidenheim"], latitude=48.6766, longitude=10.1515
+    )
+    for title, venue, form in [
+        ("Staplerschein Aalen", aalen, "praesenz"),
+        ("Staplerschein Heidenheim", heidenheim, "praesenz"),
+        ("Excel im virtuellen Klassenzimmer", None, "online-live"),
+    ]:
+        offer = OfferFactory(
+            title=title, delivery_form=DeliveryForm.objects.get(slug=form), dates=[]
+        )
+        OfferDateFactory(
+            offer=offer,
+            venue=venue,
+            start=TODAY + timedelta(days=6),
+            time_of_day=TimeOfDay.MORNING if "Heidenheim" in title else TimeOfDay.EVENING,
+        )
+
+
+def card_titles(response) -> list[str]:
+    return [offer.title for offer in response.context["result"].page.object_list]
+
+
+def test_an_online_course_stays_beside_a_place_labelled_and_leaves_with_the_filter(
+    client, near_aalen
+):
+    response = client.get(CATALOGUE, {"ort": "Aalen"})
+    assert card_titles(response) == ["Excel im virtuellen Klassenzimmer", "Staplerschein Aalen"]
+    html = response.content.decode()
+    # Labelled on its card only.
+    cards = [card.split("</article>")[0] for card in html.split('id="angebot-')[1:]]
+    labelled = [card for card in cards if "Online – von überall" in card]
+    assert len(cards) == 2
+    assert len(labelled) == 1
+    assert "Excel im virtuellen Klassenzimmer" in labelled[0]
+    # The filter to leave it out, with what it would leave.
+    assertInHTML(
+        '<label class="kern-label" for="id_nur_vor_ort">nur Kurse vor Ort'
+        ' <span class="facet-count" id="n-nur_vor_ort-on">(1)</span></label>',
+        html,
+    )
+
+    response = client.get(CATALOGUE, {"ort": "Aalen", "nur_vor_ort": "on"})
+    assert card_titles(response) == ["Staplerschein Aalen"]
+    assertContains(response, 'id="id_nur_vor_ort" checked')
+    # Its chip drops it and keeps the place.
+    assertContains(response, 'href="?ort=Aalen"')
+
+
+def wider_links(response) -> dict[str, str]:
+    """The wider-radius offers on the page: link text → href."""
+    hint = response.content.decode().split("search-hint--radius", 1)
+    if len(hint) == 1:
+        return {}
+    hint_list = hint[1].split("</ul>")[0]
+    links = re.findall(r'<a class="kern-link" href="([^"]+)">([^<]+)</a>', hint_list)
+    return {text: href.replace("&amp;", "&") for href, text in links}
+
+
+def test_few_results_offer_a_wider_radius_with_its_count_keeping_the_other_filters(
+    client, near_aalen
+):
+    response = client.get(
+        CATALOGUE, {"q": "Staplerschein", "ort": "Aalen", "nur_vor_ort": "on", "seite": "1"}
+    )
+    assert response.context["result"].total == 1
+    links = wider_links(response)
+    assert list(links) == ["im Umkreis von 25 km: 2 Kurse"]
+    href = links["im Umkreis von 25 km: 2 Kurse"]
+    assert QueryDict(href.lstrip("?")) == QueryDict(
+        "q=Staplerschein&ort=Aalen&nur_vor_ort=on&umkreis=25"
+    )
+    followed = client.get(CATALOGUE + href)
+    assert followed.context["result"].total == 2
+    assert wider_links(followed) == {}
+
+
+def test_no_result_near_a_place_offers_the_wider_radius_among_the_hints(client, near_aalen):
+    response = client.get(CATALOGUE, {"ort": "Aalen", "tageszeit": "morning"})
+    assertContains(response, "Kein Kurs passt zu dieser Suche.")
+    assertContains(response, "In einem größeren Umkreis gibt es Kurse:")
+    links = wider_links(response)
+    assert list(links) == ["im Umkreis von 25 km: 1 Kurs"]
+    assert QueryDict(links["im Umkreis von 25 km: 1 Kurs"].lstrip("?")) == QueryDict(
+        "ort=Aalen&tageszeit=morning&umkreis=25"
+    )
+
+
+def test_odd_place_values_give_a_normal_page(client, near_aalen):
+    for params in [
+        {"ort": "Aalen", "nur_vor_ort": "vielleicht"},
+        {"ort": "Aalen", "umkreis": "7"},
+        {"ort": "Aalen", "umkreis": "-5", "nur_vor_ort": "on"},
+        {"nur_vor_ort": "on"},
+        {"ort": "\x00", "nur_vor_ort": "on"},
+    ]:
+        assert client.get(CATALOGUE, params).status_code in (200, 400)

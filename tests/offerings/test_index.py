@@ -141,6 +141,7 @@ def filter_params(draw) -> QueryDict:
         "anbieter": st.sampled_from(["vhs-aalen", "bz-heidenheim", "akademie-ulm"]),
         "ort": st.sampled_from(["Aalen", "73430", "Heidenheim"]),
         "umkreis": st.sampled_from(["5", "25", "50"]),
+        "nur_vor_ort": st.just("on"),
     }
     for name, strategy in optional.items():
         if draw(st.booleans()) and draw(st.booleans()):
@@ -180,6 +181,8 @@ def with_option(params: QueryDict, parameter: str, value: str) -> QueryDict:
 @given(params=filter_params())
 @example(params=QueryDict("kostenlos=on&foerderung=bildungsgutschein&niveau=none&niveau=dqr4"))
 @example(params=QueryDict("ort=Aalen&umkreis=50&beginn=three_months&tageszeit=morning&q=Excel"))
+@example(params=QueryDict("ort=Heidenheim&lernform=online-live&lernform=praesenz&kostenlos=on"))
+@example(params=QueryDict("ort=Aalen&umkreis=5&nur_vor_ort=on&tageszeit=evening"))
 def test_each_option_counts_what_choosing_it_would_give(catalogue, params):
     result = catalogue_search(params, today=TODAY)
     assert result.total == len(orm_ids(params))
@@ -187,6 +190,32 @@ def test_each_option_counts_what_choosing_it_would_give(catalogue, params):
         for option in options:
             expected = len(orm_ids(with_option(params, parameter, option.value)))
             assert option.count == expected, (parameter, option.value)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(params=filter_params(), place=st.sampled_from(["Aalen", "Heidenheim"]))
+@example(params=QueryDict("nur_vor_ort=on"), place="Aalen")
+@example(params=QueryDict("nur_vor_ort=on&kostenlos=on"), place="Aalen")  # 25 and 50 km give more
+def test_each_wider_radius_counts_what_following_its_link_would_give(catalogue, params, place):
+    params = params.copy()
+    params["ort"] = place
+    result = catalogue_search(params, today=TODAY)
+    counts = {option.radius: option.count for option in result.wider_radii}
+    if result.total >= 5:
+        assert counts == {}
+    for radius, count in counts.items():
+        assert int(radius) > int(params.get("umkreis") or 0)
+        assert count == len(orm_ids(with_option(params, "umkreis", radius))) > result.total
+
+
+def test_online_courses_stay_beside_a_place_in_the_index_as_in_the_orm(catalogue, places):
+    online = OfferFactory(
+        title="Fernkurs", delivery_form=DeliveryForm.objects.get(slug="fernunterricht"), dates=[]
+    )
+    OfferDateFactory(offer=online, venue=None, start=TODAY + timedelta(days=4))
+    for query, kept in [("ort=Aalen", True), ("ort=Aalen&nur_vor_ort=on", False)]:
+        assert (online.pk in ids(query)) is kept
+        assert (online.pk in orm_ids(QueryDict(query))) is kept
 
 
 @pytest.mark.parametrize("sort", ["price", "newest", "start"])
