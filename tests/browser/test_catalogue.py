@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from offerings.models import FundingProgramme, Municipality, StartKind
+from offerings.models import DeliveryForm, FundingProgramme, Municipality, StartKind
 from tests.browser.conftest import assert_accessible, visit
 from tests.factories import InstitutionFactory
 from tests.offerings.factories import OfferDateFactory, OfferFactory, VenueFactory
@@ -45,7 +45,11 @@ def courses(db):
         dates=[],
     )
     OfferDateFactory(offer=paid, venue=venue, start=TODAY + timedelta(days=40))
-    OfferFactory(title="Excel für Einsteiger", institution=provider)
+    OfferFactory(
+        title="Excel für Einsteiger",
+        institution=provider,
+        delivery_form=DeliveryForm.objects.get(slug="online-live"),
+    )
     return {"welding": welding, "paid": paid}
 
 
@@ -111,6 +115,9 @@ def test_catalogue_filters_work_without_javascript(page: Page, new_context, cour
         "/kurse/?q=Schweißen+abends+x+für",
         "/kurse/?preis_bis=-5&ort=Atlantis",
         "/kurse/?ort=Aalen&umkreis=10&foerderung=bildungsgutschein",
+        # Few results at a place: wider radii offered; an online course beside it, labelled.
+        "/kurse/?ort=Aalen&tageszeit=morning",
+        "/kurse/?ort=Aalen&q=Excel",
         "/kurse/merkliste/",
     ],
 )
