@@ -561,6 +561,9 @@ def test_every_module_course_becomes_a_date_with_its_own_values(institution, cli
     plan = run(institution, shape_content(shape))
     entry = next(e for e in plan.entries if e.ref == "M-1")
     assert entry.action == "create"
+    # The one full-time run whose time of day is nowhere in the file: the guess is said.
+    guessed = [w for w in entry.warnings if "als Vollzeitkurs „vormittags“" in w]
+    assert len(guessed) == 1
     offer = Offer.objects.get(external_id="M-1")
     dates = list(offer.dates.select_related("venue").order_by("start", "pk"))
     seen = [

@@ -239,8 +239,11 @@ class DateReading:
         values["notes"] = text
         time_of_day = shared.get("time_of_day") or _time_of_day(remarks)
         if time_of_day is None and values.get("schedule") == "full_time":
-            # Full-time courses run during the day.
+            # Full-time courses run during the day; a guess, so the provider is told.
             time_of_day = "morning"
+            record.warnings.append(
+                _("Tageszeit nicht angegeben: als Vollzeitkurs „vormittags“ übernommen.")
+            )
         if time_of_day:
             values["time_of_day"] = time_of_day
         location = child(course, "LOCATION")
