@@ -12,5 +12,6 @@ urlpatterns = [
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("daten/", views.open_data, name="open_data"),
     path("mein-bereich/", views.my_area, name="my_area"),
 ]

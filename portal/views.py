@@ -13,6 +13,7 @@ from network.permissions import can_manage_institution
 from network.selectors import institution_get_public, steering_institutions
 from news.permissions import can_write_news
 from news.selectors import news_post_list_latest
+from offerings import opendata
 from workgroups.selectors import working_group_list, working_groups_with_institution
 
 
@@ -77,6 +78,19 @@ def imprint(request):
 @require_safe
 def privacy(request):
     return render(request, "portal/privacy.html")
+
+
+@require_safe
+def open_data(request):
+    """What the portal publishes for other programs, under which licence, and how."""
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "licence": opendata.data_licence(),
+            "parameters": opendata.api_parameters(),
+        },
+    )
 
 
 @require_safe
