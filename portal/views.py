@@ -6,6 +6,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from events.selectors import events_upcoming
@@ -14,6 +15,7 @@ from network.selectors import institution_get_public, steering_institutions
 from news.permissions import can_write_news
 from news.selectors import news_post_list_latest
 from offerings import opendata
+from offerings.formats import absolute
 from workgroups.selectors import working_group_list, working_groups_with_institution
 
 
@@ -90,6 +92,18 @@ def open_data(request):
             "licence": opendata.data_licence(),
             "parameters": opendata.api_parameters(),
         },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the public pages; not the back office, accounts, forms' answers,
+    or the endless variants of a search (any address with parameters)."""
+    return render(
+        request,
+        "portal/robots.txt",
+        {"sitemap_url": absolute(reverse("portal:sitemap"))},
+        content_type="text/plain; charset=utf-8",
     )
 
 
