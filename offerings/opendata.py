@@ -53,6 +53,11 @@ def data_licence() -> dict[str, Any]:
     }
 
 
+def rights_statement() -> str:
+    """The licence in one line, for formats with a rights field (Atom's <rights>)."""
+    return f"{DATA_LICENCE_NAME} ({DATA_LICENCE_URL}); {data_attribution()}; {PLACES_ATTRIBUTION}"
+
+
 def link_header() -> str:
     """The licence and the description, as RFC 8288 links (rel "service-desc": RFC 8631)."""
     description = absolute(reverse("offerings:api_openapi"))

@@ -170,6 +170,7 @@ def catalogue_feed(request):
         feed_url=formats.absolute(reverse("offerings:catalogue_feed") + own_query),
         subtitle=_("Die %(n)s neuesten passenden Kurse aus dem Weiterbildungskatalog.")
         % {"n": formats.FEED_SIZE},
+        rights=opendata.rights_statement(),
     )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")

@@ -6,6 +6,7 @@ import datetime
 import json
 from decimal import Decimal
 
+import feedparser
 import jsonschema_rs
 import pytest
 import schemathesis
@@ -151,6 +152,14 @@ def test_api_states_the_data_licence_and_the_geonames_credit(client, offers):
     titles = {r["title"]: r for r in data["results"]}
     assert set(titles) == {"Excel für Einsteiger", "Bewerbungstraining"}
     assert titles["Bewerbungstraining"]["price"] is None
+
+
+def test_the_feed_states_the_licence(client, offers):
+    feed = feedparser.parse(client.get(reverse("offerings:catalogue_feed")).content)
+
+    assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in feed.feed.rights
+    assert LICENCE_URL in feed.feed.rights
+    assert "GeoNames" in feed.feed.rights
 
 
 def test_an_unchanged_answer_is_not_sent_again(client, offers):

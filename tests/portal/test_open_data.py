@@ -25,6 +25,7 @@ def test_open_data_page_explains_the_api_licence_and_feeds(client):
     for name in ("q", "ort", "umkreis", "tageszeit", "seite", "pro_seite"):
         assert f"<code>{name}</code>" in page
     assert "EUPL-1.2" in page
+    assert 'href="/sitemap.xml"' in page
 
 
 def test_footer_links_to_the_open_data_page(client):
