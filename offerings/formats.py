@@ -224,10 +224,17 @@ def offer_tag_uri(offer: Offer) -> str:
 
 
 def catalogue_feed(
-    offers: Iterable[Offer], *, title: str, link: str, feed_url: str, subtitle: str = ""
+    offers: Iterable[Offer],
+    *,
+    title: str,
+    link: str,
+    feed_url: str,
+    subtitle: str = "",
+    rights: str | None = None,
 ) -> Atom1Feed:
     offers = list(offers)
     feed = Atom1Feed(
+        feed_copyright=rights,
         title=xml_text(title),
         link=link,
         description=xml_text(subtitle),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/termine/<int:date_pk>/kalender.ics", views.date_ical, name="date_ical"),
     path("feed/", views.catalogue_feed, name="catalogue_feed"),
     path("api/angebote/", views.api_offers, name="api_offers"),
+    path("api/openapi.json", views.api_openapi, name="api_openapi"),
     path("<int:pk>/merken/", bookmarks.bookmark_toggle, name="bookmark_toggle"),
     path("merkliste/", bookmarks.bookmarks, name="bookmarks"),
     # Course alerts ("Suchauftrag"); the token in the mails' links is the permission.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from common.text import fold
-from offerings import formats
+from offerings import formats, opendata
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
 from offerings.searchlog import search_log_record_request
 from offerings.selectors import (
@@ -170,6 +170,7 @@ def catalogue_feed(request):
         feed_url=formats.absolute(reverse("offerings:catalogue_feed") + own_query),
         subtitle=_("Die %(n)s neuesten passenden Kurse aus dem Weiterbildungskatalog.")
         % {"n": formats.FEED_SIZE},
+        rights=opendata.rights_statement(),
     )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
@@ -218,10 +219,24 @@ def api_offers(request):
     }
     if errors:
         data["errors"] = errors
-    response = JsonResponse(
-        data, status=400 if errors else 200, json_dumps_params={"ensure_ascii": False}
-    )
+    data["license"] = opendata.data_licence()
+    # Tagged without the time of generation: unchanged results keep their tag.
+    return opendata.conditional(request, _open_json(data, status=400 if errors else 200))
+
+
+def _open_json(data, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     # Public catalogue data: any website may read it, and caches may keep it briefly.
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
+    response["Link"] = opendata.link_header()
     return response
+
+
+@require_safe
+def api_openapi(request):
+    """The OpenAPI 3.1 description of the partner API."""
+    description = opendata.openapi_description()
+    response = _open_json(description)
+    response["Content-Type"] = "application/vnd.oai.openapi+json;version=3.1"
+    return opendata.conditional(request, response)

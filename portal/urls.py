@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 app_name = "portal"
 
@@ -12,5 +14,21 @@ urlpatterns = [
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("daten/", views.open_data, name="open_data"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    # The index lists each section's files; a section of more than `limit` addresses
+    # (common.sitemaps) is split into pages (?p=2).
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("mein-bereich/", views.my_area, name="my_area"),
 ]

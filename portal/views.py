@@ -6,6 +6,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from events.selectors import events_upcoming
@@ -13,6 +14,8 @@ from network.permissions import can_manage_institution
 from network.selectors import institution_get_public, steering_institutions
 from news.permissions import can_write_news
 from news.selectors import news_post_list_latest
+from offerings import opendata
+from offerings.formats import absolute
 from workgroups.selectors import working_group_list, working_groups_with_institution
 
 
@@ -77,6 +80,31 @@ def imprint(request):
 @require_safe
 def privacy(request):
     return render(request, "portal/privacy.html")
+
+
+@require_safe
+def open_data(request):
+    """What the portal publishes for other programs, under which licence, and how."""
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "licence": opendata.data_licence(),
+            "parameters": opendata.api_parameters(),
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the public pages; not the back office, accounts, forms' answers,
+    or the endless variants of a search (any address with parameters)."""
+    return render(
+        request,
+        "portal/robots.txt",
+        {"sitemap_url": absolute(reverse("portal:sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require_safe

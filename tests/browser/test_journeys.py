@@ -25,6 +25,7 @@ PAGES = [
     "/datenschutz/",
     "/barrierefreiheit/",
     "/leichte-sprache/",
+    "/daten/",
     "/konto/login/",
     "/konto/signup/",
     "/konto/password/reset/",
