@@ -38,7 +38,7 @@ def image_check(upload, *, max_bytes: int, max_size: tuple[int, int]) -> Checked
     here."""
     image_format, width, height = image_judge(upload, max_bytes=max_bytes, max_size=max_size)
     return CheckedImage(
-        content=_reencode(upload, image_format),
+        content=image_reencode(upload, image_format),
         format=image_format,
         extension=IMAGE_FORMATS[image_format][0][0],
         width=width,
@@ -113,8 +113,9 @@ def _probe(upload) -> tuple[str, int, int]:
     return image_format, width, height
 
 
-def _reencode(upload, image_format: str) -> bytes:
-    """Decode in full and save anew: only pixels (turned upright) survive, no metadata."""
+def image_reencode(upload, image_format: str) -> bytes:
+    """Decode in full and save anew: only pixels (turned upright) survive, no metadata.
+    `upload` must have passed a check of its format and size first."""
     try:
         upload.seek(0)
         with Image.open(upload) as image:
