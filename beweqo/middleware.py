@@ -1,4 +1,5 @@
-"""Session rules for staff roles and the MFA requirement for roles that see personal data."""
+"""Session rules for staff roles. (The second factor before personal data is a marker on the
+views that show it: common.twofactor.personal_data.)"""
 
 import time
 
@@ -6,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -47,33 +47,4 @@ class StaffSessionTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[SESSION_SEEN] = now
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-        return self.get_response(request)
-
-
-class MFARequiredMiddleware:
-    """Sends the network office and counsellors to set up MFA before personal data.
-
-    Paths that hold personal data are listed in MFA_REQUIRED_PATH_PREFIXES.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if (
-            request.user.is_authenticated
-            and request.path.startswith(tuple(settings.MFA_REQUIRED_PATH_PREFIXES))
-            and request.roles.requires_mfa
-        ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(request.user):
-                messages.warning(
-                    request,
-                    _(
-                        "Ihre Rolle gibt Zugriff auf personenbezogene Daten. Richten Sie bitte "
-                        "zuerst die Zwei-Faktor-Anmeldung ein."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
         return self.get_response(request)

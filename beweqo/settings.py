@@ -82,7 +82,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "beweqo.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "beweqo.urls"
@@ -218,14 +217,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "BeWeQO"
-# Paths that hold personal data: users whose role requires MFA reach them only with it.
-MFA_REQUIRED_PATH_PREFIXES = [
-    "/verwaltung/",
-    # Counselling: the counsellors' queue, the office's data tools, the demand board.
-    "/beratung/anfragen/",
-    "/beratung/geschaeftsstelle/",
-    "/beratung/bedarfsboerse/",
-]
+# The second factor before personal data: views marked with common.twofactor.personal_data.
 
 # Staff sessions: 30 minutes idle, 12 hours at most. Others keep Django's defaults.
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)

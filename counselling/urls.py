@@ -4,8 +4,8 @@ from counselling import views
 
 app_name = "counselling"
 
-# The prefixes anfragen/, geschaeftsstelle/ and bedarfsboerse/ hold personal data: they are
-# in MFA_REQUIRED_PATH_PREFIXES.
+# The views under anfragen/, geschaeftsstelle/ and bedarfsboerse/ hold personal data: they
+# carry common.twofactor.personal_data.
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("anfrage/", views.request_form, name="request"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.permissions import Access
 from common.ratelimit import rate_limited
+from common.twofactor import personal_data
 from counselling import funding
 from counselling.forms import (
     CompanyNeedForm,
@@ -208,6 +209,7 @@ def need_sent(request):
 
 @login_required
 @require_safe
+@personal_data
 def queue(request):
     require_queue(request)
     form = QueueFilterForm(request.GET or None)
@@ -229,12 +231,14 @@ def queue(request):
 
 @login_required
 @require_safe
+@personal_data
 def request_detail(request, reference: str):
     return _detail(request, get_request_for(request, reference))
 
 
 @login_required
 @require_POST
+@personal_data
 def request_claim_view(request, reference: str):
     counselling_request = get_request_for(request, reference, write=True).obj
     request_claim(request=counselling_request, user=request.user)
@@ -244,6 +248,7 @@ def request_claim_view(request, reference: str):
 
 @login_required
 @require_POST
+@personal_data
 def request_status_view(request, reference: str):
     access = get_request_for(request, reference, write=True)
     counselling_request = access.obj
@@ -266,6 +271,7 @@ def request_status_view(request, reference: str):
 
 @login_required
 @require_POST
+@personal_data
 def request_note_view(request, reference: str):
     access = get_request_for(request, reference, write=True)
     counselling_request = access.obj
@@ -281,6 +287,7 @@ def request_note_view(request, reference: str):
 
 @login_required
 @require_POST
+@personal_data
 def request_hand_over_view(request, reference: str):
     # Not write=True: the office hands over escalated requests too.
     access = get_request_for(request, reference)
@@ -330,6 +337,7 @@ def _detail(request, access: Access[CounsellingRequest], **forms):
 
 @login_required
 @require_safe
+@personal_data
 def office(request):
     require_network_office(request)
     escalated = request_queue(institution_ids=None, escalated=True)
@@ -342,6 +350,7 @@ def office(request):
 
 @login_required
 @require_POST
+@personal_data
 def person_data(request):
     """Find, export or erase one person's data. POST only: contacts stay out of URLs and
     server logs."""
@@ -382,6 +391,7 @@ def person_data(request):
 
 @login_required
 @require_safe
+@personal_data
 def board(request):
     require_demand_board(request)
     return render(
@@ -411,6 +421,7 @@ def _group_or_404(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@personal_data
 def joint_measure_new(request):
     require_network_office(request)
     group = _group_or_404(request)
@@ -441,6 +452,7 @@ def joint_measure_new(request):
 
 @login_required
 @require_safe
+@personal_data
 def joint_measure_detail(request, pk: int):
     require_demand_board(request)
     measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
@@ -460,6 +472,7 @@ def joint_measure_detail(request, pk: int):
 
 @login_required
 @require_POST
+@personal_data
 def joint_measure_link(request, pk: int):
     require_network_office(request)
     measure = get_object_or_404(JointMeasure, pk=pk)

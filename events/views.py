@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.markdown import markdown_to_html
 from common.ratelimit import rate_limited
+from common.twofactor import personal_data
 from events import services
 from events.filters import event_filter_apply
 from events.formats import event_filename, event_ical, event_jsonld, events_ical
@@ -368,6 +369,7 @@ def bo_event_delete(request, slug: str, pk: int):
 
 @login_required
 @require_safe
+@personal_data
 def bo_event_registrations(request, slug: str, pk: int):
     event = get_event_for(request, slug, pk).obj
     return render(
@@ -384,6 +386,7 @@ def bo_event_registrations(request, slug: str, pk: int):
 
 @login_required
 @require_safe
+@personal_data
 def bo_event_registrations_csv(request, slug: str, pk: int):
     event = get_event_for(request, slug, pk).obj
     content = services.event_registrations_csv(registrations=event_registrations(event=event))
@@ -395,6 +398,7 @@ def bo_event_registrations_csv(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@personal_data
 def bo_event_registration_remove(request, slug: str, pk: int, registration_pk: int):
     """The organiser cancels a registration for someone (e.g. who called to say no)."""
     registration = get_registration_for(request, slug, pk, registration_pk, write=True).obj
@@ -405,6 +409,7 @@ def bo_event_registration_remove(request, slug: str, pk: int, registration_pk: i
 
 @login_required
 @require_safe
+@personal_data
 def bo_event_approvals(request):
     require_network_office(request)
     return render(request, "events/approvals.html", {"approvals": event_approvals_pending()})
@@ -412,6 +417,7 @@ def bo_event_approvals(request):
 
 @login_required
 @require_POST
+@personal_data
 def bo_event_approve(request, pk: int):
     require_network_office(request)
     event = get_object_or_404(Event, pk=pk, approval__isnull=False)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from network.forms import InstitutionAdminForm
 from network.models import (
     AccessibilityFeedback,
     Institution,
@@ -37,6 +38,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    form = InstitutionAdminForm
     list_display = ["name", "kind", "district", "city", "is_network_member", "is_active"]
     list_filter = ["kind", "district", "is_network_member", "is_active"]
     search_fields = ["name", "short_name", "city", "email"]

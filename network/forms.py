@@ -1,10 +1,12 @@
 """Forms of the network app."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import HoneypotField
 from network.models import AccessibilityFeedback, Institution
+from network.validators import logo_clean
 
 
 class AccessibilityFeedbackForm(forms.ModelForm):
@@ -36,7 +38,22 @@ class AccessibilityFeedbackForm(forms.ModelForm):
         return message
 
 
+def _logo_field(widget) -> forms.FileField:
+    """A plain file field: Django's image field would put the type it detects in place of
+    the one the browser declared, and logo_clean compares the two."""
+    return forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=widget,
+        help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),
+    )
+
+
 class InstitutionProfileForm(forms.ModelForm):
+    logo = _logo_field(
+        forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+    )
+
     class Meta:
         model = Institution
         fields = [
@@ -54,6 +71,9 @@ class InstitutionProfileForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    def clean_logo(self):
+        return logo_clean(self.cleaned_data.get("logo"), slug=self.instance.slug)
+
     def clean_supplier_id(self) -> str:
         return " ".join(self.cleaned_data["supplier_id"].split())
 
@@ -62,3 +82,18 @@ class InstitutionProfileForm(forms.ModelForm):
         if postcode and not (len(postcode) == 5 and postcode.isdigit()):
             raise forms.ValidationError(_("Eine Postleitzahl hat fünf Ziffern."))
         return postcode
+
+
+class InstitutionAdminForm(forms.ModelForm):
+    """The admin's form of an institution: a new logo is judged and re-encoded as in the
+    profile form."""
+
+    logo = _logo_field(AdminFileWidget)
+
+    class Meta:
+        model = Institution
+        fields = ["logo"]  # the admin's fieldsets add the others
+
+    def clean_logo(self):
+        slug = self.cleaned_data.get("slug") or self.instance.slug
+        return logo_clean(self.cleaned_data.get("logo"), slug=slug)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.twofactor import personal_data
 from network.permissions import get_institution_for, get_membership_for
 from network.selectors import institution_people
 from network.team import InviteForm, RoleForm, member_invite, member_remove, member_set_role
@@ -14,6 +15,7 @@ from network.team import InviteForm, RoleForm, member_invite, member_remove, mem
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@personal_data
 def team(request, slug: str):
     institution = get_institution_for(request, slug, write=True).obj
     form = InviteForm(request.POST or None)
@@ -47,6 +49,7 @@ def team(request, slug: str):
 
 @login_required
 @require_POST
+@personal_data
 def team_role(request, slug: str, pk: int):
     membership = get_membership_for(request, slug, pk, write=True).obj
     form = RoleForm(request.POST, prefix=f"m{pk}")
@@ -62,6 +65,7 @@ def team_role(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@personal_data
 def team_remove(request, slug: str, pk: int):
     membership = get_membership_for(request, slug, pk, write=True).obj
     try:

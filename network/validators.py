@@ -1,52 +1,32 @@
-"""Validation of uploaded images: size, real format from the content, pixel count."""
+"""Validation of uploaded logos (by their content, name and type: common.images) and of
+passwords."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
-ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
-MAX_IMAGE_PIXELS = 4000 * 4000
+from common.images import image_check, image_judge
+
+LOGO_MAX_SIZE = (4000, 4000)
 
 
 def validate_logo(upload) -> None:
-    """Reject files that are too large, not a PNG/JPEG/WebP by content, or huge in pixels.
+    """Reject a logo that is too large, not a PNG/JPEG/WebP by content, named or typed as
+    something else than it is, or huge in pixels. SVG is refused because it can carry
+    scripts. (A model validator: it also judges what the admin uploads.)"""
+    image_judge(upload, max_bytes=settings.LOGO_MAX_BYTES, max_size=LOGO_MAX_SIZE)
 
-    The format is read from the bytes, not the file name, and SVG is refused because it can
-    carry scripts.
-    """
-    if upload.size > settings.LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("Das Logo ist %(size)s groß; erlaubt sind höchstens %(max)s.")
-            % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.LOGO_MAX_BYTES)},
-            code="too_large",
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-    except Exception:
-        raise ValidationError(
-            _("Die Datei ist kein lesbares Bild. Erlaubt sind PNG, JPEG und WebP."),
-            code="invalid_image",
-        ) from None
-    finally:
-        upload.seek(position)
-    if image_format not in ALLOWED_IMAGE_FORMATS:
-        raise ValidationError(
-            _("Bilder im Format %(format)s sind nicht erlaubt. Erlaubt sind PNG, JPEG und WebP.")
-            % {"format": image_format},
-            code="invalid_format",
-        )
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError(
-            _("Das Bild hat %(w)s × %(h)s Pixel; erlaubt sind höchstens 4000 × 4000.")
-            % {"w": width, "h": height},
-            code="too_many_pixels",
-        )
+
+def logo_clean(value, *, slug: str):
+    """What a form stores for the logo field: a new upload judged and re-encoded, under a
+    name made from the institution and the real format; anything else (no change, the
+    clear checkbox) as it came."""
+    if not isinstance(value, UploadedFile):
+        return value
+    checked = image_check(value, max_bytes=settings.LOGO_MAX_BYTES, max_size=LOGO_MAX_SIZE)
+    content_type = f"image/{checked.format.lower()}"
+    return SimpleUploadedFile(f"{slug or 'logo'}{checked.extension}", checked.content, content_type)
 
 
 class MaximumLengthPasswordValidator:

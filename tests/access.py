@@ -2,7 +2,18 @@
 either gets the page or change (and an allowed change changes something), is sent to
 the login page, or gets the expected refusal, and a refusal changes nothing."""
 
+from urllib.parse import urlsplit
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import resolve
+
 OK, LOGIN = "ok", "login"
+
+
+def with_second_factor(user):
+    """`user` with a confirmed TOTP authenticator, as the roles that see personal data need."""
+    TOTP.activate(user, generate_totp_secret())
+    return user
 
 
 def assert_access(client, *, method: str, url: str, data, expected, state) -> None:
@@ -21,3 +32,12 @@ def assert_access(client, *, method: str, url: str, data, expected, state) -> No
         assert response.status_code == expected
     if expected != OK:
         assert state() == before
+
+
+def view_names(urls) -> set[str]:
+    """The URL names ("namespace:name") that `urls` reach: what a matrix really covers.
+
+    Each matrix module declares `COVERS` and checks it against its cases with this, and
+    tests/beweqo/test_url_access.py asks every URL pattern to be in one of them or public.
+    """
+    return {resolve(urlsplit(url).path).view_name for url in urls}

@@ -55,6 +55,7 @@ ODP = FileKind(
 )
 
 _IMAGE_KINDS = {"PNG": PNG, "JPEG": JPEG, "WEBP": WEBP}
+IMAGE_FORMAT_OF = {kind: image_format for image_format, kind in _IMAGE_KINDS.items()}
 _OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 _ODF_TYPES = {kind.content_type: kind for kind in (ODT, ODS, ODP)}
 ALLOWED_LABEL = _("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG oder WebP")

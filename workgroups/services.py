@@ -9,13 +9,15 @@ import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.images import image_reencode
 from outbox.services import message_enqueue
-from workgroups.attachments import attachment_check
+from workgroups.attachments import IMAGE_FORMAT_OF, attachment_check
 from workgroups.models import (
     ActionItem,
     ActionStatus,
@@ -181,6 +183,10 @@ def attachment_add(*, minutes: Minutes, upload, uploaded_by) -> Attachment:
     """Attach a file to `minutes` after checking its content (see attachments.py)."""
     checked = attachment_check(upload)
     upload.seek(0)
+    image_format = IMAGE_FORMAT_OF.get(checked.kind)
+    if image_format:
+        # A picture is stored re-encoded: a phone photo's place and camera stay out.
+        upload = ContentFile(image_reencode(upload, image_format))
     attachment = Attachment(
         minutes=minutes,
         name=checked.name,

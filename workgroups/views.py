@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.twofactor import personal_data
 from offerings.selectors import catalogue_offers
 from workgroups import calendar
 from workgroups.forms import (
@@ -120,6 +121,7 @@ def group_detail(request, slug: str):
 
 @login_required
 @require_safe
+@personal_data
 def group_internal(request, slug: str):
     access = get_group_for(request, slug)
     group = access.obj
@@ -181,6 +183,7 @@ def meeting_edit(request, slug: str, pk: int):
 
 @login_required
 @require_safe
+@personal_data
 def meeting_detail(request, slug: str, pk: int):
     access = get_meeting_for(request, slug, pk)
     meeting = access.obj

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.twofactor import personal_data
 from network.permissions import can_manage_institution, require_network_office
 from offerings import exporters, services
 from offerings.backoffice.forms import (
@@ -261,6 +262,7 @@ def offer_preview(request, slug: str, pk: int):
 
 @login_required
 @require_safe
+@personal_data
 def offer_history_view(request, slug: str, pk: int):
     offer = get_offer_for(request, slug, pk).obj
     return render(
@@ -552,6 +554,7 @@ def csv_template(request, slug: str):
 
 @login_required
 @require_safe
+@personal_data
 def approvals(request):
     require_network_office(request)
     return render(
@@ -561,6 +564,7 @@ def approvals(request):
 
 @login_required
 @require_POST
+@personal_data
 def approve(request, pk: int):
     """Approve a new provider through one of its waiting offers: all of them go online."""
     require_network_office(request)

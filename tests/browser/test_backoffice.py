@@ -21,6 +21,7 @@ from offerings.models import (
     OfferStatus,
     Topic,
 )
+from tests.access import with_second_factor
 from tests.browser.conftest import (
     assert_accessible,
     assert_no_sideways_scroll,
@@ -177,7 +178,7 @@ def test_supplier_bulk_and_approval_pages_are_accessible(
         visit(page, f"{base}{jobs[ImportStatus.DONE].pk}/")
         expect(page.get_by_text("Alle Angebote dieses Imports bearbeiten:")).to_be_visible()
         assert_no_sideways_scroll(page)
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         visit(page, "/kurse/bereich/freigaben/")
@@ -278,7 +279,7 @@ def test_every_back_office_page_is_accessible(page: Page, institution, owner, ne
     visit(page, f"{base}neu/")
     page.get_by_role("button", name="Angebot speichern").click()
     assert_accessible(page)
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     visit(page, "/kurse/bereich/freigaben/")
 
 
@@ -331,7 +332,7 @@ def test_back_office_lists_fit_a_phone_and_a_desktop(
     review = row_action("Noch aktuell", LONG_TITLE)
     expect(region.get_by_role("button", name=review)).to_be_attached()
 
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         visit(page, "/kurse/bereich/freigaben/")

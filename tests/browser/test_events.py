@@ -16,6 +16,7 @@ from events.models import Event, EventApproval
 from events.services import event_register
 from network.models import MembershipRole
 from outbox.models import OutboxMessage
+from tests.access import with_second_factor
 from tests.browser.conftest import (
     assert_accessible,
     assert_no_sideways_scroll,
@@ -163,7 +164,7 @@ def test_every_calendar_page_is_accessible(page: Page, institution, owner, netwo
     ]:
         visit(page, path)
     page.context.clear_cookies()
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     visit(page, "/kurse/bereich/freigaben/veranstaltungen/")
 
 
@@ -188,7 +189,7 @@ def test_event_lists_fit_a_phone_and_a_desktop(page: Page, institution, owner, n
     assert event.registrations.get().status == "cancelled"
 
     page.context.clear_cookies()
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         visit(page, "/kurse/bereich/freigaben/veranstaltungen/")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from offerings.models import Offer, OfferStatus
+from tests.access import with_second_factor
 from tests.browser.conftest import force_login, visit
 from tests.offerings.conftest import german_places  # noqa: F401 (a fixture)
 
@@ -102,7 +103,7 @@ def test_a_new_provider_imports_publishes_all_and_a_visitor_finds_the_course(
         OfferStatus.DRAFT
     }
 
-    force_login(page, network_office)
+    force_login(page, with_second_factor(network_office))
     visit(page, "/kurse/bereich/freigaben/")
     page.get_by_role("button", name=re.compile(rf"^Freigeben ?: {institution.name}")).click()
     assert set(Offer.objects.filter(institution=institution).values_list("status", flat=True)) == {

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, PersonalDataAccess
 from counselling.services import joint_measure_create
+from tests.access import view_names
 from tests.factories import (
     CompanyNeedFactory,
     CounsellingRequestFactory,
@@ -234,7 +235,7 @@ def test_counsellors_without_mfa_are_sent_to_set_it_up(institution, client_for, 
     counsellor = MembershipFactory(institution=institution, role=MembershipRole.COUNSELLOR).user
     response = client_for(counsellor).get(reverse("counselling:queue"))
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("mfa_activate_totp") + "?next=%2Fberatung%2Fanfragen%2F"
 
 
 def test_the_board_is_anonymous_for_the_working_group_only(world, client_for):
@@ -257,3 +258,30 @@ def test_the_board_is_anonymous_for_the_working_group_only(world, client_for):
         .content.decode()
     )
     assert need.company_name not in detail
+
+
+# The URL names this matrix decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {
+    "counselling:directory",
+    "counselling:request",
+    "counselling:funding_check",
+    "counselling:need",
+    "counselling:need_sent",
+    "counselling:queue",
+    "counselling:request_detail",
+    "counselling:request_claim",
+    "counselling:request_status",
+    "counselling:request_note",
+    "counselling:request_hand_over",
+    "counselling:office",
+    "counselling:person_data",
+    "counselling:board",
+    "counselling:joint_measure",
+    "counselling:joint_measure_new",
+    "counselling:joint_measure_link",
+}
+
+
+def test_the_matrix_covers_what_it_declares(world):
+    urls = [url for _kind, _method, url, _data in cases(world)]
+    assert view_names(urls) == COVERS

@@ -11,7 +11,7 @@ import pytest
 from events.models import Event, EventApproval, EventRegistration
 from events.services import event_register
 from network.models import MembershipRole
-from tests.access import LOGIN, OK, assert_access
+from tests.access import LOGIN, OK, assert_access, view_names, with_second_factor
 from tests.events.test_support import EventFactory, event_form_data, portal_event
 from tests.factories import MembershipFactory
 
@@ -48,7 +48,7 @@ def users(owner, member, outsider, network_office):
         "owner": owner,
         "member": member,
         "outsider": outsider,
-        "office": network_office,
+        "office": with_second_factor(network_office),
         "anonymous": None,
     }
 
@@ -136,7 +136,9 @@ def test_access_matrix(client_for, institution, world, users, case, role):
 
 
 def test_counsellors_may_not_manage_events(client_for, institution, world):
-    counsellor = MembershipFactory(institution=institution, role=MembershipRole.COUNSELLOR).user
+    counsellor = with_second_factor(
+        MembershipFactory(institution=institution, role=MembershipRole.COUNSELLOR).user
+    )
     base = f"/kurse/bereich/{institution.slug}/veranstaltungen/"
     assert client_for(counsellor).get(base).status_code == 403
     assert client_for(counsellor).get(f"{base}{world.published.pk}/anmeldungen/").status_code == 403
@@ -160,3 +162,27 @@ def test_the_registration_list_is_shown_to_the_organiser_only(client_for, world,
     url = f"/kurse/bereich/{slug}/veranstaltungen/{world.published.pk}/anmeldungen/"
     assert "anna@beispiel.de" in client_for(owner).get(url).content.decode()
     assert client_for(outsider).get(url).status_code == 404
+
+
+# The URL names this matrix decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {
+    "events:bo_events",
+    "events:bo_event_create",
+    "events:bo_event_edit",
+    "events:bo_event_preview",
+    "events:bo_event_publish",
+    "events:bo_event_unpublish",
+    "events:bo_event_duplicate",
+    "events:bo_event_cancel",
+    "events:bo_event_delete",
+    "events:bo_event_registrations",
+    "events:bo_event_registrations_csv",
+    "events:bo_event_registration_remove",
+    "events:bo_event_approvals",
+    "events:bo_event_approve",
+}
+
+
+def test_the_matrix_covers_what_it_declares(world, institution):
+    urls = [url for _kind, _method, url, _data in cases(world, institution.slug).values()]
+    assert view_names(urls) == COVERS

@@ -10,6 +10,7 @@ from events.models import EventApproval
 from network.services import network_office_notify
 from offerings.models import OfferApproval
 from outbox.models import OutboxMessage
+from tests.access import with_second_factor
 from tests.events.test_support import EventFactory
 from tests.factories import UserFactory
 from tests.offerings.factories import OfferFactory
@@ -52,7 +53,7 @@ def test_an_approval_row_names_what_waits_for_screen_readers_too(
             institution=institution, status="draft", published_at=None, title="Erster Kurs"
         )
         EventApproval.objects.create(event=waiting, requested_by=owner)
-    body = client_for(network_office).get(reverse(page)).content.decode()
+    body = client_for(with_second_factor(network_office)).get(reverse(page)).content.decode()
     assert f'action="{reverse(approve, args=[waiting.pk])}"' in body
     assert body.count('<span class="kern-sr-only">: Erster Kurs</span>') == 2
     day = timezone.localtime(waiting.approval.requested_at)

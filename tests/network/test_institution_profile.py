@@ -7,10 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from network.models import Institution
+from tests.access import view_names
 
 pytestmark = pytest.mark.django_db
 
 EDIT = "/mitglieder/vhs-aalen/profil/"
+# The URL names TestAccess decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {"network:institution_edit"}
 
 
 def png_bytes(size=(120, 60), fmt="PNG") -> bytes:
@@ -37,6 +40,9 @@ def profile_data(**overrides) -> dict:
 class TestAccess:
     """Owner (admin) and the network office may edit; member 403; outsider 404; anonymous
     to login — for GET and POST alike."""
+
+    def test_the_matrix_covers_what_it_declares(self):
+        assert view_names([EDIT]) == COVERS
 
     @pytest.mark.parametrize("method", ["get", "post"])
     def test_owner_may_edit(self, client_for, owner, institution, method):
@@ -114,6 +120,11 @@ def test_no_logo_is_404(client, institution):
         ("logo.png", "huge", "4000"),
         ("logo.png", "heavy", "2"),
         ("../../etc/passwd.png", b"\x89PNG\r\n\x1a\n broken", "Bild"),
+        # Issue 17: a PNG named .pdf was stored and served as a download.
+        ("logo.pdf", "png", "passt nicht zum Inhalt"),
+        ("logo.jpg", "png", "passt nicht zum Inhalt"),
+        ("logo.png", b"Hallo, ich bin ein Text und kein Bild.\n", "Bild"),
+        ("logo", "png", "passt nicht zum Inhalt"),
     ],
 )
 def test_hostile_logo_uploads_are_refused_and_change_nothing(
@@ -122,6 +133,8 @@ def test_hostile_logo_uploads_are_refused_and_change_nothing(
     settings.MEDIA_ROOT = tmp_path
     if content is None:
         content = png_bytes(fmt="GIF")
+    elif content == "png":
+        content = png_bytes()
     elif content == "huge":
         content = png_bytes(size=(5000, 4100))
     elif content == "heavy":
@@ -137,6 +150,44 @@ def test_hostile_logo_uploads_are_refused_and_change_nothing(
     assert institution.city == "Aalen"
     assert not institution.logo
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_png_declared_as_a_pdf_is_refused(client_for, owner, institution, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("logo.png", png_bytes(), content_type="application/pdf")
+    response = client_for(owner).post(EDIT, profile_data(logo=upload))
+    assert response.status_code == 200
+    assert "passt nicht zum Inhalt" in response.content.decode()
+    institution.refresh_from_db()
+    assert not institution.logo
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_logo_is_stored_re_encoded_without_its_metadata(
+    client_for, owner, institution, settings, tmp_path
+):
+    """A photo's EXIF (here: a camera and a GPS position) does not reach the public logo."""
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera GmbH"  # Make
+    exif[0x8825] = {1: "N", 2: (48.0, 50.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), (200, 30, 30)).save(buffer, "JPEG", exif=exif)
+    assert b"Kamera GmbH" in buffer.getvalue()
+    upload = SimpleUploadedFile("Mein Logo.JPEG", buffer.getvalue(), content_type="image/jpeg")
+    response = client_for(owner).post(EDIT, profile_data(logo=upload))
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert institution.logo.name == "logos/vhs-aalen.jpg"
+    stored = institution.logo.read()
+    assert b"Kamera GmbH" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        assert image.size == (200, 100)
+        assert not image.getexif()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["vhs-aalen.jpg"]
+    delivered = client_for(None).get("/mitglieder/vhs-aalen/logo")
+    assert delivered["Content-Type"] == "image/jpeg"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pytest
 from news.models import NewsletterIssue, NewsPost
 from news.newsletter.services import newsletter_confirm, newsletter_issue_save, newsletter_subscribe
 from outbox.models import OutboxMessage
+from tests.access import view_names
 from tests.factories import UserFactory, WorkingGroupMemberFactory, seeded_group
 from tests.news.test_news import _no_news_from_elsewhere, make_post  # noqa: F401
 
@@ -133,3 +134,23 @@ def test_a_draft_image_is_for_writers_only(
     assert client_for(member).get(path).status_code == 404
     assert client.get(path).status_code == 404
     assert client.get(post.get_absolute_url()).status_code == 404
+
+
+# The URL names this matrix decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {
+    "news:news_manage",
+    "news:news_create",
+    "news:news_edit",
+    "news:news_delete",
+    "news:newsletter_manage",
+    "news:newsletter_issue_create",
+    "news:newsletter_issue_edit",
+    "news:newsletter_preview",
+    "news:newsletter_send_test",
+    "news:newsletter_send",
+}
+
+
+def test_the_matrix_covers_what_it_declares(objects):
+    urls = [path.format(**objects) for _method, path, _data in MANAGEMENT]
+    assert view_names(urls) == COVERS

@@ -22,7 +22,7 @@ from offerings.models import (
     OfferDate,
     Topic,
 )
-from tests.access import LOGIN, OK, assert_access
+from tests.access import LOGIN, OK, assert_access, view_names, with_second_factor
 from tests.factories import MembershipFactory
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
@@ -73,7 +73,7 @@ def users(owner, member, outsider, network_office):
         "owner": owner,
         "member": member,
         "outsider": outsider,
-        "office": network_office,
+        "office": with_second_factor(network_office),
         "anonymous": None,
     }
 
@@ -270,3 +270,40 @@ def test_an_offer_of_another_institution_is_not_found_under_ones_own(
     theirs = OfferFactory(institution=other_institution)
     response = client_for(owner).get(f"/kurse/bereich/{institution.slug}/{theirs.pk}/")
     assert response.status_code == 404
+
+
+# The URL names this matrix decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {
+    "offerings:bo_offers",
+    "offerings:bo_offer_create",
+    "offerings:bo_offers_bulk",
+    "offerings:bo_offer_edit",
+    "offerings:bo_offer_preview",
+    "offerings:bo_offer_history",
+    "offerings:bo_offer_publish",
+    "offerings:bo_offer_review",
+    "offerings:bo_offer_archive",
+    "offerings:bo_offer_duplicate",
+    "offerings:bo_offer_delete",
+    "offerings:bo_date_create",
+    "offerings:bo_dates_shift",
+    "offerings:bo_date_edit",
+    "offerings:bo_date_copy",
+    "offerings:bo_date_delete",
+    "offerings:bo_import",
+    "offerings:bo_import_status",
+    "offerings:bo_import_commit",
+    "offerings:bo_csv_template",
+    "offerings:bo_export_openqcat",
+    "offerings:bo_export_csv",
+    "offerings:bo_approvals",
+    "offerings:bo_approve",
+    "network:team",
+    "network:team_role",
+    "network:team_remove",
+}
+
+
+def test_the_matrix_covers_what_it_declares(world, institution):
+    urls = [url for _kind, _method, url, _data in cases(world, institution.slug).values()]
+    assert view_names(urls) == COVERS

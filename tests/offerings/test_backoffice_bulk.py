@@ -31,6 +31,7 @@ from offerings.models import (
     TargetGroup,
     Topic,
 )
+from tests.access import with_second_factor
 from tests.factories import MembershipFactory
 from tests.offerings.factories import OfferFactory
 
@@ -292,7 +293,7 @@ def test_a_new_providers_bulk_publication_is_one_request_and_one_approval(
         services.offer_publish(offer=later[0], user=member)
     assert len(mail.outbox) == 1
 
-    office = client_for(network_office)
+    office = client_for(with_second_factor(network_office))
     page = office.get("/kurse/bereich/freigaben/").content.decode()
     assert page.count("Freigeben<span class=") == 1  # one approval for the provider
     assert "Volkshochschule Aalen (4 Angebote)" in page
@@ -350,7 +351,9 @@ def test_all_of_an_import_is_published_in_one_step(
     assert set(OfferApproval.objects.values_list("offer_id", flat=True)) == {o.pk for o in imported}
     assert len(mail.outbox) == 1
 
-    client_for(network_office).post(f"/kurse/bereich/freigaben/{imported[0].pk}/")
+    client_for(with_second_factor(network_office)).post(
+        f"/kurse/bereich/freigaben/{imported[0].pk}/"
+    )
     assert status(*imported) == [OfferStatus.PUBLISHED] * 4
     assert status(unrelated) == [OfferStatus.DRAFT]
 

@@ -18,6 +18,22 @@ from offerings.tasks import import_jobs_purge_task
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+# Issue 17: the probe's XML bomb (billion laughs) and external entity, refused at upload.
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<OPENQCAT version="1.1"><NEW_CATALOG><SERVICE><PRODUCT_ID>&lol3;</PRODUCT_ID></SERVICE>
+</NEW_CATALOG></OPENQCAT>"""
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- Export -->\n'
+    b'<!DOCTYPE OPENQCAT [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    b"<OPENQCAT><NEW_CATALOG><SERVICE><PRODUCT_ID>&xxe;</PRODUCT_ID></SERVICE>"
+    b"</NEW_CATALOG></OPENQCAT>"
+)
 GOOD_XML = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- von Hand -->\n<OPENQCAT version="1.1">'
     b"<UPDATE_CATALOG><NEW><SERVICE><PRODUCT_ID>A1</PRODUCT_ID><SERVICE_DETAILS>"
@@ -49,6 +65,13 @@ def post(client, institution, upload):
             "Dokumenttyp-Deklaration (DOCTYPE)",
         ),
         ("angebote.xml", b"<!DOCTYPE html>\n<html><body>Anmelden</body></html>", "Webseite (HTML)"),
+        ("angebote.xml", BILLION_LAUGHS, "Dokumenttyp-Deklaration (DOCTYPE)"),
+        ("angebote.csv", BILLION_LAUGHS, "Dokumenttyp-Deklaration (DOCTYPE)"),
+        ("angebote.xml", "\ufeff".encode() + EXTERNAL_ENTITY, "Dokumenttyp-Deklaration (DOCTYPE)"),
+        ("angebote.xml", EXTERNAL_ENTITY.replace(b"DOCTYPE", b"doctype"), "(DOCTYPE)"),
+        ("angebote.xml", b'<!ENTITY x SYSTEM "file:///etc/passwd"><OPENQCAT/>', "kein XML-Element"),
+        ("angebote.xml", b"<?xml version='1.0' encoding='UTF-7'?>+ADw-OPENQCAT+AD4-", "kein XML"),
+        ("angebote.csv", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "Binärdaten"),
         ("angebote.csv", b"<html><head><title>Fehler</title></head></html>", "Webseite (HTML)"),
         ("angebote.xml", b"<CATALOG><SERVICE/></CATALOG>", "„CATALOG“ statt „OPENQCAT“"),
         ("angebote.xml", b"angebot_id;titel\nA;B\n", "Am Anfang steht kein XML-Element"),

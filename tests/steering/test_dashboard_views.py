@@ -27,6 +27,8 @@ URLS = [
     "steering:dashboard_csv",
     "steering:dashboard_xlsx",
 ]
+# The URL names this module's access matrix decides (tests/beweqo/test_url_access.py).
+COVERS = set(URLS)
 OCTOBER = "?zeitraum=frei&von=2026-10-01&bis=2026-10-31"
 
 

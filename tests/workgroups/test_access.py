@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from tests.access import LOGIN, OK, assert_access
+from tests.access import LOGIN, OK, assert_access, view_names, with_second_factor
 from tests.factories import ActionItemFactory, MeasureFactory, MinutesFactory
 from tests.workgroups.files import pdf
 from workgroups.models import (
@@ -109,7 +109,7 @@ def users(lead, group_member, other_lead, steering_member, network_office):
         "member": group_member,
         "other_lead": other_lead,
         "steering": steering_member,
-        "office": network_office,
+        "office": with_second_factor(network_office),
         "anonymous": None,
     }
 
@@ -369,3 +369,36 @@ class TestDrafts:
         assert "Entwurf" in client.get(minutes.meeting.get_absolute_url()).content.decode()
         download = f"{minutes.meeting.get_absolute_url()}anhaenge/{attachment.pk}/"
         assert client.get(download).status_code == 200
+
+
+# The URL names this matrix decides (tests/beweqo/test_url_access.py reads them).
+COVERS = {
+    "workgroups:index",
+    "workgroups:group_detail",
+    "workgroups:my_tasks",
+    "workgroups:search",
+    "workgroups:overview",
+    "workgroups:group_internal",
+    "workgroups:meeting_detail",
+    "workgroups:meeting_ical",
+    "workgroups:minutes_history",
+    "workgroups:attachment_download",
+    "workgroups:measure_detail",
+    "workgroups:meeting_create",
+    "workgroups:meeting_edit",
+    "workgroups:minutes_edit",
+    "workgroups:attachment_upload",
+    "workgroups:attachment_remove",
+    "workgroups:action_item_create",
+    "workgroups:measure_create",
+    "workgroups:measure_edit",
+    "workgroups:milestone_create",
+    "workgroups:milestone_done",
+    "workgroups:meeting_reply",
+    "workgroups:action_item_status",
+}
+
+
+def test_the_matrix_covers_what_it_declares(world, users):
+    urls = [url for _kind, _method, url, _data in cases(world, users).values()]
+    assert view_names(urls) == COVERS

@@ -124,3 +124,27 @@ def test_private_files_have_no_url(minutes, lead):
     attachment = attachment_add(minutes=minutes, upload=pdf(), uploaded_by=lead)
     with pytest.raises(ValueError, match="no URL"):
         attachment.file.url  # noqa: B018
+
+
+def test_a_photo_is_stored_without_its_metadata(client_for, lead, minutes):
+    """Issue 17: pictures are re-encoded before they are stored; the camera and the place
+    where a photo was taken do not travel with the minutes."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera GmbH"  # Make
+    exif[0x8825] = {1: "N", 2: (48.0, 50.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("Tafelbild.jpg", buffer.getvalue(), "image/jpeg")
+    response = upload(client_for(lead), minutes, photo)
+    assert "„Tafelbild.jpg“ ist angehängt." in response.content.decode()
+    attachment = Attachment.objects.get()
+    stored = Path(attachment.file.path).read_bytes()
+    assert b"Kamera GmbH" not in stored
+    assert attachment.size == len(stored)
+    with Image.open(io.BytesIO(stored)) as image:
+        assert (image.format, image.size) == ("JPEG", (60, 40))
+        assert not image.getexif()
