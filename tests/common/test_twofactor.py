@@ -66,6 +66,7 @@ NOT_PERSONAL = {
     "offerings:date_ical",
     "offerings:catalogue_feed",
     "offerings:api_offers",
+    "offerings:api_openapi",
     "offerings:bookmark_toggle",
     "offerings:bookmarks",
     "offerings:alert_subscribe",
@@ -187,6 +188,10 @@ NOT_PERSONAL = {
     "portal:imprint",
     "portal:privacy",
     "portal:easy_language",
+    "portal:open_data",
+    "portal:robots_txt",
+    "portal:sitemap",
+    "portal:sitemap_section",
     "portal:my_area",
 }
 
