@@ -101,3 +101,12 @@ def test_500_page_addresses_match_the_url_names():
     assert reverse("portal:home") == "/"
     assert reverse("offerings:catalogue") == "/kurse/"
     assert reverse("counselling:directory") == "/beratung/"
+
+
+@pytest.mark.django_db
+def test_a_foreign_host_gets_the_portals_400_page(production):
+    response = Client().get("/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/")
+    html = assert_error_page(
+        response, 400, "Diese Anfrage können wir nicht verarbeiten", production
+    )
+    assert "evil.example" not in html
