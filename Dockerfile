@@ -9,6 +9,14 @@ RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY scripts/copy-assets scripts/copy-assets
 RUN ./scripts/copy-assets
 
+# The portal's German catalogue (locale/), compiled with GNU gettext's msgfmt.
+FROM python:3.13-slim AS messages
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY locale locale
+RUN find locale -name '*.po' -exec sh -c 'msgfmt --check-format -o "${1%.po}.mo" "$1"' _ {} \;
+
 FROM python:3.13-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -20,6 +28,7 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 COPY . .
 COPY --from=assets /src/static/vendor static/vendor
+COPY --from=messages /src/locale locale
 RUN python scripts/subset-fonts
 # var/ holds collected static files, uploads (a volume) and beat's schedule.
 RUN mkdir -p var/media var/staticfiles && chown -R beweqo var

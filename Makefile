@@ -6,7 +6,7 @@ PY := $(BIN)/python
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-dev assets run serve test test-fast lint fmt migrations-check demo clean
+.PHONY: help install install-dev assets messages run serve test test-fast lint fmt migrations-check demo clean
 
 help:
 	@echo "make run               install, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -27,8 +27,8 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed assets
-install-dev: $(VENV)/.installed-dev assets
+install: $(VENV)/.installed assets messages
+install-dev: $(VENV)/.installed-dev assets messages
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -41,6 +41,14 @@ static/vendor/.copied: node_modules/.package-lock.json scripts/copy-assets scrip
 
 assets: static/vendor/.copied
 
+# The portal's German catalogue (locale/, where a package's translation says "du"), compiled
+# with GNU gettext's msgfmt; .mo files are generated, not committed.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(MESSAGES)
+
 run: install
 	mkdir -p var
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
@@ -48,7 +56,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
-test: lint migrations-check
+test: lint migrations-check messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # ruff, and the layer order of the apps (import-linter, [tool.importlinter] in pyproject.toml).
@@ -65,4 +73,4 @@ migrations-check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor var
+	rm -rf $(VENV) node_modules static/vendor var $(MESSAGES)

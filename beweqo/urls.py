@@ -19,3 +19,8 @@ urlpatterns = [
     path("", include("network.urls")),
     path("", include("portal.urls")),
 ]
+
+# The portal's error pages (portal/errors.py); 500 is Django's own with templates/500.html.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"

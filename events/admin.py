@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from common.admin import AccessibleModelAdmin, LabelledTabularInline
 from events.models import Event, EventApproval, EventRegistration
 
 
-class EventRegistrationInline(admin.TabularInline):
+class EventRegistrationInline(LabelledTabularInline):
     """Read only: registrations are made and cancelled by the visitors and organisers."""
 
     model = EventRegistration
@@ -19,7 +20,7 @@ class EventRegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AccessibleModelAdmin):
     list_display = ["title", "institution", "kind", "starts_at", "status", "registration_mode"]
     list_filter = ["status", "kind", "registration_mode", "district"]
     search_fields = ["title", "institution__name"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import AccessibleModelAdmin, LabelledTabularInline
 from network.forms import InstitutionAdminForm
 from network.models import (
     AccessibilityFeedback,
@@ -12,7 +13,7 @@ from network.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "institution"]
@@ -37,7 +38,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(AccessibleModelAdmin):
     form = InstitutionAdminForm
     list_display = ["name", "kind", "district", "city", "is_network_member", "is_active"]
     list_filter = ["kind", "district", "is_network_member", "is_active"]
@@ -71,7 +72,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AccessibleModelAdmin):
     list_display = ["user", "institution", "role", "created_at"]
     list_filter = ["role", "institution__kind"]
     search_fields = ["user__email", "user__name", "institution__name"]
@@ -79,7 +80,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(SteeringCircleMember)
-class SteeringCircleMemberAdmin(admin.ModelAdmin):
+class SteeringCircleMemberAdmin(AccessibleModelAdmin):
     list_display = ["person", "institution", "role", "since"]
     list_filter = ["role"]
     search_fields = ["person__email", "person__name", "institution__name"]

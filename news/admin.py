@@ -6,6 +6,7 @@ admin is for looking things up and for the rare correction.
 
 from django.contrib import admin
 
+from common.admin import AccessibleModelAdmin
 from news.models import NewsletterIssue, NewsletterSubscriber, NewsPost, NewsTag
 
 
@@ -17,7 +18,7 @@ class NewsTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(admin.ModelAdmin):
+class NewsPostAdmin(AccessibleModelAdmin):
     list_display = ["title", "published_at", "author"]
     search_fields = ["title", "teaser"]
     date_hierarchy = "published_at"

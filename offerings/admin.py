@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from common.admin import AccessibleModelAdmin, LabelledTabularInline
 from offerings.models import (
     CourseAlert,
     DeliveryForm,
@@ -45,7 +46,7 @@ class DeliveryFormAdmin(TermAdmin):
     list_display = [*TermAdmin.list_display, "course_mode", "needs_venue"]
 
 
-class PostcodeInline(admin.TabularInline):
+class PostcodeInline(LabelledTabularInline):
     model = Postcode
     extra = 0
 
@@ -59,7 +60,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(AccessibleModelAdmin):
     list_display = ["name", "city", "institution", "district", "wheelchair_accessible"]
     list_filter = ["district", "wheelchair_accessible"]
     search_fields = ["name", "city", "institution__name"]
@@ -86,14 +87,14 @@ class VenueAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class OfferDateInline(admin.TabularInline):
+class OfferDateInline(LabelledTabularInline):
     model = OfferDate
     extra = 0
     autocomplete_fields = ["venue"]
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(AccessibleModelAdmin):
     list_display = ["title", "institution", "status", "price", "delivery_form", "last_reviewed_on"]
     list_filter = [
         "status",

@@ -1,4 +1,5 @@
-"""Finds the services the test suite can use: PostgreSQL, Redis and Chromium.
+"""Finds the services the test suite can use: PostgreSQL, Redis, Chromium and the Nu HTML
+Checker (npm vnu-jar, on Java).
 
 What is missing is skipped with a notice; under CI (CI=true) it is an error instead.
 """
@@ -6,10 +7,12 @@ What is missing is skipped with a notice; under CI (CI=true) it is an error inst
 import os
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
+VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 @dataclass
@@ -17,6 +20,8 @@ class Services:
     database_url: str = ""
     redis_url: str = ""
     chromium: str = ""
+    # The command that runs the Nu HTML Checker, empty when Java or the jar is missing.
+    vnu: tuple[str, ...] = ()
     notices: list[str] = field(default_factory=list)
 
 
@@ -62,6 +67,13 @@ def discover() -> Services:
         services.chromium = executable
     else:
         services.notices.append("Chromium is not installed: browser tests are skipped.")
+
+    java = shutil.which("java")
+    if java and VNU_JAR.exists():
+        services.vnu = (java, "-jar", str(VNU_JAR))
+    else:
+        missing = "Java" if not java else f"{VNU_JAR} (npm ci)"
+        services.notices.append(f"{missing} is missing: the browser tests' HTML is not validated.")
     return services
 
 
@@ -72,5 +84,6 @@ def in_ci() -> bool:
 SERVICES = discover()
 if in_ci() and SERVICES.notices:
     raise SystemExit(
-        "CI needs PostgreSQL, Redis and Chromium, but:\n- " + "\n- ".join(SERVICES.notices)
+        "CI needs PostgreSQL, Redis, Chromium and the Nu HTML Checker, but:\n- "
+        + "\n- ".join(SERVICES.notices)
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from common.admin import AccessibleModelAdmin, LabelledTabularInline
 from workgroups.models import (
     ActionItem,
     Measure,
@@ -11,14 +12,14 @@ from workgroups.models import (
 )
 
 
-class WorkingGroupMemberInline(admin.TabularInline):
+class WorkingGroupMemberInline(LabelledTabularInline):
     model = WorkingGroupMember
     extra = 0
     autocomplete_fields = ["person", "institution"]
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(AccessibleModelAdmin):
     """The network office adds bodies here. The steering circle's members are kept under
     "Mitglieder des Steuerkreises", not in this inline."""
 
@@ -31,7 +32,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkingGroupMember)
-class WorkingGroupMemberAdmin(admin.ModelAdmin):
+class WorkingGroupMemberAdmin(AccessibleModelAdmin):
     list_display = ["person", "group", "role", "institution"]
     list_filter = ["group", "role"]
     search_fields = ["person__email", "person__name", "institution__name"]
@@ -48,7 +49,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(AccessibleModelAdmin):
     list_display = ["meeting", "status", "published_at"]
     list_filter = ["status", "meeting__group"]
     # Minutes are written in the portal, where every change after publishing is versioned.
@@ -67,7 +68,7 @@ class ActionItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["assignee", "assignee_institution", "meeting"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(LabelledTabularInline):
     model = Milestone
     extra = 0
 

@@ -182,6 +182,15 @@ class Offer(models.Model):
         return self.price is not None
 
     @property
+    def text_lang(self) -> str:
+        """The `lang` of the offer's title and texts when the course is held in another
+        language than German (WCAG 3.1.2), else "": the page's own German covers them, and
+        "andere Sprache" has no code to give."""
+        if self.language in (Language.GERMAN, Language.OTHER):
+            return ""
+        return self.language
+
+    @property
     def review_overdue(self) -> bool:
         """Not reviewed for six months: the page warns that details may have changed."""
         return self.last_reviewed_on < timezone.localdate() - timedelta(days=REVIEW_INTERVAL_DAYS)

@@ -23,7 +23,7 @@ def escape(value) -> str:
 
 def _count(name: str, option, oob: bool = False) -> str:
     zero = "" if option.count else " facet-count--zero"
-    swap = ' hx-swap-oob="true"' if oob else ""
+    swap = ' data-hx-swap-oob="true"' if oob else ""
     return (
         f'<span class="facet-count{zero}" id="n-{escape(name)}-{escape(option.value)}"{swap}>'
         f"({int(option.count)})</span>"

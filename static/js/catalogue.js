@@ -12,7 +12,7 @@
     panel.open = true;
   }
 
-  // The catalogue form carries hx-history="false" because htmx's history snapshot does not
+  // The catalogue form carries data-hx-history="false" because htmx's history snapshot does not
   // keep checkbox states. On back/forward, load the page afresh rather than the htmx fragment.
   if (window.htmx) {
     window.htmx.config.refreshOnHistoryMiss = true;

@@ -5,19 +5,27 @@ console error in the browser (a CSP violation, a failed asset, a script error) f
 test. Tests navigate with `visit(page, path)`; pages reached by clicking are checked with
 `assert_accessible(page)`, and whatever a test loaded but did not check is checked at its
 end, so a new feature's pages are covered as soon as a test goes there.
+
+The HTML of every page and state that axe checks is also kept, as the server sent it (or,
+after htmx changed the page, as the browser holds it), and the Nu HTML Checker validates
+all of a test module's documents in one run at its end: any error fails the module.
 """
 
 import functools
+import hashlib
 import json
 import os
 import re
+import subprocess
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import TEST_PASSWORD
 from tests.seeds import seed_from_migrations
@@ -91,6 +99,9 @@ class PageRecord:
     # Checked with axe, or covered elsewhere (the login form is in the page list).
     checked: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    # The response of the document shown, and whether htmx has changed it since.
+    document: Response | None = None
+    swapped: bool = False
 
 
 _records: dict[Page, PageRecord] = {}
@@ -114,7 +125,16 @@ def _watch(page: Page) -> PageRecord:
         if loaded.url not in record.loaded:
             record.loaded.append(loaded.url)
 
+    def on_response(response: Response) -> None:
+        request = response.request
+        if request.is_navigation_request() and response.frame == page.main_frame:
+            if not 300 <= response.status < 400:
+                record.document, record.swapped = response, False
+        elif request.headers.get("hx-request"):
+            record.swapped = True
+
     page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda error: record.errors.append(f"script error on {page.url}: {error}"))
     page.on("load", on_load)
     return record
@@ -175,6 +195,98 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# --- the Nu HTML Checker -------------------------------------------------------------
+
+# Values that differ on every load; taken out before comparing documents.
+_VOLATILE = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
+
+
+@dataclass
+class HtmlDocuments:
+    """The documents of one test module, waiting for the Nu HTML Checker."""
+
+    directory: Path | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # file name -> where it came from
+    seen: set[str] = field(default_factory=set)
+
+
+_html = HtmlDocuments()
+
+
+def keep_html(page: Page, label: str | None = None) -> None:
+    """Keep the page's HTML for the Nu HTML Checker: the server's response as it came, or
+    the browser's document where htmx (or history) changed what is shown since."""
+    if _html.directory is None:
+        return
+    record = _watch(page)
+    html, how = None, "as sent"
+    response = record.document
+    if response is not None and not record.swapped and response.url == page.url.split("#")[0]:
+        try:
+            html = response.text()
+        except PlaywrightError:  # the body is gone: take the DOM
+            html = None
+    if html is None:
+        html, how = page.content(), "as shown after a change in the browser"
+    digest = hashlib.sha256(_VOLATILE.sub("", html).encode()).hexdigest()[:16]
+    if digest in _html.seen:
+        return
+    _html.seen.add(digest)
+    name = f"{len(_html.labels):04d}-{digest}.html"
+    (_html.directory / name).write_text(html, encoding="utf-8")
+    _html.labels[name] = f"{label or page.url} ({how})"
+
+
+def vnu_errors(directory: Path, labels: dict[str, str]) -> list[str]:
+    """The Nu HTML Checker's errors (not its warnings) on the files, one line each."""
+    files = [str(directory / name) for name in labels]
+    run = subprocess.run(
+        [*SERVICES.vnu, "--format", "json", "--stdout", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        messages = json.loads(run.stdout)["messages"]
+    except (ValueError, KeyError):
+        return [
+            f"the Nu HTML Checker did not answer in JSON: {run.stdout[:500]} {run.stderr[:500]}"
+        ]
+    errors = []
+    for message in messages:
+        if message.get("type") == "info":
+            continue
+        name = message.get("url", "").rsplit("/", 1)[-1]
+        where = f"{labels.get(name, name)} [{name}] line {message.get('lastLine', '?')}"
+        extract = message.get("extract", "").replace("\n", " ").strip()
+        errors.append(f"{where}: {message.get('message')}\n    {extract}")
+    return errors
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _validate_html(request, tmp_path_factory):
+    """Collects the module's documents (keep_html) and validates them at its end."""
+    if not SERVICES.vnu or not SERVICES.chromium:
+        if not SERVICES.vnu:
+            warnings.warn("The Nu HTML Checker is not available: HTML not validated.", stacklevel=1)
+        yield
+        return
+    _html.directory = tmp_path_factory.mktemp(f"html-{request.module.__name__.rsplit('.')[-1]}")
+    _html.labels.clear()
+    _html.seen.clear()
+    yield
+    labels, directory = dict(_html.labels), _html.directory
+    _html.directory = None
+    if labels:
+        errors = vnu_errors(directory, labels)
+        if errors:
+            pytest.fail(
+                f"The Nu HTML Checker found {len(errors)} error(s) in {len(labels)} "
+                f"document(s):\n" + "\n".join(errors),
+                pytrace=False,
+            )
+
+
 # --- axe-core ---------------------------------------------------------------------------
 
 _RUN_AXE = """async (tags) => {
@@ -203,6 +315,7 @@ def _axe_problems(page: Page, label: str | None = None) -> list[str]:
     # A script tag would be blocked by the CSP: evaluate the source instead.
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
+    keep_html(page, label)
     violations = page.evaluate(_RUN_AXE, AXE_TAGS)
     _watch(page).checked.add(page.url)
     problems = []
@@ -269,6 +382,8 @@ def visit(page: Page, path: str, *, status: int | None = None) -> None:
         record.errors = [e for e in record.errors if f"status of {status}" not in e]
     if not problems and page.context not in _without_javascript:
         problems.extend(_axe_problems(page))
+    elif not problems:
+        keep_html(page)
     # Taken in any case, so that they do not show up again at the next check.
     errors, record.errors = record.errors, []
     problems.extend(errors)

@@ -366,7 +366,7 @@ def test_import_status_polls_as_a_partial_for_htmx(client_for, institution, memb
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="import-status"')
-    assert 'hx-trigger="every 2s"' in html
+    assert 'data-hx-trigger="every 2s"' in html
 
 
 def test_oversized_and_broken_uploads_get_a_message(

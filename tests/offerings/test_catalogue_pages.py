@@ -197,7 +197,7 @@ def test_htmx_gets_the_results_and_the_new_count_for_the_live_region(client):
 
     content = response.content.decode()
     assert "<html" not in content
-    assertContains(response, 'hx-swap-oob="innerHTML:#result-count"')
+    assertContains(response, 'data-hx-swap-oob="innerHTML:#result-count"')
     assertContains(response, "Excel für Einsteiger")
 
 

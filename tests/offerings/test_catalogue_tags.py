@@ -51,4 +51,6 @@ def test_labels_and_values_from_the_database_are_escaped():
 def test_counts_swap_in_place_with_htmx():
     option = FacetOption("on", "nur kostenlose", 5, False)
     html = render("{% facet_count 'kostenlos' option oob=True %}", option=option)
-    assert html == '<span class="facet-count" id="n-kostenlos-on" hx-swap-oob="true">(5)</span>'
+    assert html == (
+        '<span class="facet-count" id="n-kostenlos-on" data-hx-swap-oob="true">(5)</span>'
+    )

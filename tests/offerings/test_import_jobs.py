@@ -389,7 +389,7 @@ def test_a_running_commit_shows_its_progress(checked_job, client_for, member):
     cache.set(f"offerings:import-commit-progress:{checked_job.pk}", 120)
     page = client_for(member).get(status_url(checked_job)).content.decode()
     assert "Bisher 120 Einträge übernommen" in page
-    assert 'hx-trigger="every 2s"' in page
+    assert 'data-hx-trigger="every 2s"' in page
     assert "Import übernehmen" not in page
 
 

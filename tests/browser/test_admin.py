@@ -1,0 +1,33 @@
+"""The Django admin ("Verwaltung"), where the network office works every day, passes
+axe-core like the portal: change lists with their filters, change forms with inlines."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from playwright.sync_api import Page
+
+from tests.browser.conftest import force_login, visit
+from tests.offerings.factories import OfferDateFactory, OfferFactory
+
+
+@pytest.fixture
+def office(network_office):
+    # The admin holds personal data: the office reaches it only with two factors set up.
+    TOTP.activate(network_office, generate_totp_secret())
+    return network_office
+
+
+def test_admin_pages_the_office_uses_are_accessible(page: Page, office, institution, subtests):
+    offer = OfferFactory(institution=institution)
+    OfferDateFactory(offer=offer)
+    force_login(page, office)
+    for path in [
+        "/verwaltung/",
+        "/verwaltung/offerings/offer/",
+        "/verwaltung/offerings/offer/?status__exact=published",
+        f"/verwaltung/offerings/offer/{offer.pk}/change/",
+        f"/verwaltung/network/institution/{institution.pk}/change/",
+        "/verwaltung/network/user/",
+        f"/verwaltung/network/user/{office.pk}/change/",
+    ]:
+        with subtests.test(path):
+            visit(page, path)
