@@ -156,10 +156,10 @@ SYNONYMS = [
 
 
 def seed(apps, schema_editor):
+    """Idempotent: tests seed again after a flush (tests/seeds.py)."""
     SynonymGroup = apps.get_model("offerings", "SynonymGroup")
-    SynonymGroup.objects.bulk_create(
-        SynonymGroup(kind=kind, terms=terms, note=note) for kind, terms, note in SYNONYMS
-    )
+    for kind, terms, note in SYNONYMS:
+        SynonymGroup.objects.get_or_create(terms=terms, defaults={"kind": kind, "note": note})
 
 
 def unseed(apps, schema_editor):
