@@ -68,14 +68,14 @@ class WayOut:
     """A change to a search that found nothing, and how many courses the changed search finds
     (the "never a dead end" offers under an empty result)."""
 
-    kind: str  # SPELLING, FILTER (drop one filter) or FILTERS (drop all filters)
+    kind: str  # SPELLING, WORD (drop one word), FILTER (drop one filter), FILTERS (all filters)
     count: int
     query: str  # the changed search's query string, without page
-    label: str = ""  # FILTER: the filter's name; SPELLING: the suggested text
+    label: str = ""  # FILTER: the filter's name; SPELLING: the suggested text; WORD: the word
     value: str = ""  # FILTER: what was chosen in it ("" for a checkbox)
 
 
-SPELLING, FILTER, FILTERS = "spelling", "filter", "filters"
+SPELLING, WORD, FILTER, FILTERS = "spelling", "word", "filter", "filters"
 # Parameters a visitor can drop one at a time, in the order of the form; dropping "ort" drops
 # its radius and "nur_vor_ort" too.
 _DROPPABLE = (
@@ -206,8 +206,10 @@ def catalogue_search(
 def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, today) -> list[WayOut]:
     """What would find courses where this search found none: the spelling suggestion (as its
     link does, without the filters: the search already tried the corrections with them),
-    each active filter left out on its own, and, with more than one filter and a text, all
-    filters left out. Only changes that find something are offered."""
+    each word left out on its own (with the filters: when enough courses in the catalogue
+    have every word, no partial matches were added), each active filter left out on its own,
+    and, with more than one filter and a text, all filters left out. Only changes that find
+    something are offered."""
     ways: list[WayOut] = []
     if result.suggestion:
         changed = QueryDict(mutable=True)
@@ -215,6 +217,15 @@ def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, tod
         count = len(_search(changed, today, partial=True).hits)
         if count:
             ways.append(WayOut(SPELLING, count, changed.urlencode(), label=result.suggestion))
+    parsed = search.parsed
+    if len(parsed.terms) > 1:
+        for term in parsed.terms:
+            changed = params.copy()
+            changed["q"] = _text_without(parsed, term)
+            changed.pop("seite", None)
+            count = len(_search(changed, today, partial=True).hits)
+            if count:
+                ways.append(WayOut(WORD, count, changed.urlencode(), label=parsed.as_typed(term)))
     selection, fields = search.selection, search.filterset.form.fields
     data = search.filterset.form.cleaned_data
     active = [p for p in _DROPPABLE if _is_active(data.get(p))]
@@ -238,6 +249,13 @@ def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, tod
         if count:
             ways.append(WayOut(FILTERS, count, _without(params, *_DROPPABLE, *PLACE_PARAMETERS)))
     return ways
+
+
+def _text_without(parsed: ParsedQuery, term: str) -> str:
+    """The search text without one word or phrase, the rest as typed."""
+    kept = [parsed.as_typed(w) for w in parsed.words if w != term]
+    kept += [f'"{p}"' for p in parsed.phrases if p != term]
+    return " ".join(kept + [f"-{w}" for w in parsed.excluded])
 
 
 def _without(params: QueryDict, *names: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 
 from common.text import fold
-from offerings.selectors import FILTER, FILTERS, SPELLING, catalogue_search
+from offerings.selectors import FILTER, FILTERS, SPELLING, WORD, catalogue_search
 from tests.offerings.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,15 @@ def test_the_page_shows_the_offers_as_links_with_counts(welding, client):
 
 def test_a_search_with_results_offers_no_way_out(welding):
     assert catalogue_search(QueryDict("q=Schweißen")).ways_out == []
+
+
+def test_each_word_left_out_is_offered_when_the_others_find_courses(welding):
+    """Three paid courses have both words, so no partial matches are added, and none is
+    free: without "Zertifikat" the free course is found; without "Schweißen" nothing."""
+    for title in ("Schweißen am Abend", "Schweißen kompakt", "Schweißen intensiv"):
+        OfferFactory(title=title, summary="Mit Zertifikat.", price=200)
+    found = ways("q=Schweißen+Zertifikat&kostenlos=on")
+    words = {w.label: w for w in found if w.kind == WORD}
+    assert list(words) == ["Zertifikat"]  # without it: the free E-Hand course
+    assert words["Zertifikat"].count == 1
+    assert parse_qs(words["Zertifikat"].query) == {"q": ["Schweißen"], "kostenlos": ["on"]}
