@@ -489,6 +489,9 @@ class TextMatches:
     terms: tuple[str, ...]
     partial: bool  # fewer than PARTIAL_THRESHOLD offers contain every term
     fixes: list[Correction]
+    # Per offer: a bit per term it contains as typed (or in a spelling or correction of it);
+    # a term in `matched` but not here was found through a synonym only. None: no synonyms.
+    exact: list[int] | None = None
 
 
 def offer_text_matches(
@@ -524,7 +527,30 @@ def offer_text_matches(
         terms=parsed.terms,
         partial=partial,
         fixes=vocabulary.fixes,
+        exact=_exact_bits([pk for pk, _rank, _matched in rows], parsed, vocabulary)
+        if vocabulary.synonyms
+        else None,
     )
+
+
+def _exact_bits(ids: list[int], parsed: ParsedQuery, vocabulary: Vocabulary) -> list[int]:
+    """Per offer of `ids`, a bit per term it contains without the help of a synonym."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        conditions = [Q(search_vector=t) for t in _pg_terms(parsed, vocabulary, synonyms=False)]
+    else:
+        conditions = [
+            _either([n.q() for n in needles if n.weight == 1.0])
+            for needles in _sqlite_terms(parsed, vocabulary)
+        ]
+    bits = [Case(When(c, then=Value(1 << i)), default=Value(0)) for i, c in enumerate(conditions)]
+    found = dict(
+        Offer.objects.filter(pk__in=ids)
+        .annotate(exact=sum(bits[1:], start=bits[0]))
+        .values_list("pk", "exact")
+    )
+    return [found.get(pk, 0) for pk in ids]
 
 
 def _rows(

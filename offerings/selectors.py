@@ -176,6 +176,8 @@ def catalogue_search(
     page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
     if text.partial:
         _mark_missing_terms(page.object_list, index, parsed, text)
+    if text.exact is not None:
+        _mark_synonym_terms(page.object_list, index, parsed, text)
     result = CatalogueResult(
         filterset=search.filterset,
         page=page,
@@ -422,6 +424,7 @@ class TextMatch:
     matched: np.ndarray | None = None  # per offer: a bit per term it contains
     partial: bool = False  # partial matches are included (offerings.search)
     terms: tuple[str, ...] = ()
+    exact: np.ndarray | None = None  # per offer: a bit per term found without a synonym
 
 
 def _text_search(index: CatalogueIndex, parsed: ParsedQuery, *, partial: bool) -> TextMatch:
@@ -440,12 +443,15 @@ def _text_search(index: CatalogueIndex, parsed: ParsedQuery, *, partial: bool) -
         mask[positions] = True
         rank = np.zeros(index.size, dtype=np.float64)
         matched = np.zeros(index.size, dtype=np.int32)
+        exact = np.zeros(index.size, dtype=np.int32) if found.exact is not None else None
         if len(positions):
             by_id = {pk: i for i, pk in enumerate(found.ids)}
             rows = [by_id[int(offer_id)] for offer_id in index.offer_ids[positions]]
             rank[positions] = [found.ranks[row] for row in rows]
             matched[positions] = [found.matched[row] for row in rows]
-        return TextMatch(mask, rank, found.fixes, matched, found.partial, found.terms)
+            if exact is not None:
+                exact[positions] = [found.exact[row] for row in rows]
+        return TextMatch(mask, rank, found.fixes, matched, found.partial, found.terms, exact)
 
     return index.remembered(("text", parsed, partial), compute)
 
@@ -470,6 +476,20 @@ def _mark_missing_terms(offers: list[Offer], index, parsed: ParsedQuery, text: T
         has = bits.get(offer.pk, _every_term(text))
         offer.missing_terms = [
             parsed.as_typed(term) for i, term in enumerate(text.terms) if not has >> i & 1
+        ]
+
+
+def _mark_synonym_terms(offers: list[Offer], index, parsed: ParsedQuery, text: TextMatch) -> None:
+    """Give each offer of the page the typed words it contains only through a synonym of the
+    office's thesaurus (offerings.synonyms), so that its card can say why it was found."""
+    positions = index.positions([offer.pk for offer in offers])
+    ids = index.offer_ids[positions].tolist()
+    only = (text.matched[positions] & ~text.exact[positions]).tolist()
+    bits = dict(zip(ids, only, strict=True))
+    for offer in offers:
+        has = bits.get(offer.pk, 0)
+        offer.synonym_terms = [
+            parsed.as_typed(term) for i, term in enumerate(text.terms) if has >> i & 1
         ]
 
 

@@ -210,3 +210,15 @@ def test_provider_staff_do_not_reach_the_thesaurus(request, client_for, role_fix
     assert response.status_code == 302
     assert "/verwaltung/login/" in response.url
     assert not SynonymGroup.objects.filter(terms__contains="Yoga").exists()
+
+
+def test_a_card_says_when_a_course_was_found_through_a_synonym(courses, client):
+    page = client.get("/kurse/", {"q": "Stapler"}).content.decode()
+    cards = {
+        title: page[page.index(title) : page.index("</article>", page.index(title))]
+        for title in ("Stapler fahren", "Gabelstapler-Schein", "Lagerlogistik")
+    }
+    note = "Gefunden über einen verwandten Begriff zu „Stapler“"
+    assert note not in cards["Stapler fahren"]
+    assert note in cards["Gabelstapler-Schein"]
+    assert note in cards["Lagerlogistik"]
