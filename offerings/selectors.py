@@ -68,14 +68,15 @@ class WayOut:
     """A change to a search that found nothing, and how many courses the changed search finds
     (the "never a dead end" offers under an empty result)."""
 
-    kind: str  # SPELLING, WORD (drop one word), FILTER (drop one filter), FILTERS (all filters)
+    # SPELLING, WORD (drop one word), TEXT (drop the text), FILTER (drop one filter), FILTERS
+    kind: str
     count: int
     query: str  # the changed search's query string, without page
     label: str = ""  # FILTER: the filter's name; SPELLING: the suggested text; WORD: the word
     value: str = ""  # FILTER: what was chosen in it ("" for a checkbox)
 
 
-SPELLING, WORD, FILTER, FILTERS = "spelling", "word", "filter", "filters"
+SPELLING, WORD, TEXT, FILTER, FILTERS = "spelling", "word", "text", "filter", "filters"
 # Parameters a visitor can drop one at a time, in the order of the form; dropping "ort" drops
 # its radius and "nur_vor_ort" too.
 _DROPPABLE = (
@@ -209,9 +210,9 @@ def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, tod
     """What would find courses where this search found none: the spelling suggestion (as its
     link does, without the filters: the search already tried the corrections with them),
     each word left out on its own (with the filters: when enough courses in the catalogue
-    have every word, no partial matches were added), each active filter left out on its own,
-    and, with more than one filter and a text, all filters left out. Only changes that find
-    something are offered."""
+    have every word, no partial matches were added), the text left out, each active filter
+    left out on its own, and, with more than one filter and a text, all filters left out.
+    Only changes that find something are offered."""
     ways: list[WayOut] = []
     if result.suggestion:
         changed = QueryDict(mutable=True)
@@ -246,6 +247,10 @@ def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, tod
                     value=_chosen_label(search, result, parameter),
                 )
             )
+    if active and search.text.mask is not None:
+        count = int(np.count_nonzero(selection.offers_without("q")))
+        if count:
+            ways.append(WayOut(TEXT, count, _without(params, "q"), label=parsed.text))
     if len(active) > 1 and search.text.mask is not None:
         count = int(np.count_nonzero(search.text.mask))
         if count:

@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 
 from common.text import fold
-from offerings.selectors import FILTER, FILTERS, SPELLING, WORD, catalogue_search
+from offerings.selectors import FILTER, FILTERS, SPELLING, TEXT, WORD, catalogue_search
 from tests.offerings.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,12 @@ def test_each_word_left_out_is_offered_when_the_others_find_courses(welding):
     assert list(words) == ["Zertifikat"]  # without it: the free E-Hand course
     assert words["Zertifikat"].count == 1
     assert parse_qs(words["Zertifikat"].query) == {"q": ["Schweißen"], "kostenlos": ["on"]}
+
+
+def test_leaving_out_the_text_is_offered_with_the_filters_count(welding):
+    OfferFactory(title="Excel am Abend")  # free, in the evening, like the factory's dates
+    found = ways("q=Gabelstapler&kostenlos=on")
+    text = [w for w in found if w.kind == TEXT]
+    assert [(w.label, w.count, parse_qs(w.query)) for w in text] == [
+        ("Gabelstapler", 2, {"kostenlos": ["on"]})
+    ]
