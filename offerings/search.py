@@ -509,14 +509,14 @@ def offer_text_matches(
     docstring).
     """
     vocabulary = vocabulary_lookup(parsed)
-    rows = _rows(queryset, parsed, vocabulary, partial=False)
+    rows, exact = _rows(queryset, parsed, vocabulary, partial=False)
     partial = (
         partial
         and len(parsed.terms) > 1
         and shown([pk for pk, _rank, _matched in rows]) < PARTIAL_THRESHOLD
     )
     if partial:
-        rows = _rows(queryset, parsed, vocabulary, partial=True)
+        rows, exact = _rows(queryset, parsed, vocabulary, partial=True)
         ranks = _partial_ranks(rows, parsed.generic)
     else:
         ranks = [rank for _pk, rank, _matched in rows]
@@ -527,16 +527,12 @@ def offer_text_matches(
         terms=parsed.terms,
         partial=partial,
         fixes=vocabulary.fixes,
-        exact=_exact_bits([pk for pk, _rank, _matched in rows], parsed, vocabulary)
-        if vocabulary.synonyms
-        else None,
+        exact=exact,
     )
 
 
-def _exact_bits(ids: list[int], parsed: ParsedQuery, vocabulary: Vocabulary) -> list[int]:
-    """Per offer of `ids`, a bit per term it contains without the help of a synonym."""
-    if not ids:
-        return []
+def _exact_bits(parsed: ParsedQuery, vocabulary: Vocabulary):
+    """An expression: a bit per term the offer contains without the help of a synonym."""
     if connection.vendor == "postgresql":
         conditions = [Q(search_vector=t) for t in _pg_terms(parsed, vocabulary, synonyms=False)]
     else:
@@ -545,30 +541,32 @@ def _exact_bits(ids: list[int], parsed: ParsedQuery, vocabulary: Vocabulary) -> 
             for needles in _sqlite_terms(parsed, vocabulary)
         ]
     bits = [Case(When(c, then=Value(1 << i)), default=Value(0)) for i, c in enumerate(conditions)]
-    found = dict(
-        Offer.objects.filter(pk__in=ids)
-        .annotate(exact=sum(bits[1:], start=bits[0]))
-        .values_list("pk", "exact")
-    )
-    return [found.get(pk, 0) for pk in ids]
+    return sum(bits[1:], start=bits[0])
 
 
 def _rows(
     queryset: QuerySet[Offer], parsed: ParsedQuery, vocabulary: Vocabulary, *, partial: bool
-) -> list[tuple[int, float, int]]:
-    """(id, rank, matched) of each offer that matches."""
+) -> tuple[list[tuple[int, float, int]], list[int] | None]:
+    """(id, rank, matched) of each offer that matches, and with synonyms in the search, per
+    offer the terms it contains without their help (TextMatches.exact)."""
     queryset, _fixes = search_offers(queryset, parsed, partial=partial, vocabulary=vocabulary)
-    queryset = queryset.order_by()
+    synonyms = bool(vocabulary.synonyms)
+    queryset = queryset.order_by().annotate(
+        exact=_exact_bits(parsed, vocabulary) if synonyms else Value(0)
+    )
     if connection.vendor == "postgresql":
-        return list(queryset.values_list("pk", "rank", "matched"))
-    needles = _sqlite_terms(parsed, vocabulary)
-    phrase = fold(parsed.sequence) if len(parsed.words) > 1 else ""
-    return [
-        (pk, _python_rank(needles, phrase, title, keywords, text), matched)
-        for pk, title, keywords, text, matched in queryset.values_list(
-            "pk", "title", "keywords", "search_text", "matched"
-        )
-    ]
+        found = list(queryset.values_list("pk", "rank", "matched", "exact"))
+    else:
+        needles = _sqlite_terms(parsed, vocabulary)
+        phrase = fold(parsed.sequence) if len(parsed.words) > 1 else ""
+        found = [
+            (pk, _python_rank(needles, phrase, title, keywords, text), matched, exact)
+            for pk, title, keywords, text, matched, exact in queryset.values_list(
+                "pk", "title", "keywords", "search_text", "matched", "exact"
+            )
+        ]
+    rows = [(pk, rank, matched) for pk, rank, matched, _exact in found]
+    return rows, [exact for *_row, exact in found] if synonyms else None
 
 
 def _python_rank(needles, phrase: str, title: str, keywords: str, text: str) -> float:
