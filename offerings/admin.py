@@ -9,6 +9,7 @@ from offerings.models import (
     Offer,
     OfferDate,
     Postcode,
+    SynonymGroup,
     TargetGroup,
     Topic,
     Venue,
@@ -189,3 +190,14 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The thesaurus of the catalogue search (offerings.synonyms): a change applies to the
+    next search (offerings.signals replaces the catalogue index and its text results)."""
+
+    list_display = ["__str__", "kind", "is_active", "note", "updated_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["terms", "note"]
+    fields = ["terms", "kind", "note", "is_active"]

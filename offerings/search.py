@@ -56,6 +56,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from common.text import GERMAN_STOP_WORDS, fold
 from offerings.index import catalogue_index_invalidate
 from offerings.models import Offer, SearchTerm
+from offerings.synonyms import synonyms_for
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -67,6 +68,8 @@ MIN_COMPOUND_HEAD = 5
 SIMILARITY_THRESHOLD = 0.3
 PARTIAL_THRESHOLD = 3  # fewer offers with every term than this: show partial matches too
 PHRASE_BONUS = 1.0  # above any ts_rank of a single occurrence: the words as typed, in order
+# A match through a synonym counts this much of a match of the word typed (see the docstring).
+SYNONYM_WEIGHT = 0.5
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP_WORDS = frozenset(fold(w) for w in GERMAN_STOP_WORDS)
 # Words that name a kind of course rather than its subject. In a catalogue of courses they
@@ -79,6 +82,7 @@ GENERIC_WORDS = frozenset(
         *("Weiterbildung", "Weiterbildungen", "Fortbildung", "Fortbildungen", "Qualifizierung"),
         *("Lehrgang", "Lehrgänge", "Seminar", "Seminare", "Schulung", "Schulungen"),
         *("Training", "Trainings", "Workshop", "Workshops", "Angebot", "Angebote"),
+        *("course", "courses"),  # English: people who type in English write it
     ]
 )
 
@@ -199,6 +203,8 @@ class Vocabulary:
 
     spellings: dict[str, tuple[SearchTerm, ...]] = field(default_factory=dict)  # by folded
     fixes: list[Correction] = field(default_factory=list)
+    # Per term (word or phrase): the terms of the office's thesaurus it also finds.
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def alternatives(self, word: str) -> tuple[SearchTerm, ...]:
         return next((c.alternatives for c in self.fixes if c.word == word), ())
@@ -208,16 +214,18 @@ def vocabulary_lookup(parsed: ParsedQuery) -> Vocabulary:
     """Known spellings of each word, and for each word the vocabulary does not know: similar
     words and the head of a compound. Exact tokens are neither corrected nor split.
 
-    Two queries at most, however many words were typed.
+    Three queries at most, however many words were typed.
     """
+    synonyms = synonyms_for(parsed.terms) if parsed.terms else {}
     searched = [w for w in parsed.words if not is_exact(w)]
     if not searched:
-        return Vocabulary()
+        return Vocabulary(synonyms=synonyms)
     folded = {w: fold(w) for w in searched}
     spellings: dict[str, list[SearchTerm]] = {}
     for term in SearchTerm.objects.filter(folded__in=set(folded.values())):
         spellings.setdefault(term.folded, []).append(term)
-    unknown = [w for w, f in folded.items() if f not in spellings]
+    # A word of the office's thesaurus is no typo, even if no course uses it ("forklift").
+    unknown = [w for w, f in folded.items() if f not in spellings and w not in synonyms]
     fixes = []
     if unknown:
         if connection.vendor == "postgresql":
@@ -234,7 +242,7 @@ def vocabulary_lookup(parsed: ParsedQuery) -> Vocabulary:
             )
             for w in unknown
         ]
-    return Vocabulary({f: tuple(terms) for f, terms in spellings.items()}, fixes)
+    return Vocabulary({f: tuple(terms) for f, terms in spellings.items()}, fixes, synonyms)
 
 
 def corrections(parsed: ParsedQuery) -> list[Correction]:
@@ -314,9 +322,9 @@ def spelling_suggestion(parsed: ParsedQuery, fixes: list[Correction]) -> str:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _pg_word(word: str, vocabulary: Vocabulary) -> SearchQuery:
+def _pg_word(word: str, vocabulary: Vocabulary, *, synonyms: bool = True) -> SearchQuery:
     """One word on PostgreSQL: its folded form, the form typed, the catalogue's spellings of
-    it and, for an unknown word, its corrections."""
+    it, for an unknown word its corrections and (synonyms=True) its synonyms."""
     folded = fold(word)
     query = SearchQuery(folded, config="german", search_type="plain")
     if folded != word:
@@ -326,18 +334,37 @@ def _pg_word(word: str, vocabulary: Vocabulary) -> SearchQuery:
     for term in vocabulary.alternatives(word):
         query |= SearchQuery(term.folded, config="german", search_type="plain")
         query |= SearchQuery(term.lexeme, config="simple", search_type="plain")
+    if synonyms:
+        for synonym in vocabulary.synonyms.get(word, ()):
+            query |= _pg_synonym(synonym)
     return query
 
 
-def _pg_phrase(phrase: str) -> SearchQuery:
+def _pg_synonym(term: str) -> SearchQuery:
+    """A term of the thesaurus: a word, or a phrase whose words must stand in this order."""
+    if len(_WORD.findall(term)) > 1:
+        return _pg_phrase(term)
+    query = SearchQuery(fold(term), config="german", search_type="plain")
+    if fold(term) != term.lower():
+        query |= SearchQuery(term, config="german", search_type="plain")
+    return query
+
+
+def _pg_phrase(phrase: str, vocabulary: Vocabulary | None = None) -> SearchQuery:
     query = SearchQuery(fold(phrase), config="german", search_type="phrase")
     if fold(phrase) != phrase.lower():
         query |= SearchQuery(phrase, config="german", search_type="phrase")
+    for synonym in vocabulary.synonyms.get(phrase, ()) if vocabulary else ():
+        query |= _pg_synonym(synonym)
     return query
 
 
-def _pg_terms(parsed: ParsedQuery, vocabulary: Vocabulary) -> list[SearchQuery]:
-    return [_pg_word(w, vocabulary) for w in parsed.words] + [_pg_phrase(p) for p in parsed.phrases]
+def _pg_terms(
+    parsed: ParsedQuery, vocabulary: Vocabulary, *, synonyms: bool = True
+) -> list[SearchQuery]:
+    return [_pg_word(w, vocabulary, synonyms=synonyms) for w in parsed.words] + [
+        _pg_phrase(p, vocabulary if synonyms else None) for p in parsed.phrases
+    ]
 
 
 @dataclass(frozen=True)
@@ -346,6 +373,7 @@ class _Needle:
 
     text: str
     token: bool  # as a whole token, not inside another word
+    weight: float = 1.0  # of a match through it in the rank: SYNONYM_WEIGHT for a synonym
 
     def q(self) -> Q:
         if self.token:
@@ -367,9 +395,24 @@ def _sqlite_terms(parsed: ParsedQuery, vocabulary: Vocabulary) -> list[list[_Nee
     for word in parsed.words:
         needles = [_Needle(fold(word), token=is_exact(word))]
         needles += [_Needle(t.folded, token=False) for t in vocabulary.alternatives(word)]
-        terms.append(needles)
-    terms += [[_Needle(fold(p), token=False)] for p in parsed.phrases]
+        terms.append(needles + _sqlite_synonyms(word, vocabulary))
+    terms += [
+        [_Needle(fold(p), token=False), *_sqlite_synonyms(p, vocabulary)] for p in parsed.phrases
+    ]
     return terms
+
+
+def _sqlite_synonyms(term: str, vocabulary: Vocabulary) -> list[_Needle]:
+    return [
+        _Needle(fold(s), token=is_exact(s), weight=SYNONYM_WEIGHT)
+        for s in vocabulary.synonyms.get(term, ())
+    ]
+
+
+def _synonyms_of(parsed: ParsedQuery, vocabulary: Vocabulary) -> list[str]:
+    """The synonyms of all terms, each once."""
+    found = (s for term in parsed.terms for s in vocabulary.synonyms.get(term, ()))
+    return list(dict.fromkeys(found))
 
 
 def _either(conditions: Sequence[Q]) -> Q:
@@ -397,6 +440,13 @@ def search_offers(
         for word in parsed.excluded:
             queryset = queryset.exclude(search_vector=_pg_word(word, Vocabulary()))
         rank = SearchRank(F("search_vector"), query)
+        if vocabulary.synonyms:
+            # The words as typed rank in full, each synonym on its own at SYNONYM_WEIGHT
+            # (one ts_rank over them all would divide by their number).
+            exact = reduce(or_ if partial else and_, _pg_terms(parsed, vocabulary, synonyms=False))
+            rank = SearchRank(F("search_vector"), exact)
+            for synonym in _synonyms_of(parsed, vocabulary):
+                rank += SYNONYM_WEIGHT * SearchRank(F("search_vector"), _pg_synonym(synonym))
         if len(parsed.words) > 1:
             phrase = Q(search_vector=_pg_phrase(parsed.sequence))
             rank += Case(When(phrase, then=Value(PHRASE_BONUS)), default=Value(0.0))
@@ -439,6 +489,9 @@ class TextMatches:
     terms: tuple[str, ...]
     partial: bool  # fewer than PARTIAL_THRESHOLD offers contain every term
     fixes: list[Correction]
+    # Per offer: a bit per term it contains as typed (or in a spelling or correction of it);
+    # a term in `matched` but not here was found through a synonym only. None: no synonyms.
+    exact: list[int] | None = None
 
 
 def offer_text_matches(
@@ -456,14 +509,14 @@ def offer_text_matches(
     docstring).
     """
     vocabulary = vocabulary_lookup(parsed)
-    rows = _rows(queryset, parsed, vocabulary, partial=False)
+    rows, exact = _rows(queryset, parsed, vocabulary, partial=False)
     partial = (
         partial
         and len(parsed.terms) > 1
         and shown([pk for pk, _rank, _matched in rows]) < PARTIAL_THRESHOLD
     )
     if partial:
-        rows = _rows(queryset, parsed, vocabulary, partial=True)
+        rows, exact = _rows(queryset, parsed, vocabulary, partial=True)
         ranks = _partial_ranks(rows, parsed.generic)
     else:
         ranks = [rank for _pk, rank, _matched in rows]
@@ -474,54 +527,83 @@ def offer_text_matches(
         terms=parsed.terms,
         partial=partial,
         fixes=vocabulary.fixes,
+        exact=exact,
     )
+
+
+def _exact_bits(parsed: ParsedQuery, vocabulary: Vocabulary):
+    """An expression: a bit per term the offer contains without the help of a synonym."""
+    if connection.vendor == "postgresql":
+        conditions = [Q(search_vector=t) for t in _pg_terms(parsed, vocabulary, synonyms=False)]
+    else:
+        conditions = [
+            _either([n.q() for n in needles if n.weight == 1.0])
+            for needles in _sqlite_terms(parsed, vocabulary)
+        ]
+    bits = [Case(When(c, then=Value(1 << i)), default=Value(0)) for i, c in enumerate(conditions)]
+    return sum(bits[1:], start=bits[0])
 
 
 def _rows(
     queryset: QuerySet[Offer], parsed: ParsedQuery, vocabulary: Vocabulary, *, partial: bool
-) -> list[tuple[int, float, int]]:
-    """(id, rank, matched) of each offer that matches."""
+) -> tuple[list[tuple[int, float, int]], list[int] | None]:
+    """(id, rank, matched) of each offer that matches, and with synonyms in the search, per
+    offer the terms it contains without their help (TextMatches.exact)."""
     queryset, _fixes = search_offers(queryset, parsed, partial=partial, vocabulary=vocabulary)
-    queryset = queryset.order_by()
+    synonyms = bool(vocabulary.synonyms)
+    queryset = queryset.order_by().annotate(
+        exact=_exact_bits(parsed, vocabulary) if synonyms else Value(0)
+    )
     if connection.vendor == "postgresql":
-        return list(queryset.values_list("pk", "rank", "matched"))
-    needles = _sqlite_terms(parsed, vocabulary)
-    phrase = fold(parsed.sequence) if len(parsed.words) > 1 else ""
-    return [
-        (pk, _python_rank(needles, phrase, title, keywords, text), matched)
-        for pk, title, keywords, text, matched in queryset.values_list(
-            "pk", "title", "keywords", "search_text", "matched"
-        )
-    ]
+        found = list(queryset.values_list("pk", "rank", "matched", "exact"))
+    else:
+        needles = _sqlite_terms(parsed, vocabulary)
+        phrase = fold(parsed.sequence) if len(parsed.words) > 1 else ""
+        found = [
+            (pk, _python_rank(needles, phrase, title, keywords, text), matched, exact)
+            for pk, title, keywords, text, matched, exact in queryset.values_list(
+                "pk", "title", "keywords", "search_text", "matched", "exact"
+            )
+        ]
+    rows = [(pk, rank, matched) for pk, rank, matched, _exact in found]
+    return rows, [exact for *_row, exact in found] if synonyms else None
 
 
 def _python_rank(needles, phrase: str, title: str, keywords: str, text: str) -> float:
     """SQLite's stand-in for ts_rank: per term, where it occurs first (the weights of the
-    PostgreSQL tsvector: title 1, keywords 0.4, elsewhere 0.1), and the phrase bonus."""
+    PostgreSQL tsvector: title 1, keywords 0.4, elsewhere 0.1), and the phrase bonus. As on
+    PostgreSQL, the term as typed (or its correction) counts once, each synonym found adds
+    SYNONYM_WEIGHT of its own score."""
     title, keywords = fold(title), fold(keywords)
+
+    def score(needle: _Needle) -> float:
+        if needle.found_in(title):
+            return 1.0
+        if needle.found_in(keywords):
+            return 0.4
+        return 0.1 if needle.found_in(text) else 0.0
+
     rank = 0.0
     for term in needles:
-        if any(n.found_in(title) for n in term):
-            rank += 1.0
-        elif any(n.found_in(keywords) for n in term):
-            rank += 0.4
-        elif any(n.found_in(text) for n in term):
-            rank += 0.1
+        rank += max((score(n) for n in term if n.weight == 1.0), default=0.0)
+        rank += sum(n.weight * score(n) for n in term if n.weight != 1.0)
     if phrase and phrase in text:
         rank += PHRASE_BONUS
     return rank
 
 
 def _partial_ranks(rows: list[tuple], generic: tuple[bool, ...]) -> list[float]:
-    """Ranks that order partial matches by how many terms they contain, then how rare those
+    """Ranks that order partial matches by how many of the specific terms (not generic words)
+    they contain, then how rare those
     terms are among the matches (inverse document frequency; generic words weigh nothing),
     then the full-text rank."""
     terms = len(generic)
     found_in = Counter(i for _pk, _rank, matched in rows for i in range(terms) if matched >> i & 1)
     weight = {i: 0.0 if generic[i] else math.log(1 + len(rows) / found_in[i]) for i in found_in}
+    specific = sum(1 << i for i in range(terms) if not generic[i])
     keys = [
         (
-            matched.bit_count(),
+            (matched & specific).bit_count(),  # generic words add nothing (see the docstring)
             round(sum(weight[i] for i in range(terms) if matched >> i & 1), 6),
             rank,
         )

@@ -12,8 +12,9 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from offerings.filters import DATE_PARAMETERS, RADIUS_CHOICES, CatalogueFilter
+from offerings.filters import DATE_PARAMETERS, PLACE_PARAMETERS, RADIUS_CHOICES, CatalogueFilter
 from offerings.index import (
     OFFER_PARAMETERS,
     TAXONOMY_FACETS,
@@ -62,6 +63,44 @@ class PartialNote:
     missing: tuple[str, ...]  # … and the ones they lack
 
 
+@dataclass(frozen=True)
+class WayOut:
+    """A change to a search that found nothing, and how many courses the changed search finds
+    (the "never a dead end" offers under an empty result)."""
+
+    # SPELLING, WORD (drop one word), TEXT (drop the text), FILTER (drop one filter), FILTERS
+    kind: str
+    count: int
+    query: str  # the changed search's query string, without page
+    label: str = ""  # FILTER: the filter's name; SPELLING: the suggested text; WORD: the word
+    value: str = ""  # FILTER: what was chosen in it ("" for a checkbox)
+
+
+SPELLING, WORD, TEXT, FILTER, FILTERS = "spelling", "word", "text", "filter", "filters"
+# Parameters a visitor can drop one at a time, in the order of the form; dropping "ort" drops
+# its radius and "nur_vor_ort" too.
+_DROPPABLE = (
+    "ort",
+    "nur_vor_ort",
+    "kostenlos",
+    "preis_bis",
+    "foerderung",
+    "beginn",
+    "lernform",
+    "zielgruppe",
+    "landkreis",
+    "zeitmodell",
+    "tageszeit",
+    "dauer",
+    "thema",
+    "niveau",
+    "abschluss",
+    "sprache",
+    "rollstuhl",
+    "anbieter",
+)
+
+
 @dataclass
 class CatalogueResult:
     filterset: CatalogueFilter
@@ -77,6 +116,8 @@ class CatalogueResult:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     # With a place and few results: wider radii that give more, with their counts.
     wider_radii: list[RadiusOption] = field(default_factory=list)
+    # With no result: the changed searches that find courses, with their counts.
+    ways_out: list[WayOut] = field(default_factory=list)
     # Changes whenever what a course card shows may have changed (the data, or the day).
     cache_version: str = ""
     # The search form (values, errors, counts) as a function of the parameters: a cache key.
@@ -136,6 +177,8 @@ def catalogue_search(
     page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
     if text.partial:
         _mark_missing_terms(page.object_list, index, parsed, text)
+    if text.exact is not None:
+        _mark_synonym_terms(page.object_list, index, parsed, text)
     result = CatalogueResult(
         filterset=search.filterset,
         page=page,
@@ -158,7 +201,95 @@ def catalogue_search(
         result.wider_radii = search.selection.wider_radii(result.total)
     if result.total == 0:
         result.suggestion = spelling_suggestion(parsed, text.fixes)
+        if with_facets:
+            result.ways_out = _ways_out(params, search, result, today)
     return result
+
+
+def _ways_out(params: QueryDict, search: "_Search", result: CatalogueResult, today) -> list[WayOut]:
+    """What would find courses where this search found none: the spelling suggestion (as its
+    link does, without the filters: the search already tried the corrections with them),
+    each word left out on its own (with the filters: when enough courses in the catalogue
+    have every word, no partial matches were added), the text left out, each active filter
+    left out on its own, and, with more than one filter and a text, all filters left out.
+    Only changes that find something are offered."""
+    ways: list[WayOut] = []
+    if result.suggestion:
+        changed = QueryDict(mutable=True)
+        changed["q"] = result.suggestion
+        count = len(_search(changed, today, partial=True).hits)
+        if count:
+            ways.append(WayOut(SPELLING, count, changed.urlencode(), label=result.suggestion))
+    parsed = search.parsed
+    if len(parsed.terms) > 1:
+        for term in parsed.terms:
+            changed = params.copy()
+            changed["q"] = _text_without(parsed, term)
+            changed.pop("seite", None)
+            count = len(_search(changed, today, partial=True).hits)
+            if count:
+                ways.append(WayOut(WORD, count, changed.urlencode(), label=parsed.as_typed(term)))
+    selection, fields = search.selection, search.filterset.form.fields
+    data = search.filterset.form.cleaned_data
+    active = [p for p in _DROPPABLE if _is_active(data.get(p))]
+    if search.filterset.place is None:
+        active = [p for p in active if p != "nur_vor_ort"]  # it only applies beside a place
+    for parameter in active:
+        count = int(np.count_nonzero(selection.offers_without(parameter)))
+        if count:
+            gone = PLACE_PARAMETERS if parameter == "ort" else (parameter,)
+            ways.append(
+                WayOut(
+                    FILTER,
+                    count,
+                    _without(params, *gone),
+                    label=str(fields[parameter].label),
+                    value=_chosen_label(search, result, parameter),
+                )
+            )
+    if active and search.text.mask is not None:
+        count = int(np.count_nonzero(selection.offers_without("q")))
+        if count:
+            ways.append(WayOut(TEXT, count, _without(params, "q"), label=parsed.text))
+    if len(active) > 1 and search.text.mask is not None:
+        count = int(np.count_nonzero(search.text.mask))
+        if count:
+            ways.append(WayOut(FILTERS, count, _without(params, *_DROPPABLE, *PLACE_PARAMETERS)))
+    return ways
+
+
+def _text_without(parsed: ParsedQuery, term: str) -> str:
+    """The search text without one word or phrase, the rest as typed."""
+    kept = [parsed.as_typed(w) for w in parsed.words if w != term]
+    kept += [f'"{p}"' for p in parsed.phrases if p != term]
+    return " ".join(kept + [f"-{w}" for w in parsed.excluded])
+
+
+def _without(params: QueryDict, *names: str) -> str:
+    changed = params.copy()
+    for name in (*names, "seite"):
+        changed.pop(name, None)
+    return changed.urlencode()
+
+
+def _chosen_label(search: "_Search", result: CatalogueResult, parameter: str) -> str:
+    """What was chosen in a filter, as the form shows it: its options' labels, the place
+    with its radius, the price limit; '' for a checkbox (its label says it all)."""
+    value = search.filterset.form.cleaned_data.get(parameter)
+    if isinstance(value, bool):
+        return ""
+    if parameter == "ort":
+        place = str(search.filterset.form["ort"].value())
+        radius = search.selection.radius_km
+        return (
+            _("%(place)s, %(radius)d km Umkreis") % {"place": place, "radius": radius}
+            if radius
+            else place
+        )
+    if parameter == "preis_bis":
+        return _("%(price)s €") % {"price": value}
+    labels = [o.label for o in result.facets.get(parameter, []) if o.selected]
+    return ", ".join(labels) if labels else str(value)
 
 
 def catalogue_offer_ids(params: QueryDict, *, today=None) -> list[int]:
@@ -298,6 +429,7 @@ class TextMatch:
     matched: np.ndarray | None = None  # per offer: a bit per term it contains
     partial: bool = False  # partial matches are included (offerings.search)
     terms: tuple[str, ...] = ()
+    exact: np.ndarray | None = None  # per offer: a bit per term found without a synonym
 
 
 def _text_search(index: CatalogueIndex, parsed: ParsedQuery, *, partial: bool) -> TextMatch:
@@ -316,12 +448,15 @@ def _text_search(index: CatalogueIndex, parsed: ParsedQuery, *, partial: bool) -
         mask[positions] = True
         rank = np.zeros(index.size, dtype=np.float64)
         matched = np.zeros(index.size, dtype=np.int32)
+        exact = np.zeros(index.size, dtype=np.int32) if found.exact is not None else None
         if len(positions):
             by_id = {pk: i for i, pk in enumerate(found.ids)}
             rows = [by_id[int(offer_id)] for offer_id in index.offer_ids[positions]]
             rank[positions] = [found.ranks[row] for row in rows]
             matched[positions] = [found.matched[row] for row in rows]
-        return TextMatch(mask, rank, found.fixes, matched, found.partial, found.terms)
+            if exact is not None:
+                exact[positions] = [found.exact[row] for row in rows]
+        return TextMatch(mask, rank, found.fixes, matched, found.partial, found.terms, exact)
 
     return index.remembered(("text", parsed, partial), compute)
 
@@ -346,6 +481,20 @@ def _mark_missing_terms(offers: list[Offer], index, parsed: ParsedQuery, text: T
         has = bits.get(offer.pk, _every_term(text))
         offer.missing_terms = [
             parsed.as_typed(term) for i, term in enumerate(text.terms) if not has >> i & 1
+        ]
+
+
+def _mark_synonym_terms(offers: list[Offer], index, parsed: ParsedQuery, text: TextMatch) -> None:
+    """Give each offer of the page the typed words it contains only through a synonym of the
+    office's thesaurus (offerings.synonyms), so that its card can say why it was found."""
+    positions = index.positions([offer.pk for offer in offers])
+    ids = index.offer_ids[positions].tolist()
+    only = (text.matched[positions] & ~text.exact[positions]).tolist()
+    bits = dict(zip(ids, only, strict=True))
+    for offer in offers:
+        has = bits.get(offer.pk, 0)
+        offer.synonym_terms = [
+            parsed.as_typed(term) for i, term in enumerate(text.terms) if has >> i & 1
         ]
 
 
@@ -423,6 +572,14 @@ class Selection:
 
     def offers(self) -> np.ndarray:
         dates = self.dates_except() & self.offers_except()[self.index.d_offer]
+        return self.index.offers_with_dates(dates)
+
+    def offers_without(self, parameter: str) -> np.ndarray:
+        """The offers that would match with the filter `parameter` left out ("ort": the
+        place with its radius; "nur_vor_ort": beside the place, every course again)."""
+        if parameter == "nur_vor_ort":
+            return self.offers_at_place(self.radius_km, on_site_only=False)
+        dates = self.dates_except(parameter) & self.offers_except(parameter)[self.index.d_offer]
         return self.index.offers_with_dates(dates)
 
     def offers_at_place(self, radius_km: int | None, *, on_site_only: bool) -> np.ndarray:

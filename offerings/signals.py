@@ -15,12 +15,17 @@ from offerings.models import (
     FundingProgramme,
     Offer,
     OfferDate,
+    SynonymGroup,
     TargetGroup,
     Topic,
     Venue,
 )
 
-WATCHED = (Offer, OfferDate, Venue, Institution, DeliveryForm, FundingProgramme, TargetGroup, Topic)
+# SynonymGroup: the thesaurus changes what a text finds, and the index keeps text results.
+WATCHED = (
+    *(Offer, OfferDate, Venue, Institution, DeliveryForm, FundingProgramme, TargetGroup, Topic),
+    SynonymGroup,
+)
 
 
 def _changed(sender, **kwargs) -> None:

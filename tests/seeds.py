@@ -6,6 +6,7 @@ from django.apps import apps
 
 SEEDS = [
     ("offerings.migrations.0002_seed_taxonomies", "seed"),
+    ("offerings.migrations.0016_search_synonyms", "seed"),
     ("workgroups.migrations.0002_four_working_groups", "create_groups"),
     ("workgroups.migrations.0004_steering_circle_and_minutes_search", "create_steering_circle"),
 ]

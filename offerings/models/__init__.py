@@ -34,6 +34,10 @@ from offerings.models.searchlog import (
     SearchDay,
     SearchTerm,
 )
+from offerings.models.synonyms import (
+    SynonymGroup,
+    SynonymKind,
+)
 from offerings.models.taxonomy import (
     OPEN_FROM_ANYWHERE,
     CourseMode,
@@ -71,6 +75,8 @@ __all__ = [
     "SearchDay",
     "SearchTerm",
     "StartKind",
+    "SynonymGroup",
+    "SynonymKind",
     "TargetGroup",
     "Term",
     "TimeOfDay",
