@@ -88,7 +88,8 @@ class InstitutionAdminForm(forms.ModelForm):
     """The admin's form of an institution: a new logo is judged and re-encoded as in the
     profile form."""
 
-    logo = _logo_field(AdminFileWidget)
+    # Named for screen readers: the admin's fieldset legend labels no input (common.admin).
+    logo = _logo_field(AdminFileWidget(attrs={"aria-label": _("Logo")}))
 
     class Meta:
         model = Institution
