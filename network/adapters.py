@@ -5,12 +5,23 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
+from common.clientip import client_ip
 from outbox.models import MessageKind
 from outbox.services import message_enqueue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits count per client, the same address every limiter of the
+        portal uses (behind the proxy, not the proxy's)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth renders subject and bodies itself (its own templates, with the request
         for absolute links); the outbox stores and delivers them."""
