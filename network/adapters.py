@@ -4,9 +4,11 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import context as allauth_context
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.crypto import get_random_string
 
 from common.clientip import client_ip
 from outbox.models import MessageKind
@@ -21,6 +23,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """A sign-up with a known address: the mail says so, and the answer takes as long
+        as a new account's, whose password is hashed (issue 17: 0.05 s against 1.7 s told
+        who has an account). A random password costs the hasher the same."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth renders subject and bodies itself (its own templates, with the request
