@@ -153,3 +153,23 @@ def test_the_access_log_gets_the_visitor_not_the_proxy(one_proxy):
 
     config = (Path(__file__).resolve().parents[2] / "gunicorn.conf.py").read_text()
     assert "%({" + ENVIRON_KEY.lower() + "}e)s" in config
+
+
+def test_no_code_reads_the_peer_address_but_common_clientip():
+    """Every limiter and log asks common.clientip; reading REMOTE_ADDR or the forwarded
+    header anywhere else would bring back the portal-wide lock-out."""
+    root = Path(__file__).resolve().parents[2]
+    readers = []
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "node_modules/", "tests/", "var/")):
+            continue
+        text = path.read_text()
+        lowered = text.lower()
+        if (
+            "remote_addr" in lowered
+            or "http_x_forwarded_for" in lowered
+            or 'forwarded-for")' in lowered
+        ):
+            readers.append(relative)
+    assert readers == ["common/clientip.py"]
