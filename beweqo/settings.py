@@ -4,6 +4,7 @@ With no DATABASE_URL and REDIS_URL the portal runs on an embedded default: SQLit
 tasks executed inline, a local memory cache and mail printed to the console.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (static files come precompressed from WhiteNoise). Django pads each
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "beweqo.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # NUL and broken text in the path, query or form: a 400 here, not a 500 in PostgreSQL.
+    "common.middleware.RejectBadTextMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -193,6 +197,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:my_area"
+
+# The client's address (common/clientip.py), for every rate limit, allauth's included
+# (network.adapters), and the access log: X-Forwarded-For is read from the right, one entry
+# per reverse proxy of ours; optionally only from proxies inside these networks.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_NETWORKS = env_list("TRUSTED_PROXY_NETWORKS")
+for _network in TRUSTED_PROXY_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)."
+        ) from None
 
 # django-allauth: the email address is the login, and it must be verified.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -8,9 +8,13 @@ hour without a limit (issue 7).
 """
 
 import hashlib
+import ipaddress
 import logging
 
 from django.core.cache import cache
+from django.http import HttpRequest
+
+from common.clientip import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +36,33 @@ def over_limit(key: str, limit: int, *, window: int = HOUR) -> bool:
     return count > limit
 
 
+def client_key(request: HttpRequest) -> str:
+    """The client's address as a limiter counts it (common.clientip, so behind the proxy
+    the visitor's, not the proxy's); an IPv6 client by its /64, which one household or
+    machine usually holds whole, as allauth's limits do."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
 def rate_limited(
-    scope: str, *, ip: str, contact: str, per_ip: int, per_contact: int, window: int = HOUR
+    scope: str,
+    *,
+    request: HttpRequest,
+    contact: str,
+    per_ip: int,
+    per_contact: int,
+    window: int = HOUR,
 ) -> bool:
-    """Count a submission of form `scope` from `ip` to `contact` (an address or phone
-    number, kept in the cache only as a hash). Both counts go up, so a blocked address
-    cannot be used to spare the network address its count."""
+    """Count a submission of form `scope` from the client of `request` to `contact` (an
+    address or phone number, kept in the cache only as a hash). Both counts go up, so a
+    blocked address cannot be used to spare the network address its count."""
     digest = hashlib.sha256(contact.strip().lower().encode()).hexdigest()[:32]
-    by_ip = over_limit(f"{scope}:ip:{ip}", per_ip, window=window)
+    by_ip = over_limit(f"{scope}:ip:{client_key(request)}", per_ip, window=window)
     by_contact = over_limit(f"{scope}:to:{digest}", per_contact, window=window)
     return by_ip or by_contact

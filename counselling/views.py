@@ -76,7 +76,7 @@ SESSION_REFERENCE = "counselling_reference"
 def _rate_limited(request, kind: str, contact: str) -> bool:
     return rate_limited(
         f"counselling-{kind}",
-        ip=request.META.get("REMOTE_ADDR", ""),
+        request=request,
         contact=contact,
         per_ip=RATE_PER_IP,
         per_contact=RATE_PER_CONTACT,

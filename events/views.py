@@ -166,11 +166,10 @@ def event_register(request, pk: int):
     event = event_get_public(pk=pk)
     form = EventRegistrationForm(request.POST)
     if form.is_valid():
-        ip = request.META.get("REMOTE_ADDR", "")
         email = form.cleaned_data["email"]
         if rate_limited(
             "event-register",
-            ip=ip,
+            request=request,
             contact=email,
             per_ip=RATE_PER_IP,
             per_contact=RATE_PER_ADDRESS,

@@ -4,13 +4,33 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import context as allauth_context
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.crypto import get_random_string
 
+from common.clientip import client_ip
 from outbox.models import MessageKind
 from outbox.services import message_enqueue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits count per client, the same address every limiter of the
+        portal uses (behind the proxy, not the proxy's)."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """A sign-up with a known address: the mail says so, and the answer takes as long
+        as a new account's, whose password is hashed (issue 17: 0.05 s against 1.7 s told
+        who has an account). A random password costs the hasher the same."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth renders subject and bodies itself (its own templates, with the request
         for absolute links); the outbox stores and delivers them."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from common.middleware import checks_its_own_text
 from common.text import fold
 from offerings import formats, opendata
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
@@ -182,6 +183,7 @@ class ApiPageForm(forms.Form):
     pro_seite = forms.IntegerField(min_value=1, max_value=100, required=False)
 
 
+@checks_its_own_text  # names a bad parameter in its JSON "errors", as partners expect
 @require_safe
 def api_offers(request):
     """Read-only JSON of the catalogue for partner websites: the catalogue's filters, paged.

@@ -50,10 +50,9 @@ def newsletter_subscribe_view(request):
         status = 400
         if form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
-            ip = request.META.get("REMOTE_ADDR", "")
             if rate_limited(
                 "newsletter-subscribe",
-                ip=ip,
+                request=request,
                 contact=email,
                 per_ip=RATE_PER_IP,
                 per_contact=RATE_PER_ADDRESS,

@@ -62,10 +62,9 @@ def alert_subscribe(request):
     search_query = request.POST.get("suche", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = request.META.get("REMOTE_ADDR", "")
         if rate_limited(
             "alert-subscribe",
-            ip=ip,
+            request=request,
             contact=data["email"],
             per_ip=RATE_PER_IP,
             per_contact=RATE_PER_ADDRESS,

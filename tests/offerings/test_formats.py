@@ -427,6 +427,12 @@ BAD_QUERIES = [
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_feed_survives_bad_query_strings(client, catalogue, query):
+    if "%00" in query or "%E2%28" in query:
+        # NUL and broken UTF-8 are refused at the door (common.middleware), as on every
+        # page but the partner API, which names them in its own JSON.
+        response = client.get(reverse("offerings:catalogue_feed") + query)
+        assert response.status_code == 400
+        return
     read_feed(client, query)
 
 
