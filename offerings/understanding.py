@@ -49,7 +49,13 @@ from django.utils.translation import gettext_lazy
 from common.text import GERMAN_STOP_WORDS, fold
 from network.models import District
 from offerings.models import Level, Schedule, TimeOfDay
-from offerings.places import fold_place_name, place_in_region_near, place_lookup, place_short_name
+from offerings.places import (
+    fold_place_name,
+    place_find,
+    place_in_region_near,
+    place_lookup,
+    place_short_name,
+)
 from offerings.search import MAX_QUERY_LENGTH
 
 UNDERSTOOD = "verstanden"  # "parameter:words", one per understood word or phrase
@@ -523,14 +529,14 @@ def understood_chips(params: QueryDict, *, place=None, labels=None) -> list[Chip
     chips = []
     labels = labels or {}
     knowledge = None
-    for record in dict.fromkeys(_values(params, UNDERSTOOD)):
+    for record in list(dict.fromkeys(_values(params, UNDERSTOOD)))[:MAX_UNDERSTOOD]:
         parsed = _record_parse(record)
         if parsed is None:
             continue
         kind, words = parsed
         if kind == Kind.PLACE:
-            if place is None or not params.get("ort"):
-                continue
+            if place is None or not params.get("ort") or not _names(words, place):
+                continue  # the place field holds another place by now
             values, shown = (params.get("ort"),), str(place)
         else:
             knowledge = knowledge or catalogue_knowledge()
@@ -556,6 +562,13 @@ def understood_chips(params: QueryDict, *, place=None, labels=None) -> list[Chip
             text = _("„%(words)s“ als %(kind)s verstanden") % {"words": shown, "kind": label}
         chips.append(Chip(text, _take_back(params, kind, record, words, values)))
     return chips
+
+
+def _names(words: str, place) -> bool:
+    """Whether the recorded words still name the place the filter holds."""
+    named = [w for w in words.split() if fold(w) not in PLACE_WORDS]
+    found = place_find(" ".join(named)).municipality if named else None
+    return found is not None and found.pk == place.pk
 
 
 def _take_back(params: QueryDict, kind: Kind, record: str, words: str, values) -> str:
