@@ -514,14 +514,11 @@ def place_in_region_near(wanted: str) -> _Entry | None:
     limit = _allowed_typos(wanted)
     if not limit:
         return None
-    names = {e.folded: [e] for es in places.by_name.values() for e in es if e.in_region}
-    for alias, entries in aliases.items():
-        names.setdefault(alias, entries)
     close = {
-        e
-        for name, entries in names.items()
+        entry
+        for name, entries in places.region_names.items()
         if typo_distance(wanted, name, limit) <= limit
-        for e in entries
+        for entry in entries
     }
     return _single(sorted(close, key=_rank))
 

@@ -238,9 +238,12 @@ def catalogue_knowledge() -> CatalogueKnowledge:
         return set(index.taxonomies[parameter].slugs)
 
     def known_words(words: set[str]) -> set[str]:
-        if not words:
-            return set()
-        return set(SearchTerm.objects.filter(folded__in=words).values_list("folded", flat=True))
+        def compute() -> frozenset[str]:
+            terms = SearchTerm.objects.filter(folded__in=words)
+            return frozenset(terms.values_list("folded", flat=True))
+
+        # Kept with the index, which is rebuilt when the catalogue (and its vocabulary) changes.
+        return set(index.remembered(("known_words", frozenset(words)), compute)) if words else set()
 
     def course_phrase(first: str, second: str) -> bool:
         def compute() -> bool:
