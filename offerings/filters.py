@@ -26,7 +26,7 @@ from offerings.models import (
     StartKind,
     TimeOfDay,
 )
-from offerings.places import EARTH_RADIUS_KM, bounding_box, place_lookup
+from offerings.places import EARTH_RADIUS_KM, PlaceFound, bounding_box, place_find
 
 START_CHOICES = [
     ("this_month", _("in diesem Monat")),
@@ -243,6 +243,8 @@ class CatalogueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.today = today or timezone.localdate()
         self.place = None
+        # How the place was found ("Gmünd", "Aalne"), or the close names when it was not.
+        self.place_found = PlaceFound(None)
 
     # Parameters that the selector applies itself (search, dates, sorting).
     def filter_nothing(self, queryset, name, value):
@@ -255,20 +257,27 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.filter(**{name: True}) if value else queryset
 
     def clean_place(self):
-        """The municipality for `ort`, or None; sets a form error when it is unknown."""
+        """The municipality for `ort`, or None; sets a form error when it is unknown.
+
+        Partial names and typos of the region's places are forgiven (`places.place_find`);
+        an unknown place is named in the error with the closest names, if any.
+        """
         text = (self.form.cleaned_data.get("ort") or "").strip()
         if not text:
             return None
-        place = place_lookup(text)
-        if place is None:
-            self.form.add_error(
-                "ort",
-                _(
-                    "Diesen Ort kennen wir nicht. Versuchen Sie eine Postleitzahl "
-                    "oder einen Ort in der Region."
-                ),
+        self.place_found = place_find(text)
+        if self.place_found.municipality is None:
+            suggestions = [str(m) for m in self.place_found.suggestions]
+            message = _(
+                "Diesen Ort kennen wir nicht. Versuchen Sie eine Postleitzahl "
+                "oder einen Ort in der Region."
             )
-        return place
+            if suggestions:
+                message = _("Diesen Ort kennen wir nicht. Meinten Sie %(names)s?") % {
+                    "names": _(" oder ").join(suggestions)
+                }
+            self.form.add_error("ort", message)
+        return self.place_found.municipality
 
     def date_q(self, *, exclude: str = "") -> Q:
         """The conditions one open date must meet, leaving out the parameter `exclude`.

@@ -316,6 +316,8 @@ class _Places:
     by_postcode: dict[str, list[_Entry]]
     by_name: dict[str, list[_Entry]]  # folded name → places
     names: list[str]  # the folded names, sorted, for prefix searches
+    aliases: dict[str, list[_Entry]] | None = None  # short names in the region, made on use
+    region_names: dict[str, list[_Entry]] = field(default_factory=dict)  # names and aliases
 
     def exact(self, folded: str) -> list[_Entry]:
         return self.by_name.get(folded, [])
@@ -419,6 +421,144 @@ def place_lookup(text: str) -> Municipality | None:
         if found:
             return _best(found).municipality()
     return None
+
+
+# --- A place as a visitor types it: partial names and typos ----------------------------------
+
+# Words of a region place's name that name no place of their own: "an der", "am", the rivers
+# and hills after them ("Giengen an der Brenz", "Steinheim am Albuch"), and "Schwäbisch".
+_NAME_FILLERS = frozenset(
+    {"an", "am", "der", "den", "dem", "im", "in", "ob", "bei", "unter", "ober"}
+    | {"jagst", "brenz", "rems", "ries", "albuch", "schwaebisch"}
+)
+MIN_TYPO_LENGTH = 5  # shorter words are too close to too many others ("Lorch", "Loch")
+MAX_SUGGESTIONS = 3
+
+
+class PlaceHow(StrEnum):
+    EXACT = "exact"  # postcode or name (place_lookup)
+    PARTIAL = "partial"  # a word that names one place of the region ("Gmünd")
+    TYPO = "typo"  # one letter off a place of the region ("Aalne")
+
+
+@dataclass(frozen=True)
+class PlaceFound:
+    """The place a visitor's text means, how it was found, and close names when none was."""
+
+    municipality: Municipality | None
+    how: PlaceHow | None = None
+    suggestions: tuple[Municipality, ...] = ()
+
+
+def _region_aliases(places: _Places) -> dict[str, list[_Entry]]:
+    """For each place of the region, the short names people use: its first word when the
+    rest only says where it lies ("Giengen", "Ellwangen"), and a word of its name that no
+    other place of the region has ("Gmünd" for "Schwäbisch Gmünd")."""
+    if places.aliases is not None:
+        return places.aliases
+    region = [e for entries in places.by_name.values() for e in entries if e.in_region]
+    words: dict[str, set[int]] = defaultdict(set)
+    for entry in region:
+        for word in entry.folded.split():
+            words[word].add(entry.pk)
+    aliases: dict[str, list[_Entry]] = defaultdict(list)
+    for entry in region:
+        for word in entry.folded.split():
+            unique = len(words[word]) == 1 and word != entry.folded
+            if unique and word not in _NAME_FILLERS and len(word) >= 4:
+                aliases[word].append(entry)
+    # The names a typo is compared with: the region's names and short names.
+    places.region_names = {entry.folded: [entry] for entry in region} | dict(aliases)
+    places.aliases = dict(aliases)
+    return places.aliases
+
+
+def place_short_name(folded: str) -> bool:
+    """Whether a folded word is the short name of a place of the region ("gmuend")."""
+    return folded in _region_aliases(_places())
+
+
+def typo_distance(a: str, b: str, limit: int = 2) -> int:
+    """The optimal string alignment distance (insertions, deletions, substitutions and
+    swaps of neighbours: "aalne" is one from "aalen"), or limit + 1 when larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _allowed_typos(word: str) -> int:
+    if len(word) < MIN_TYPO_LENGTH:
+        return 0
+    return 1 if len(word) < 9 else 2
+
+
+def place_in_region_near(wanted: str) -> _Entry | None:
+    """The one place of the region that the folded `wanted` names by a short name or misses
+    by a typo; None when none or several fit."""
+    places = _places()
+    aliases = _region_aliases(places)
+    if wanted in aliases:
+        return _single(aliases[wanted])
+    limit = _allowed_typos(wanted)
+    if not limit:
+        return None
+    close = {
+        entry
+        for name, entries in places.region_names.items()
+        if typo_distance(wanted, name, limit) <= limit
+        for entry in entries
+    }
+    return _single(sorted(close, key=_rank))
+
+
+def place_find(text: str) -> PlaceFound:
+    """The place a visitor typed into the place field, forgiving partial names and typos.
+
+    First as `place_lookup` (postcode, name, name of the region that starts so), then a short
+    name of a place of the region ("Gmünd", "Giengen"), then one typo from one place of the
+    region ("Aalne"; two in words of nine letters or more). Only the region is searched for
+    typos: all of Germany has a place one letter from nearly any word. When nothing fits,
+    `suggestions` holds up to three places with similar names, the region's first.
+    """
+    found = place_lookup(text)
+    if found is not None:
+        return PlaceFound(found, PlaceHow.EXACT)
+    text = _clean(text)
+    wanted = fold_place_name(text) if text else ""
+    if not wanted:
+        return PlaceFound(None)
+    near = place_in_region_near(wanted)
+    if near is not None:
+        how = PlaceHow.PARTIAL if wanted in _region_aliases(_places()) else PlaceHow.TYPO
+        return PlaceFound(near.municipality(), how)
+    return PlaceFound(None, suggestions=tuple(e.municipality() for e in _suggestions(wanted)))
+
+
+def _suggestions(wanted: str) -> list[_Entry]:
+    places = _places()
+    _region_aliases(places)
+    region = sorted({e.folded for es in places.region_names.values() for e in es})
+    close = difflib.get_close_matches(wanted, region, n=MAX_SUGGESTIONS, cutoff=0.7)
+    if len(close) < MAX_SUGGESTIONS:
+        # Elsewhere, among the names with the same first letter (a typo rarely hits it).
+        start = bisect.bisect_left(places.names, wanted[0])
+        end = bisect.bisect_left(places.names, chr(ord(wanted[0]) + 1))
+        close += difflib.get_close_matches(
+            wanted, places.names[start:end], n=MAX_SUGGESTIONS - len(close), cutoff=0.8
+        )
+    return [_best(places.by_name[name]) for name in dict.fromkeys(close)]
 
 
 # --- A venue's place ------------------------------------------------------------------------

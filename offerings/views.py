@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,6 +27,13 @@ from offerings.selectors import (
     offer_cards_prefetch,
     offer_get_public,
 )
+from offerings.understanding import (
+    typed_text,
+    understanding_apply,
+    understanding_redirect,
+    understood_chips,
+    understood_state,
+)
 
 PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_URL}
 
@@ -34,10 +41,20 @@ PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_UR
 @require_safe
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
 def catalogue(request):
+    # Words that name a place or a filter become that filter: one URL per state (issue 16).
+    understood = understanding_redirect(request.GET)
+    if understood is not None:
+        target = reverse("offerings:catalogue") + understood
+        if request.htmx:  # the form outside the results must show the new state too
+            return HttpResponse(headers={"HX-Redirect": target})
+        return redirect(target)
     result = catalogue_search(request.GET, cards=True)
-    # Issue 8: count the search (no row per search, nothing about the visitor).
+    # Issue 8: count the search (no row per search, nothing about the visitor), as typed.
     search_log_record_request(
-        request, text=result.query, found=result.total, page_number=result.page.number
+        request,
+        text=typed_text(request.GET),
+        found=result.total,
+        page_number=result.page.number,
     )
     _prepare_cards(result)
     # htmx restoring a page from history needs the whole page, not the results fragment.
@@ -46,8 +63,23 @@ def catalogue(request):
     return render(
         request,
         template,
-        {"result": result, "filter": result.filterset, "places_credit": PLACES_CREDIT},
+        {
+            "result": result,
+            "filter": result.filterset,
+            "places_credit": PLACES_CREDIT,
+            "understood": _chips(request.GET, result),
+            "understood_state": understood_state(request.GET),
+        },
     )
+
+
+def _chips(params: QueryDict, result: CatalogueResult):
+    """What the search understood, as chips that take it back (offerings.understanding)."""
+    form = result.filterset.form
+    labels = {("kostenlos", "on"): form.fields["kostenlos"].label}
+    for name in ("foerderung", "lernform", "zeitmodell", "tageszeit", "niveau", "landkreis"):
+        labels.update(((name, str(v)), label) for v, label in form.fields[name].choices)
+    return understood_chips(params, place=result.filterset.place, labels=labels)
 
 
 def _prepare_cards(result: CatalogueResult) -> None:
@@ -152,7 +184,8 @@ def _search_words(result: CatalogueResult) -> list[str]:
 @require_safe
 def catalogue_feed(request):
     """An Atom feed for any catalogue URL, so a search can be subscribed to."""
-    params = request.GET.copy()
+    # The same URLs as the page, with the words it would understand understood.
+    params, _understood = understanding_apply(request.GET)
     params.pop("seite", None)
     # A feed reader wants what is new, whatever order the page was sorted in.
     params["sortierung"] = "newest"
@@ -196,7 +229,7 @@ def api_offers(request):
     page_form.is_valid()
     page_size = page_form.cleaned_data.get("pro_seite") or PAGE_SIZE
     page_number = page_form.cleaned_data.get("seite") or 1
-    params = request.GET.copy()
+    params, _understood = understanding_apply(request.GET)
     params["seite"] = str(page_number)
     result = catalogue_search(params, page_size=page_size, with_facets=False, partial=False)
     errors = {

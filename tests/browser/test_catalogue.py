@@ -112,7 +112,7 @@ def test_catalogue_filters_work_without_javascript(page: Page, new_context, cour
         "/kurse/?q=Schweisen&kostenlos=on&preis_bis=0",
         "/kurse/?q=xyzxyz&kostenlos=on",
         # Partial matches, a word too short and one too common: the notes and card marks.
-        "/kurse/?q=Schweißen+abends+x+für",
+        "/kurse/?q=Schweißen+abends+x+für&als_text=abends",
         "/kurse/?preis_bis=-5&ort=Atlantis",
         "/kurse/?ort=Aalen&umkreis=10&foerderung=bildungsgutschein",
         # Few results at a place: wider radii offered; an online course beside it, labelled.
