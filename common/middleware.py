@@ -7,9 +7,7 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from common.clientip import client_ip
@@ -80,24 +78,13 @@ def request_has_bad_text(request: HttpRequest) -> bool:
 
 
 def bad_text_response(request: HttpRequest) -> HttpResponse:
-    """The 400 page: the portal's 400.html when there is one, else a plain German page."""
+    """The portal's 400 page, saying what was wrong."""
     message = _(
         "Ihre Anfrage enthält Zeichen, die wir nicht verarbeiten können (zum Beispiel ein "
         "Nullzeichen oder ungültig kodierten Text). Bitte prüfen Sie die Adresse oder Ihre "
         "Eingaben und versuchen Sie es erneut."
     )
-    try:
-        template = get_template("400.html")
-    except TemplateDoesNotExist:
-        title = _("Ungültige Anfrage")
-        body = (
-            f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-            f"<p>{escape(message)}</p></body></html>"
-        )
-        return HttpResponseBadRequest(body, content_type="text/html; charset=utf-8")
-    content = template.render({"message": message}, request)
-    return HttpResponseBadRequest(content)
+    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request))
 
 
 def checks_its_own_text(view):
