@@ -465,3 +465,12 @@ def test_invitation_form_rejects_bad_addresses(client_for, institution, owner):
         )
         assert "email" in response.context["form"].errors
     assert Membership.objects.count() == 1
+
+
+def test_the_venue_menu_asks_in_german_for_a_choice(client_for, institution, member):
+    offer = OfferFactory(institution=institution, dates=[])
+    VenueFactory(institution=institution, name="Werkstatt Nord")
+    html = client_for(member).get(f"{base(institution)}{offer.pk}/termine/neu/").text
+    menu = html.split('name="venue"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>– bitte wählen –</option>' in menu
+    assert "Select" not in html
