@@ -152,6 +152,22 @@ def test_preview_shows_a_draft_as_the_public_would_see_it(client_for, institutio
     assert len(response.context["offer"].open_dates) == 1
 
 
+def test_preview_leads_back_to_the_editor_and_can_publish(client_for, institution, member):
+    offer = OfferFactory(institution=institution, status="draft")
+    page = client_for(member).get(f"{base(institution)}{offer.pk}/vorschau/").text
+    assert f'href="{base(institution)}{offer.pk}/"' in page
+    assert "Zurück zum Bearbeiten" in page
+    assert f'action="{base(institution)}{offer.pk}/veroeffentlichen/"' in page
+    # Not the visitor's parts: no Merkliste button, no way back to a search.
+    assert 'id="merken-' not in page
+    assert "Zurück zur Kurssuche" not in page
+
+    offer.status = "published"
+    offer.save()
+    page = client_for(member).get(f"{base(institution)}{offer.pk}/vorschau/").text
+    assert "veroeffentlichen/" not in page
+
+
 # --- Publication ----------------------------------------------------------------------------
 
 
