@@ -231,7 +231,8 @@ _WIDEST = """() => {
     const limit = window.innerWidth + 0.5;
     const reach = (e) => {
         const b = e.getBoundingClientRect();
-        return Math.max(b.right, b.left + e.scrollWidth);
+        const clips = getComputedStyle(e).overflowX !== "visible";
+        return Math.max(b.right, clips ? 0 : b.left + e.scrollWidth);
     };
     const boxOut = (e) => e.getBoundingClientRect().right > limit;
     const out = [];
