@@ -5,12 +5,14 @@ date, so they are collected into a single EXISTS subquery."""
 import calendar
 import math
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import LessThanOrEqual
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -338,3 +340,20 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(OfferDate.objects.filter(self.date_q(), offer=OuterRef("pk")))
         )
+
+
+# "Zurück zur Kurssuche" on a course page: the search it was opened from travels along as a
+# parameter; this long is more than any real search.
+BACK_QUERY_MAX = 2000
+
+
+def catalogue_back_query(raw: str) -> str:
+    """The catalogue search a course page was opened from (its `zurueck` parameter), as a
+    query string for the way back: only the catalogue's own parameters with a value, so
+    the link can lead nowhere but to the catalogue; anything else is dropped."""
+    if not raw or len(raw) > BACK_QUERY_MAX:
+        return ""
+    params = QueryDict(raw)
+    known = set(CatalogueFilter.base_filters) | {"seite"}
+    kept = [(name, value) for name in params if name in known for value in params.getlist(name)]
+    return urlencode([(name, value) for name, value in kept if value])

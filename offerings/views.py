@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.middleware import checks_its_own_text
 from common.text import fold
 from offerings import formats, opendata
+from offerings.filters import catalogue_back_query
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
 from offerings.searchlog import search_log_record_request
 from offerings.selectors import (
@@ -102,7 +103,10 @@ def _prepare_cards(result: CatalogueResult) -> None:
 @require_safe
 def offer_detail(request, pk: int):
     offer = offer_get_public(pk=pk)
-    return render(request, "offerings/offer_detail.html", {"offer": offer})
+    back_query = catalogue_back_query(request.GET.get("zurueck", ""))
+    return render(
+        request, "offerings/offer_detail.html", {"offer": offer, "back_query": back_query}
+    )
 
 
 # --- Open formats: calendar files, Atom feed per search, partner API ---------------------

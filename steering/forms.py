@@ -18,7 +18,6 @@ class DashboardPeriodForm(forms.Form):
     zeitraum = forms.ChoiceField(
         label=_("Zeitraum"),
         choices=list(PRESETS.items()),
-        required=False,
         initial=DEFAULT_PRESET,
     )
     von = forms.DateField(
@@ -35,6 +34,14 @@ class DashboardPeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("nur für einen eigenen Zeitraum"),
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The menu always has a value, so it is not marked optional; an address without it
+        # (a bookmark, a link with only dates) still means the default or a free period.
+        if data is not None and not data.get("zeitraum"):
+            data = data.copy()
+            data["zeitraum"] = "frei" if data.get("von") or data.get("bis") else DEFAULT_PRESET
+        super().__init__(data, *args, **kwargs)
 
     def _year_ok(self, name: str) -> None:
         value = self.cleaned_data.get(name)

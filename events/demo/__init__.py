@@ -13,7 +13,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from common.demo import demo_data_read, demo_upsert
-from events.models import Event, EventKind, EventRegistration, EventRegistrationMode, EventStatus
+from events.models import (
+    Event,
+    EventApproval,
+    EventKind,
+    EventRegistration,
+    EventRegistrationMode,
+    EventStatus,
+)
 from network.models import District, Institution
 from network.services import institution_mark_published
 from offerings.models import TargetGroup
@@ -52,6 +59,8 @@ class DemoEvent:
     wheelchair_accessible: bool = True
     accessibility_notes: str = ""
     status: EventStatus = EventStatus.PUBLISHED
+    # A new institution's first event that waits for the network office (a draft)
+    awaiting_approval: bool = False
     # how many demo registrations it gets
     registrations: int = 0
 
@@ -113,10 +122,13 @@ def demo_events_load(*, today: datetime.date | None = None) -> int:
                 "status": spec.status,
             },
         )
-        if event.published_at is None:
-            event.published_at = timezone.now()
-            Event.objects.filter(pk=event.pk).update(published_at=event.published_at)
-        institution_mark_published(institution=institution, when=event.published_at)
+        if spec.awaiting_approval:
+            EventApproval.objects.get_or_create(event=event)
+        else:
+            if event.published_at is None:
+                event.published_at = timezone.now()
+                Event.objects.filter(pk=event.pk).update(published_at=event.published_at)
+            institution_mark_published(institution=institution, when=event.published_at)
         wanted = {groups[s].pk for s in spec.target_groups if s in groups}
         if set(event.target_groups.values_list("pk", flat=True)) != wanted:
             event.target_groups.set(wanted)

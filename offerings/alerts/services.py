@@ -121,7 +121,8 @@ def _confirmation_send(alert: CourseAlert, *, now: datetime) -> None:
             "valid_hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600),
             "unconfirmed_days": UNCONFIRMED_DAYS,
             "search": alert_describe(alert.query),
-            "results_url": alert_links(alert)["results_url"],
+            # Results, and the ways to change or end the alert, as every alert mail has.
+            **alert_links(alert),
         },
         # One per request: asking again (rate-limited) sends a fresh link.
         key=f"course-alert-confirm:{alert.pk}:{now.timestamp():.6f}",

@@ -255,9 +255,21 @@ def offer_edit(request, slug: str, pk: int):
 @login_required
 @require_safe
 def offer_preview(request, slug: str, pk: int):
-    offer = get_offer_for(request, slug, pk).obj
+    access = get_offer_for(request, slug, pk)
+    offer = access.obj
     messages.info(request, _("Vorschau: So sehen Besucherinnen und Besucher das Angebot."))
-    return render(request, "offerings/offer_detail.html", {"offer": offer_for_preview(offer=offer)})
+    # The way back to the editor, and publishing for those who may, where a visitor
+    # would find "Zurück zur Kurssuche" and "Merken".
+    preview = {
+        "can_publish": access.can_write
+        and offer.status != "published"
+        and not hasattr(offer, "approval"),
+    }
+    return render(
+        request,
+        "offerings/offer_detail.html",
+        {"offer": offer_for_preview(offer=offer), "preview": preview},
+    )
 
 
 @login_required

@@ -27,7 +27,10 @@ from offerings.models import (
     FundingProgramme,
     Municipality,
     Offer,
+    OfferApproval,
     OfferDate,
+    OfferStatus,
+    StartKind,
     TargetGroup,
     Topic,
     Venue,
@@ -134,5 +137,44 @@ def demo_offers_load(*, today: datetime.date | None = None, seed: int = DEMO_SEE
             external_id__in=keep
         ).delete()
 
+    _demo_pending_offer_load(today=today, delivery_form=forms["online-live"])
     offer_search_refresh(Offer.objects.all())
     return len(specs)
+
+
+# A new provider's first offer, waiting in the network office's approval queue, so that the
+# queue has work in the demo (the demo events add one event, events/demo/data/events.toml).
+PENDING_PROVIDER = "remstal-elektro"
+
+
+def _demo_pending_offer_load(*, today: datetime.date, delivery_form: DeliveryForm) -> None:
+    institution = Institution.objects.filter(slug=PENDING_PROVIDER).first()
+    if institution is None:
+        return
+    offer = demo_upsert(
+        Offer,
+        lookup={"institution": institution, "external_id": "freigabe-demo-1"},
+        values={
+            "title": "Elektrofachkraft für festgelegte Tätigkeiten – Theorie online",
+            "summary": "Qualifizierung für Beschäftigte aus Metall- und Handwerksbetrieben, "
+            "die einfache elektrotechnische Arbeiten sicher ausführen sollen.",
+            "keywords": "Elektro, EFKffT, Elektrotechnik",
+            "contact_email": "schulung@example.org",
+            "url": "https://example.org/remstal-elektro/efkfft/",
+            "delivery_form": delivery_form,
+            "price": 1490,
+            "status": OfferStatus.DRAFT,
+            "last_reviewed_on": today,
+        },
+    )
+    demo_upsert(
+        OfferDate,
+        lookup={"offer": offer, "external_id": "freigabe-demo-1-1"},
+        values={
+            "start_kind": StartKind.FIXED,
+            "start": today + datetime.timedelta(days=45),
+            "end": today + datetime.timedelta(days=58),
+            "seats": 10,
+        },
+    )
+    OfferApproval.objects.get_or_create(offer=offer)

@@ -75,3 +75,44 @@ def quoted_words(words) -> SafeString:
     return mark_safe(  # escaped above
         _("%(words)s und %(last)s") % {"words": ", ".join(quoted[:-1]), "last": quoted[-1]}
     )
+
+
+# The filters inside the folding filter panel; search text, place and "kostenlos" sit in the
+# search bar above it, always in view.
+PANEL_FILTERS = (
+    "foerderung",
+    "beginn",
+    "lernform",
+    "zielgruppe",
+    "landkreis",
+    "zeitmodell",
+    "tageszeit",
+    "dauer",
+    "thema",
+    "niveau",
+    "abschluss",
+    "sprache",
+    "preis_bis",
+    "rollstuhl",
+    "anbieter",
+)
+
+
+@register.simple_tag
+def panel_filter_count(form) -> int:
+    """How many choices in the filter panel are active: each ticked option counts, so the
+    panel's button can say "Filter (3)" while it is folded."""
+    count = 0
+    for name in PANEL_FILTERS:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            count += len([v for v in value if v not in ("", None)])
+        elif value not in ("", None, False):
+            count += 1
+    return count
+
+
+@register.simple_tag
+def panel_has_errors(form) -> bool:
+    """Whether a filter in the panel has an error: then the panel opens, to show it."""
+    return any(form[name].errors for name in PANEL_FILTERS)

@@ -12,6 +12,25 @@
     panel.open = true;
   }
 
+  // Narrow screens: the apply button folds the panel away and takes the person to the
+  // results once they have arrived (htmx), the count first. Without JavaScript the page
+  // reloads with the panel folded and the results right below it.
+  var apply = document.querySelector(".js-filter-apply");
+  var heading = document.getElementById("ergebnisse");
+  if (panel && apply && heading && window.htmx) {
+    apply.addEventListener("click", function () {
+      if (window.matchMedia("(min-width: 64rem)").matches) {
+        return;
+      }
+      document.body.addEventListener("htmx:afterSettle", function moveOn() {
+        document.body.removeEventListener("htmx:afterSettle", moveOn);
+        panel.open = false;
+        heading.focus();
+        heading.scrollIntoView({ block: "start" });
+      });
+    });
+  }
+
   // The catalogue form carries data-hx-history="false" because htmx's history snapshot does not
   // keep checkbox states. On back/forward, load the page afresh rather than the htmx fragment.
   if (window.htmx) {

@@ -318,7 +318,7 @@ def _axe_problems(page: Page, label: str | None = None) -> list[str]:
     keep_html(page, label)
     violations = page.evaluate(_RUN_AXE, AXE_TAGS)
     _watch(page).checked.add(page.url)
-    problems = []
+    problems = _reflow_problems(page, label)
     for violation in violations:
         lines = [
             f"axe {violation['id']} ({violation['impact']}) on {label or page.url}: "
@@ -329,6 +329,74 @@ def _axe_problems(page: Page, label: str | None = None) -> list[str]:
             lines.append(f"    at {target}: {node['html'][:200]}")
         problems.append("\n".join(lines))
     return problems
+
+
+# --- reflow (WCAG 1.4.10) -----------------------------------------------------------------
+
+# Every page axe checks is also measured at these widths: a small phone (320 CSS px, the
+# reflow criterion) and a common one. The page must not scroll sideways at either.
+REFLOW_WIDTHS = (320, 390)
+
+# The elements that stick out past the window's right edge and are not inside an element
+# that clips or scrolls them: the outermost box that sticks out, or the innermost element
+# whose text (a long word) sticks out of a box that itself fits.
+_WIDEST = """() => {
+    const limit = window.innerWidth + 0.5;
+    const reach = (e) => {
+        const b = e.getBoundingClientRect();
+        const clips = getComputedStyle(e).overflowX !== "visible";
+        return Math.max(b.right, clips ? 0 : b.left + e.scrollWidth);
+    };
+    const boxOut = (e) => e.getBoundingClientRect().right > limit;
+    const out = [];
+    for (const el of document.body.querySelectorAll("*")) {
+        const right = reach(el);
+        if (right <= limit) continue;
+        let clipped = false;
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+            if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
+        }
+        if (clipped) continue;
+        const parent = el.parentElement;
+        if (boxOut(el) ? parent && parent !== document.body && boxOut(parent)
+                       : [...el.children].some((c) => reach(c) > limit)) continue;
+        const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+            + [...el.classList].map((c) => "." + c).join("");
+        const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+        out.push({name, right: Math.round(right), text});
+    }
+    out.sort((a, b) => b.right - a.right);
+    return out.slice(0, 3);
+}"""
+
+
+def reflow_overflows(page: Page) -> list[str]:
+    """The widths at which the page scrolls sideways, each naming the widest elements."""
+    size = page.viewport_size
+    found = []
+    try:
+        for width in REFLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": (size or {}).get("height", 900)})
+            page_width, window_width = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if page_width > window_width:
+                widest = "; ".join(
+                    f"{e['name']} to {e['right']} px ({e['text']!r})"
+                    for e in page.evaluate(_WIDEST)
+                )
+                found.append(f"{page_width} px wide at {window_width} px: {widest}")
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    return found
+
+
+def _reflow_problems(page: Page, label: str | None = None) -> list[str]:
+    return [
+        f"reflow (WCAG 1.4.10) on {label or page.url}: {overflow}"
+        for overflow in reflow_overflows(page)
+    ]
 
 
 def assert_accessible(page: Page) -> None:

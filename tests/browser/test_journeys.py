@@ -143,9 +143,9 @@ def test_newcomer_finds_a_member_institution(page: Page, members):
     assert_accessible(page)
 
     submit_filter(page, **{"Art der Einrichtung": "Hochschule"})
+    expect(page).to_have_url(re.compile(r"kind=university"))
     expect(page.get_by_role("main").get_by_role("link", name="Hochschule Aalen")).to_be_visible()
     assert listed(page, members.values()) == {"Hochschule Aalen", "DHBW Heidenheim"}
-    expect(page).to_have_url(re.compile(r"kind=university"))
     assert_accessible(page)
 
     page.get_by_role("main").get_by_role("link", name="Hochschule Aalen", exact=True).click()

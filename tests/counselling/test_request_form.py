@@ -178,3 +178,19 @@ def test_with_the_mail_server_down_the_mail_is_retried_later(client, service, se
 def test_the_confirmation_page_needs_a_request_of_this_session(client):
     response = client.get(reverse("counselling:request_sent"))
     assert response.status_code == 302
+
+
+FUNDING_ANSWERS = (
+    "?status=employed&age=35&qualification=older&workplace=bw_private"
+    "&company_size=30&hours=200&features=azav"
+)
+
+
+def test_the_funding_checks_result_comes_before_the_questions(client):
+    html = client.get(reverse("counselling:funding_check") + FUNDING_ANSWERS).text
+    assert html.index('id="ergebnis"') < html.index("Förderung prüfen")
+    # The form sends the person to the result, not to the top of the same form.
+    assert 'action="/beratung/foerder-check/#ergebnis"' in html
+    first = client.get(reverse("counselling:funding_check")).text
+    assert 'id="ergebnis"' not in first
+    assert "Sieben Fragen" in first

@@ -49,3 +49,14 @@ def test_member_page_lists_only_its_own_upcoming_events(client):
     assert "Konferenz in Heidenheim" not in page
     quiet = InstitutionFactory(name="Ohne Termine")
     assert "Nächste Veranstaltungen" not in client.get(quiet.get_absolute_url()).content.decode()
+
+
+def test_an_event_on_the_member_page_does_not_repeat_the_members_name(client):
+    host = InstitutionFactory(name="Volkshochschule Aalen")
+    EventFactory(institution=host, title="Tag der offenen Tür in Aalen")
+    page = client.get(host.get_absolute_url()).content.decode()
+    events = page.split('id="veranstaltungen"', 1)[1].split("</section>", 1)[0]
+    assert "Tag der offenen Tür in Aalen" in events
+    assert "Volkshochschule Aalen" not in events
+    # Elsewhere the card names its organiser.
+    assert "Volkshochschule Aalen" in client.get("/veranstaltungen/").content.decode()

@@ -420,3 +420,15 @@ def test_reminders_are_scheduled_daily():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["event-reminders"]["task"] == ("events.reminders_send")
+
+
+def test_a_wrong_registration_gets_an_error_summary_linking_to_the_fields(client):
+    event = portal_event(seats=5)
+    response = register(client, event, name="", email="keine-adresse")
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('class="kern-alert kern-alert--danger form-errors" role="alert"', 1)[1]
+    summary = summary.split("</ul>", 1)[0]
+    assert 'href="#id_email"' in summary
+    assert 'href="#id_name"' in summary
+    assert event.registrations.count() == 0

@@ -256,3 +256,17 @@ class TestStaffSessions:
         session[SESSION_SEEN] = int(time.time()) - 3 * 60 * 60
         session.save()
         assert client.get("/mein-bereich/").status_code == 200
+
+
+def test_totp_qr_code_does_not_read_out_the_secret(client_for):
+    client = client_for(UserFactory())
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    if response.redirect_chain:  # asked for the password again first
+        client.post(response.redirect_chain[-1][0], {"password": TEST_PASSWORD})
+        response = client.get(reverse("mfa_activate_totp"))
+    html = response.content.decode()
+    secret = response.context["form"].secret
+    image = re.search(r"<img [^>]*>", html).group(0)
+    assert secret not in image
+    assert 'alt="QR-Code für Ihre Authenticator-App' in image
+    assert secret in html  # still there to type in, as text

@@ -114,6 +114,21 @@ def test_double_opt_in_sends_only_the_confirmation_until_confirmed(client, on_co
     assert response.url == f"/kurse/suchauftrag/{alert.token}/"
 
 
+def test_the_confirmation_mail_says_how_to_change_or_end_the_alert(client, on_commit):
+    with on_commit():
+        subscribe(client)
+    alert = CourseAlert.objects.get()
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    for body in (message.body, html):
+        assert f"https://beweqo.test/kurse/suchauftrag/{alert.token}/" in body
+        assert f"https://beweqo.test/kurse/suchauftrag/{alert.token}/abmelden/" in body
+    # Ending it from the confirmation mail works before the alert is confirmed.
+    response = client.post(f"/kurse/suchauftrag/{alert.token}/abmelden/")
+    assert response.status_code == 200
+    assert not CourseAlert.objects.exists()
+
+
 @pytest.mark.parametrize(
     "mangle",
     [

@@ -153,6 +153,22 @@ def test_preview_shows_a_draft_as_the_public_would_see_it(client_for, institutio
     assert len(response.context["offer"].open_dates) == 1
 
 
+def test_preview_leads_back_to_the_editor_and_can_publish(client_for, institution, member):
+    offer = OfferFactory(institution=institution, status="draft")
+    page = client_for(member).get(f"{base(institution)}{offer.pk}/vorschau/").text
+    assert f'href="{base(institution)}{offer.pk}/"' in page
+    assert "Zurück zum Bearbeiten" in page
+    assert f'action="{base(institution)}{offer.pk}/veroeffentlichen/"' in page
+    # Not the visitor's parts: no Merkliste button, no way back to a search.
+    assert 'id="merken-' not in page
+    assert "Zurück zur Kurssuche" not in page
+
+    offer.status = "published"
+    offer.save()
+    page = client_for(member).get(f"{base(institution)}{offer.pk}/vorschau/").text
+    assert "veroeffentlichen/" not in page
+
+
 # --- Publication ----------------------------------------------------------------------------
 
 
@@ -468,3 +484,12 @@ def test_invitation_form_rejects_bad_addresses(client_for, institution, owner):
         )
         assert "email" in response.context["form"].errors
     assert Membership.objects.count() == 1
+
+
+def test_the_venue_menu_asks_in_german_for_a_choice(client_for, institution, member):
+    offer = OfferFactory(institution=institution, dates=[])
+    VenueFactory(institution=institution, name="Werkstatt Nord")
+    html = client_for(member).get(f"{base(institution)}{offer.pk}/termine/neu/").text
+    menu = html.split('name="venue"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>– bitte wählen –</option>' in menu
+    assert "Select" not in html

@@ -383,3 +383,61 @@ def test_odd_place_values_give_a_normal_page(client, near_aalen):
         {"ort": "\x00", "nur_vor_ort": "on"},
     ]:
         assert client.get(CATALOGUE, params).status_code in (200, 400)
+
+
+def _back_link(html: str) -> str:
+    return re.search(r'<a class="kern-link back-link" href="([^"]*)"', html).group(1)
+
+
+def test_back_to_the_search_from_a_course_keeps_the_search(client, gutschein):
+    offer = OfferFactory(title="Schweißen Grundkurs")
+    offer.funding_programmes.add(gutschein)
+
+    results = client.get(CATALOGUE, {"q": "Schweißen", "foerderung": "bildungsgutschein"})
+    course_link = re.search(
+        r'href="(' + re.escape(offer.get_absolute_url()) + r'\?zurueck=[^"]+)"', results.text
+    ).group(1)
+    page = client.get(course_link.replace("&amp;", "&"))
+
+    back = QueryDict(_back_link(page.text).replace("&amp;", "&").split("?", 1)[1])
+    assert back["q"] == "Schweißen"
+    assert back.getlist("foerderung") == ["bildungsgutschein"]
+    # Without a search to return to, the link leads to the catalogue as it was.
+    assert _back_link(client.get(offer.get_absolute_url()).text) == CATALOGUE
+
+
+@pytest.mark.parametrize(
+    "zurueck",
+    ["//evil.example/", "https://evil.example/kurse/", "weiter=https://evil.example", "x" * 3000],
+)
+def test_back_to_the_search_leads_nowhere_but_the_catalogue(client, zurueck):
+    offer = OfferFactory()
+    page = client.get(offer.get_absolute_url(), {"zurueck": zurueck})
+    assert page.status_code == 200
+    assert _back_link(page.text) == CATALOGUE
+
+
+def test_back_to_the_search_drops_what_the_catalogue_does_not_know(client):
+    offer = OfferFactory()
+    page = client.get(offer.get_absolute_url(), {"zurueck": "q=Excel&next=//evil&ort="})
+    assert _back_link(page.text) == CATALOGUE + "?q=Excel"
+
+
+def test_htmx_updates_the_filter_buttons_count_and_the_apply_buttons_count(client, gutschein):
+    funded = OfferFactory(title="Schweißen Grundkurs")
+    funded.funding_programmes.add(gutschein)
+    OfferFactory(title="Schweißen Aufbaukurs")
+
+    page = client.get(CATALOGUE, {"q": "Schweißen"}).text
+    assert re.search(r'id="filter-count">\s*</span>', page)
+    assert re.search(r'id="filter-apply-label">\s*2 Kurse anzeigen\s*<', page)
+
+    query = {"q": "Schweißen", "foerderung": "bildungsgutschein"}
+    response = client.get(CATALOGUE, query, headers={"HX-Request": "true"}).text
+    apply_label = r'data-hx-swap-oob="innerHTML:#filter-apply-label">\s*1 Kurs anzeigen'
+    assert re.search(apply_label, response)
+    assert re.search(r'data-hx-swap-oob="innerHTML:#filter-count">\s*\(1\)', response)
+    # Without JavaScript the page itself says the same; the panel stays folded.
+    page = client.get(CATALOGUE, query).text
+    assert re.search(r'id="filter-count">\s*\(1\)', page)
+    assert re.search(r'<details id="filter" class="filter-panel js-filter-panel">', page)

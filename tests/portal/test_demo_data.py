@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from events.models import EventApproval
 from network.models import (
     District,
     Institution,
@@ -19,6 +20,7 @@ from network.models import (
     SteeringRole,
     User,
 )
+from offerings.models import OfferApproval
 from portal.demo import demo_load, demo_password
 from portal.roles import user_roles
 from workgroups.models import GroupRole, WorkingGroup, WorkingGroupMember
@@ -255,3 +257,15 @@ def test_force_runs_it_without_debug(settings):
     run_load_demo("--force")
 
     assert User.objects.filter(email__in=DEMO_LOGINS).count() == len(DEMO_LOGINS)
+
+
+def test_the_office_finds_one_offer_and_one_event_to_approve(demo_output):
+    [offer_request] = OfferApproval.objects.select_related("offer__institution")
+    [event_request] = EventApproval.objects.select_related("event__institution")
+    assert offer_request.offer.status == "draft"
+    assert event_request.event.status == "draft"
+    new = set(Institution.objects.new_providers())
+    assert {offer_request.offer.institution, event_request.event.institution} <= new
+    # Loading again adds no second request.
+    demo_load(password=DEFAULT_PASSWORD)
+    assert (OfferApproval.objects.count(), EventApproval.objects.count()) == (1, 1)

@@ -340,3 +340,13 @@ def test_a_hostile_search_term_is_shown_as_text_in_charts_and_tables(client_for,
     assert "alert(1)&lt;/script&gt;&quot;&amp;" in text
     svg = text.split('aria-labelledby="chart-top_terms-title"')[1].split("</svg>")[0]
     assert "&lt;script&gt;alert(1)" in svg
+
+
+def test_the_period_menu_is_not_marked_optional(client_for, steering_member):
+    # It always has a value: the default when nothing is chosen, a free period with dates.
+    client = client_for(steering_member)
+    response = client.get(reverse("steering:dashboard"))
+    label = response.text.split('for="id_zeitraum"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+    for query in ("", "?zeitraum=", "?bis=2026-10-31&von=2026-10-01"):
+        assert client.get(reverse("steering:dashboard") + query).status_code == 200
