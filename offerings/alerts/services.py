@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from offerings.filters import CatalogueFilter
 from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
 from offerings.selectors import catalogue_offer_ids
+from offerings.understanding import AS_TEXT
 from outbox.digests import digest_claim_many, digest_claims_attach
 from outbox.models import MessageKind
 from outbox.services import (
@@ -73,7 +74,9 @@ def alert_query_normalize(params: QueryDict) -> str:
 
     Raises InvalidSearch when a value is not one the catalogue accepts.
     """
-    allowed = set(CatalogueFilter.base_filters) - IGNORED_PARAMETERS
+    # AS_TEXT: words the person took back from the query understanding stay text when the
+    # alert's "open the search" link is followed (the digest searches them as text anyway).
+    allowed = (set(CatalogueFilter.base_filters) - IGNORED_PARAMETERS) | {AS_TEXT}
     clean = QueryDict(mutable=True)
     for name in sorted(allowed & set(params)):
         values = sorted({v.strip() for v in params.getlist(name) if v and v.strip()})

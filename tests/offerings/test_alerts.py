@@ -17,6 +17,7 @@ from offerings.alerts.services import (
     MAX_ALERTS_PER_ADDRESS,
     AlertLimitReached,
     alert_confirm_url,
+    alert_links,
     course_alert_confirm,
     course_alert_digests_send,
     course_alert_from_confirmation,
@@ -224,6 +225,16 @@ def test_bad_subscriptions_are_explained_and_nothing_is_stored(client, data, err
 def test_unknown_parameters_are_dropped_from_the_saved_search(client):
     subscribe(client, suche="q=Excel&utm_source=newsletter&seite=4&%3Cscript%3E=1")
     assert CourseAlert.objects.get().query == "q=Excel"
+
+
+def test_words_taken_back_as_text_stay_text_when_the_alert_link_is_followed(client):
+    # "Teilzeit" was understood as a filter, and the person took it back as a search word.
+    subscribe(client, suche="q=Teilzeit+Pflege&als_text=Teilzeit")
+    alert = CourseAlert.objects.get()
+    assert alert.query == "als_text=Teilzeit&q=Teilzeit+Pflege"
+    response = client.get(path_of(alert_links(alert)["results_url"]))
+    assert response.status_code == 200  # no redirect that turns "Teilzeit" into a filter
+    assert response.context["result"].query == "Teilzeit Pflege"
 
 
 def test_internationalised_domain_is_accepted(client, on_commit):
