@@ -69,7 +69,12 @@ def test_a_demo_database_keeps_every_row_across_the_split(demo_loaded):
 
     executor = _migrate(BEFORE_SPLIT)
     old_apps = executor.loader.project_state(BEFORE_SPLIT[:2]).apps
-    assert _row_counts() == before
+    back = _row_counts()
+    # Tables that migrations after the split create (the synonyms) are gone in the old state;
+    # every other table keeps every row.
+    later = set(before) - set(back)
+    assert not later & {"offerings_event", "offerings_eventregistration", "network_newspost"}
+    assert back == {table: count for table, count in before.items() if table not in later}
     # The old models read the same rows.
     for app_label, model in MOVED:
         old_model = old_apps.get_model(app_label, model)
