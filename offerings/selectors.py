@@ -338,6 +338,7 @@ _CARD_FIELDS = (
     "title",
     "summary",
     "price",
+    "language",  # the lang of a card in another language (Offer.text_lang)
     "institution__name",
     "delivery_form__name",
     "delivery_form__course_mode",
