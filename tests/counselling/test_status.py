@@ -385,3 +385,31 @@ def test_the_need_sent_page_and_mail_name_the_reference(client):
     mail = OutboxMessage.objects.get(recipient=need.email)
     assert link in mail.text
     assert link in mail.html
+
+
+def test_a_withdrawn_need_joins_no_measure_and_is_not_told_of_a_course(client, network_office):
+    from counselling.services import joint_measure_link_offer
+    from tests.offerings.factories import OfferFactory
+
+    kept = CompanyNeedFactory()
+    withdrawn = CompanyNeedFactory(topic=kept.topic, district=kept.district, period=kept.period)
+    look_up(client, withdrawn.reference, withdrawn.email, url=WITHDRAW, bestaetigt="ja")
+    measure = joint_measure_create(
+        topic=kept.topic,
+        district=kept.district,
+        period=kept.period,
+        title="Verbundkurs",
+        note="",
+        providers=[],
+        user=network_office,
+    )
+    assert list(measure.needs.all()) == [kept]
+
+    # Withdrawn after it joined a measure: it stays listed, marked, and is not told.
+    late = CompanyNeedFactory(topic=kept.topic, district=kept.district, period=kept.period)
+    CompanyNeed.objects.filter(pk=late.pk).update(joint_measure=measure)
+    look_up(client, late.reference, late.email, url=WITHDRAW, bestaetigt="ja")
+    assert joint_measure_link_offer(measure=measure, offer=OfferFactory()) == 1
+    late.refresh_from_db()
+    assert late.met_at is None
+    assert stage_of(look_up(client, kept.reference, kept.email)) == "abgeschlossen"
