@@ -52,3 +52,29 @@ def test_a_person_sees_the_status_and_withdraws_the_request(page: Page):
     request.refresh_from_db()
     assert (request.email, request.phone, request.name) == ("", "", "")
     assert request.outcome == Outcome.WITHDRAWN
+
+
+def test_a_company_gets_its_reference_and_opens_the_status_of_its_need(page: Page):
+    from counselling.models import CompanyNeed
+
+    visit(page, "/beratung/bedarf/")
+    page.get_by_label("Thema der Weiterbildung").select_option(label="Metall und Elektro")
+    page.get_by_label("Wie viele Beschäftigte sollen teilnehmen?").fill("4")
+    page.get_by_label("Gewünschter Zeitraum").select_option(index=1)
+    page.get_by_label("Ort (Landkreis)").select_option("ostalbkreis")
+    page.get_by_label("unter 10 Beschäftigte").check()
+    page.get_by_label("Branche").select_option("industry")
+    page.get_by_label("Name des Unternehmens").fill("Metallbau Kurz GmbH")
+    page.get_by_label("Ansprechperson").fill("Jana Weber")
+    page.get_by_label("E-Mail-Adresse").fill("personal@metallbau-kurz.de")
+    page.get_by_label("Wir sind einverstanden").check()
+    page.get_by_role("button", name="Bedarf melden").click()
+
+    need = CompanyNeed.objects.get()
+    expect(page.locator(".reference")).to_have_text(need.reference)
+    assert_accessible(page)
+    page.get_by_role("link", name="Stand Ihrer Anfrage").click()
+    page.get_by_label("Ihre E-Mail-Adresse oder Telefonnummer").fill("personal@metallbau-kurz.de")
+    page.get_by_role("button", name="Stand anzeigen").click()
+    expect(page.locator(".status-stage")).to_have_text("eingegangen")
+    assert_accessible(page)
