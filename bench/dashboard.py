@@ -167,6 +167,7 @@ def activity_create(now: datetime.datetime) -> str:
         CompanyNeed.objects.bulk_create(
             [
                 CompanyNeed(
+                    reference=f"BD-B{i:05d}",
                     submission_key=uuid.UUID(int=SEED * 10**10 + i),
                     topic=rng.choice(topics),
                     participants=rng.randint(1, 12),

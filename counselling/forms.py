@@ -406,3 +406,27 @@ class LinkOfferForm(forms.Form):
                 _("Ein veröffentlichtes Kursangebot mit dieser Nummer gibt es nicht.")
             )
         return offer
+
+
+# --- the person's status page ---------------------------------------------------------------
+
+
+class StatusLookupForm(forms.Form):
+    """Reference and contact: the pair that opens a request's or need's status page."""
+
+    reference = forms.CharField(
+        label=_("Vorgangsnummer"),
+        max_length=12,
+        help_text=_("Sie steht in der Bestätigung, zum Beispiel BQ-7K3M9P."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    contact = forms.CharField(
+        label=_("Ihre E-Mail-Adresse oder Telefonnummer"),
+        max_length=254,
+        help_text=_("So, wie Sie sie in der Anfrage angegeben haben."),
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+    website = HoneypotField()
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()

@@ -393,14 +393,21 @@ class JointMeasure(models.Model):
         return self.title
 
 
+class CompanyNeedQuerySet(models.QuerySet):
+    def not_withdrawn(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class CompanyNeed(models.Model):
     """A company's training need, registered without an account.
 
     Contact data is for the network office only; the demand board shows the rest
-    anonymously. It is removed like a counselling request's: some months after the need
-    was met, or after a year when nothing came of it.
+    anonymously. The company may withdraw it (reference and contact): its contact data is
+    erased at once and it leaves the demand board. Otherwise it is removed like a counselling
+    request's: some months after the need was met, or after a year when nothing came of it.
     """
 
+    reference = models.CharField(_("Vorgangsnummer"), max_length=12, unique=True)
     submission_key = models.UUIDField(unique=True)
     topic = models.ForeignKey(
         "offerings.Topic", on_delete=models.PROTECT, related_name="+", verbose_name=_("Thema")
@@ -429,7 +436,10 @@ class CompanyNeed(models.Model):
     )
     created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
     met_at = models.DateTimeField(_("erfüllt am"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    objects = CompanyNeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Weiterbildungsbedarf")

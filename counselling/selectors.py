@@ -140,7 +140,8 @@ def demand_board(*, today: datetime.date | None = None) -> list[DemandGroup]:
     period; the chances for a joint course first, then by size."""
     groups: dict[tuple, DemandGroup] = {}
     needs = (
-        CompanyNeed.objects.filter(joint_measure__isnull=True, met_at__isnull=True)
+        CompanyNeed.objects.not_withdrawn()
+        .filter(joint_measure__isnull=True, met_at__isnull=True)
         .select_related("topic")
         .order_by("created_at")
     )

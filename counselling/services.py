@@ -42,8 +42,10 @@ logger = logging.getLogger(__name__)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-def _reference() -> str:
-    return "BQ-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+def _reference(prefix: str = "BQ-") -> str:
+    """A random reference (never sequential: with the contact it opens the person's status
+    page, so it must not be guessable). "BQ-" for requests, "BD-" for company needs."""
+    return prefix + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
 # --- routing ----------------------------------------------------------------------------
@@ -197,10 +199,10 @@ def request_submit(
     return request
 
 
-def _unique_reference() -> str:
+def _unique_reference(model=CounsellingRequest, prefix: str = "BQ-") -> str:
     for _attempt in range(10):
-        reference = _reference()
-        if not CounsellingRequest.objects.filter(reference=reference).exists():
+        reference = _reference(prefix)
+        if not model.objects.filter(reference=reference).exists():
             return reference
     raise RuntimeError("No free reference found.")  # 32^6 ≈ 10^9: does not happen
 
@@ -458,7 +460,11 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
     try:
         with transaction.atomic():
             need = CompanyNeed.objects.create(
-                submission_key=submission_key, consent_at=now, created_at=now, **fields
+                reference=_unique_reference(CompanyNeed, "BD-"),
+                submission_key=submission_key,
+                consent_at=now,
+                created_at=now,
+                **fields,
             )
             if need.email:
                 message_enqueue(
@@ -498,7 +504,7 @@ def joint_measure_create(
         created_by=user,
         created_at=now,
     )
-    needs = CompanyNeed.objects.filter(
+    needs = CompanyNeed.objects.not_withdrawn().filter(
         topic=topic,
         district=district,
         period=period,
@@ -536,7 +542,7 @@ def joint_measure_link_offer(*, measure: JointMeasure, offer, now=None) -> int:
     measure.met_at = measure.met_at or now
     measure.save(update_fields=["offer", "status", "met_at"])
     told = 0
-    for need in measure.needs.filter(met_at__isnull=True):
+    for need in measure.needs.not_withdrawn().filter(met_at__isnull=True):
         need.met_at = now
         need.save(update_fields=["met_at"])
         if need.email:

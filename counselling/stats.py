@@ -156,7 +156,11 @@ def need_figures(*, period: DayRange, previous: DayRange) -> NeedFigures:
         key: sum(row[key] for row in by_district)
         for key in ("current", "previous", "pooled", "pooled_before")
     }
-    open_now = CompanyNeed.objects.filter(met_at__isnull=True, joint_measure__isnull=True).count()
+    open_now = (
+        CompanyNeed.objects.not_withdrawn()
+        .filter(met_at__isnull=True, joint_measure__isnull=True)
+        .count()
+    )
     measures = JointMeasure.objects.aggregate(
         new=Count("pk", filter=Q(created_at__gte=period.start_at, created_at__lt=period.end_at)),
         new_before=Count(

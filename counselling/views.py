@@ -33,6 +33,7 @@ from counselling.forms import (
     PersonSearchForm,
     QueueFilterForm,
     StatusForm,
+    StatusLookupForm,
 )
 from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
 from counselling.periods import period_label
@@ -65,12 +66,17 @@ from counselling.services import (
     request_set_status,
     request_submit,
 )
+from counselling.tracking import tracked_find, tracked_withdraw
 from network.permissions import require_network_office
 
 # Submissions per hour from one network address, and to one contact.
 RATE_PER_IP = 5
 RATE_PER_CONTACT = 3
 SESSION_REFERENCE = "counselling_reference"
+SESSION_NEED_REFERENCE = "counselling_need_reference"
+# Status look-ups per hour from one network address, and for one reference.
+STATUS_RATE_PER_IP = 10
+STATUS_RATE_PER_REFERENCE = 10
 
 
 def _rate_limited(request, kind: str, contact: str) -> bool:
@@ -193,7 +199,8 @@ def need_form(request):
                         for k, v in data.items()
                         if k not in {"submission_key", "consent", "website"}
                     }
-                    need_register(submission_key=data["submission_key"], **fields)
+                    existing = need_register(submission_key=data["submission_key"], **fields)
+                request.session[SESSION_NEED_REFERENCE] = existing.reference
                 return redirect("counselling:need_sent")
         return render(request, "counselling/need_form.html", {"form": form})
     return render(request, "counselling/need_form.html", {"form": CompanyNeedForm()})
@@ -201,7 +208,73 @@ def need_form(request):
 
 @require_safe
 def need_sent(request):
-    return render(request, "counselling/need_sent.html")
+    return render(
+        request,
+        "counselling/need_sent.html",
+        {"reference": request.session.get(SESSION_NEED_REFERENCE, "")},
+    )
+
+
+# --- the person's status page -------------------------------------------------------------
+
+NOT_FOUND = _(
+    "Mit dieser Vorgangsnummer und dieser E-Mail-Adresse oder Telefonnummer finden wir keine "
+    "offene Anfrage. Bitte prüfen Sie beide Angaben. Zurückgezogene Anfragen und Anfragen, "
+    "deren Daten nach dem Abschluss gelöscht wurden, zeigen wir nicht mehr an."
+)
+
+
+def _status_lookup(request):
+    """The pair from the POST, checked and counted: (form, tracked or None). A wrong pair,
+    too many attempts or a bot leave an error on the form and nothing else."""
+    form = StatusLookupForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    reference = form.cleaned_data["reference"]
+    if rate_limited(
+        "counselling-status",
+        request=request,
+        contact=reference,
+        per_ip=STATUS_RATE_PER_IP,
+        per_contact=STATUS_RATE_PER_REFERENCE,
+    ):
+        form.add_error(None, TOO_MANY)
+        return form, None
+    tracked = tracked_find(reference=reference, contact=form.cleaned_data["contact"])
+    if tracked is None:
+        form.add_error(None, NOT_FOUND)
+    return form, tracked
+
+
+@require_http_methods(["GET", "POST"])
+def status(request):
+    """Reference and contact in, the request's stage out. POST: the contact stays out of
+    URLs and server logs; the mail's link carries the reference only."""
+    if request.method == "POST":
+        form, tracked = _status_lookup(request)
+    else:
+        reference = request.GET.get("nummer", "")[:12]
+        form, tracked = StatusLookupForm(initial={"reference": reference}), None
+    return render(request, "counselling/status.html", {"form": form, "tracked": tracked})
+
+
+@require_POST
+def withdraw(request):
+    """Withdraw with the same pair: first a page that asks, then (bestaetigt=ja) the
+    erasure, after which the status reads "zurückgezogen"."""
+    form, tracked = _status_lookup(request)
+    if tracked is None or not tracked.can_withdraw:
+        return render(request, "counselling/status.html", {"form": form, "tracked": tracked})
+    if request.POST.get("bestaetigt") != "ja":
+        return render(
+            request, "counselling/withdraw_confirm.html", {"form": form, "tracked": tracked}
+        )
+    tracked = tracked_withdraw(tracked=tracked)
+    return render(
+        request,
+        "counselling/status.html",
+        {"form": StatusLookupForm(), "tracked": tracked, "withdrawn_now": True},
+    )
 
 
 # --- the counsellors' queue -------------------------------------------------------------

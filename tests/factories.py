@@ -227,6 +227,7 @@ class CompanyNeedFactory(DjangoModelFactory):
     company_name = factory.Sequence(lambda n: f"Metallbau Muster {n} GmbH")
     contact_name = "Jana Weber"
     email = factory.Sequence(lambda n: f"personal{n}@betrieb.de")
+    reference = factory.Sequence(lambda n: f"BD-T{n:05d}")
     consent_at = factory.LazyFunction(_now_plus)
 
 

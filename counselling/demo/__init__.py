@@ -86,6 +86,7 @@ def demo_counselling_load() -> int:
         CompanyNeed.objects.get_or_create(
             submission_key=uuid.uuid5(NAMESPACE, f"need-{number}"),
             defaults={
+                "reference": f"BD-DEMO{number:02d}",
                 "topic": topics[row["topic"]],
                 "participants": row["participants"],
                 "period": period,

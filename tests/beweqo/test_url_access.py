@@ -64,6 +64,10 @@ PUBLIC = {
     "offerings:alert_subscribe",
     "offerings:alert_sent",
     "counselling:request_sent",
+    # A person's status page and withdrawal: anonymous, but only the pair of reference and
+    # contact (POSTed) opens anything; tests/counselling/test_status.py checks the rest.
+    "counselling:status",
+    "counselling:withdraw",
     "events:event_list",
     "events:event_month",
     "events:event_archive",

@@ -130,6 +130,9 @@ NOT_PERSONAL = {
     "counselling:funding_check",
     "counselling:need",
     "counselling:need_sent",
+    # The person's own status page shows the stage only, never personal data.
+    "counselling:status",
+    "counselling:withdraw",
     # Events: the public calendar, one's own registration, the organisers' event pages.
     "events:event_list",
     "events:event_month",
