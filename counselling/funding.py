@@ -212,13 +212,7 @@ def _employed(a: Answers) -> bool:
 
 
 def _maybe(reason: str, questions: list[str]) -> Verdict:
-    """A "vielleicht" that names what is still open."""
-    if questions:
-        reason = (
-            reason
-            + " "
-            + gettext("Noch offen: %(questions)s.") % {"questions": "; ".join(questions)}
-        )
+    """A "vielleicht" that names the questions still open (the page lists them)."""
     return Verdict(POSSIBLE, reason.strip(), tuple(questions))
 
 
@@ -251,7 +245,12 @@ def q_cross_company() -> str:
 
 
 def q_feature(feature: str) -> str:
-    return str(dict(Feature.choices)[feature])
+    return {
+        Feature.AZAV: gettext("Ist der Kurs AZAV-zugelassen?"),
+        Feature.BILDUNGSZEIT: gettext("Ist der Kurs für Bildungszeit anerkannt?"),
+        Feature.ESF: gettext("Ist der Kurs ein ESF-Fachkurs?"),
+        Feature.UPGRADE: gettext("Bereitet der Kurs auf eine Aufstiegsprüfung vor?"),
+    }[feature]
 
 
 # --- the rules ------------------------------------------------------------------------
