@@ -398,13 +398,14 @@ def qualifizierungsgeld(a: Answers) -> Verdict:
     if a.affected_share is not None and size is not None and a.affected_share < needed:
         return Verdict(
             NO,
-            gettext("Betroffen sind %(given)s %% der Belegschaft, das ist zu wenig. ")
+            gettext("Betroffen sind %(given)s %% der Belegschaft, das ist zu wenig.")
             % {"given": a.affected_share}
+            + " "
             + condition,
         )
     if a.agreement is False:
         return Verdict(
-            NO, gettext("Ohne Vereinbarung gibt es kein Qualifizierungsgeld. ") + condition
+            NO, gettext("Ohne Vereinbarung gibt es kein Qualifizierungsgeld.") + " " + condition
         )
     missing = []
     if a.affected_share is None or size is None:
