@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -219,51 +220,180 @@ class DirectoryFilterForm(forms.Form):
 # --- funding check ------------------------------------------------------------------------
 
 
+YES = "ja"
+NO = "nein"
+YES_NO_UNKNOWN = [(YES, _("ja")), (NO, _("nein")), ("", _("weiß nicht"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {YES: True, NO: False}.get(value)
+
+
 class FundingCheckForm(forms.Form):
-    """Seven questions; a GET form, nothing is stored."""
+    """Four questions about the person, then optional groups of questions that matter only
+    for some instruments (FIELDSETS); a GET form, nothing is stored. An unanswered optional
+    question leaves a verdict at "vielleicht" and is named there."""
 
     status = forms.ChoiceField(
-        label=_("1. Ihre berufliche Situation"),
+        label=_("Ihre berufliche Situation"),
         choices=funding.Status.choices,
         widget=forms.RadioSelect,
     )
     age = forms.IntegerField(
-        label=_("2. Ihr Alter"),
+        label=_("Ihr Alter"),
         min_value=15,
         max_value=70,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     qualification = forms.ChoiceField(
-        label=_("3. Ihr Berufsabschluss"),
+        label=_("Ihr Berufsabschluss"),
         choices=funding.Qualification.choices,
         widget=forms.RadioSelect,
     )
     workplace = forms.ChoiceField(
-        label=_("4. Wo wohnen oder arbeiten Sie?"),
+        label=_("Wo wohnen oder arbeiten Sie?"),
         choices=funding.Workplace.choices,
         widget=forms.RadioSelect,
     )
+    # Employees
     company_size = forms.IntegerField(
-        label=_("5. Wie viele Beschäftigte hat Ihr Arbeitgeber?"),
+        label=_("Wie viele Beschäftigte hat Ihr Arbeitgeber?"),
         required=False,
         min_value=1,
         max_value=1_000_000,
         help_text=_("Nur wenn Sie angestellt sind. Eine Schätzung genügt."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    hours = forms.IntegerField(
-        label=_("6. Wie viele Stunden hat der Kurs?"),
-        min_value=1,
-        max_value=10_000,
-        help_text=_("Unterrichtsstunden insgesamt; eine Schätzung genügt."),
+    months_employed = forms.IntegerField(
+        label=_("Seit wie vielen Monaten sind Sie bei Ihrem Arbeitgeber?"),
+        required=False,
+        min_value=0,
+        max_value=720,
+        help_text=_("Für die Bildungszeit: Sie braucht 12 Monate im Betrieb."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    severely_disabled = forms.BooleanField(
+        label=_("Ich bin schwerbehindert."),
+        required=False,
+        help_text=_(
+            "Dann muss sich ein Betrieb unter 500 Beschäftigten nicht an den Kosten beteiligen."
+        ),
+    )
+    affected_share = forms.IntegerField(
+        label=_("Wie viel Prozent der Belegschaft sind vom Strukturwandel betroffen?"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Für das Qualifizierungsgeld: Arbeitsplätze, die sich durch neue Technik oder "
+            "Umbau des Betriebs stark verändern oder wegfallen. Eine Schätzung genügt."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    agreement = forms.ChoiceField(
+        label=_(
+            "Gibt es dazu eine Betriebsvereinbarung oder einen Tarifvertrag (unter 10 "
+            "Beschäftigten: eine schriftliche Erklärung des Arbeitgebers)?"
+        ),
+        required=False,
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    # Young skilled workers
+    exam_points = forms.IntegerField(
+        label=_("Punkte in der Abschlussprüfung Ihrer Ausbildung"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Für das Weiterbildungsstipendium: 87 Punkte oder mehr."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    exam_grade = forms.DecimalField(
+        label=_("oder Durchschnittsnote der Abschlussprüfung"),
+        required=False,
+        min_value=Decimal("1.0"),
+        max_value=Decimal("6.0"),
+        max_digits=2,
+        decimal_places=1,
+        localize=True,
+        help_text=_("Zum Beispiel 1,9. Eine der beiden Angaben genügt."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    # The course
+    hours = forms.IntegerField(
+        label=_("Wie viele Stunden hat der Kurs?"),
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        help_text=_(
+            "Unterrichtsstunden insgesamt; eine Schätzung genügt. Wenn Sie es nicht wissen, "
+            "nennt das Ergebnis die Stunden, die jede Förderung verlangt."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    price = forms.DecimalField(
+        label=_("Was kostet der Kurs (in Euro)?"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("99999"),
+        max_digits=7,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Dann rechnen wir Ihren Anteil aus. Leer lassen, wenn Sie es nicht wissen."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     features = forms.MultipleChoiceField(
-        label=_("7. Was wissen Sie über den Kurs?"),
+        label=_("Was wissen Sie über den Kurs?"),
         required=False,
         choices=funding.Feature.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    cross_company = forms.ChoiceField(
+        label=_("Ist der Kurs offen für Beschäftigte verschiedener Betriebe?"),
+        required=False,
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        help_text=_("Für ESF-Fachkurse: Kurse nur für einen Betrieb werden nicht gefördert."),
+    )
+    kurs = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    BASICS = ("status", "age", "qualification", "workplace")
+    # (anchor, legend, fields): each group is optional and only matters for some instruments.
+    FIELDSETS = (
+        (
+            "fragen-arbeitsplatz",
+            _("Wenn Sie angestellt sind: Ihr Arbeitsplatz"),
+            (
+                "company_size",
+                "months_employed",
+                "severely_disabled",
+                "affected_share",
+                "agreement",
+            ),
+        ),
+        (
+            "fragen-pruefung",
+            _("Wenn Sie jünger als 25 sind und eine Ausbildung haben: Ihre Abschlussprüfung"),
+            ("exam_points", "exam_grade"),
+        ),
+        (
+            "fragen-kurs",
+            _("Der Kurs: Stunden, Preis, Anerkennungen"),
+            ("hours", "price", "features", "cross_company"),
+        ),
+    )
+
+    def basics(self):
+        return [self[name] for name in self.BASICS]
+
+    def fieldsets(self):
+        """The optional groups, each open when it holds an answer or an error."""
+        groups = []
+        for anchor, legend, names in self.FIELDSETS:
+            fields = [self[name] for name in names]
+            answered = any(f.errors or (f.value() not in (None, "", [], False)) for f in fields)
+            groups.append({"anchor": anchor, "legend": legend, "fields": fields, "open": answered})
+        return groups
 
     def clean(self):
         data = super().clean()
@@ -281,9 +411,32 @@ class FundingCheckForm(forms.Form):
             qualification=data["qualification"],
             workplace=data["workplace"],
             company_size=data.get("company_size"),
-            hours=data["hours"],
+            hours=data.get("hours"),
             features=frozenset(data.get("features") or ()),
+            price=data.get("price"),
+            months_employed=data.get("months_employed"),
+            affected_share=data.get("affected_share"),
+            agreement=_yes_no(data.get("agreement") or ""),
+            exam_points=data.get("exam_points"),
+            exam_grade=data.get("exam_grade"),
+            severely_disabled=bool(data.get("severely_disabled")),
+            cross_company=_yes_no(data.get("cross_company") or ""),
         )
+
+
+def funding_check_initial(course) -> dict:
+    """The form's answers about a catalogue course (offerings CourseFundingFacts). A course
+    in the public catalogue is open to people of any company."""
+    features = funding.course_features(
+        course.funding_slugs, azav_measure_number=course.azav_measure_number
+    )
+    return {
+        "kurs": str(course.pk),
+        "hours": course.hours,
+        "price": course.price,
+        "features": sorted(features),
+        "cross_company": YES,
+    }
 
 
 # --- company needs -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from counselling.forms import (
     QueueFilterForm,
     StatusForm,
     StatusLookupForm,
+    funding_check_initial,
 )
 from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
 from counselling.periods import period_label
@@ -68,6 +69,7 @@ from counselling.services import (
 )
 from counselling.tracking import tracked_find, tracked_withdraw
 from network.permissions import require_network_office
+from offerings.selectors import course_funding_facts
 
 # Submissions per hour from one network address, and to one contact.
 RATE_PER_IP = 5
@@ -174,12 +176,30 @@ def request_sent(request):
 
 @require_safe
 def funding_check(request):
-    form = FundingCheckForm(request.GET or None)
-    results = funding.funding_check(form.answers()) if request.GET and form.is_valid() else None
+    """The check, optionally for one catalogue course (`kurs=<pk>`): unanswered, the form
+    starts with the course's hours, price and recognitions; a `kurs` that names no published
+    course opens the check without them and says so."""
+    raw_course = request.GET.get("kurs", "")
+    course = course_funding_facts(raw_course) if raw_course else None
+    answered = any(key != "kurs" for key in request.GET)
+    if answered:
+        form = FundingCheckForm(request.GET)
+    else:
+        form = FundingCheckForm(initial=funding_check_initial(course) if course else None)
+    results = funding.funding_check(form.answers()) if answered and form.is_valid() else None
+    hours_unknown = bool(results) and form.cleaned_data.get("hours") is None
     return render(
         request,
         "counselling/funding_check.html",
-        {"form": form, "results": results, "legal_state": funding.LEGAL_STATE},
+        {
+            "form": form,
+            "results": results,
+            "legal_state": funding.LEGAL_STATE,
+            "course": course,
+            "course_missing": bool(raw_course) and course is None,
+            "hours_unknown": hours_unknown,
+            "instruments": funding.INSTRUMENTS,
+        },
     )
 
 

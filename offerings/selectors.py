@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
@@ -699,4 +700,43 @@ def offer_get_public(*, pk: int, today=None) -> Offer:
             _open_dates_prefetch(today),
         ),
         pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class CourseFundingFacts:
+    """What the funding check needs to know of one published course."""
+
+    pk: int
+    title: str
+    url: str
+    hours: int | None  # lessons of the next open date that states them; None: unknown
+    price: Decimal | None  # None: unknown ("Preis auf Anfrage"), never 0
+    funding_slugs: frozenset[str]
+    azav_measure_number: str
+
+
+def course_funding_facts(raw_pk: str | None, *, today=None) -> CourseFundingFacts | None:
+    """The funding facts of a published course named by a query parameter; None for
+    anything else (not a number, a draft, an archived or unknown course)."""
+    if not raw_pk or not raw_pk.isascii() or not raw_pk.isdigit() or len(raw_pk) > 12:
+        return None
+    today = today or timezone.localdate()
+    offer = (
+        Offer.objects.published()
+        .prefetch_related("funding_programmes", _open_dates_prefetch(today))
+        .filter(pk=int(raw_pk))
+        .first()
+    )
+    if offer is None:
+        return None
+    hours = next((d.hours_total for d in offer.open_dates if d.hours_total), None)
+    return CourseFundingFacts(
+        pk=offer.pk,
+        title=offer.title,
+        url=offer.get_absolute_url(),
+        hours=hours,
+        price=offer.price,
+        funding_slugs=frozenset(p.slug for p in offer.funding_programmes.all()),
+        azav_measure_number=offer.azav_measure_number,
     )

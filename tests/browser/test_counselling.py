@@ -39,6 +39,40 @@ def _no_stray_counselling_rows(_seed_data):
     CounsellingRequest.objects.all().delete()
 
 
+def test_funding_check_for_a_course_on_a_phone(page: Page):
+    """From a course page at 320 px: the check opens with the course's hours, price and
+    recognitions and gives the own share for its price."""
+    from decimal import Decimal
+
+    from offerings.models import FundingProgramme
+    from tests.offerings.factories import OfferDateFactory, OfferFactory
+
+    offer = OfferFactory(title="Fachkraft für CNC-Technik", price=Decimal("2400"), dates=[])
+    OfferDateFactory(offer=offer, hours_total=200)
+    offer.funding_programmes.set([FundingProgramme.objects.get(slug="foerderung-beschaeftigter")])
+    page.set_viewport_size({"width": 320, "height": 800})
+    visit(page, offer.get_absolute_url())
+    page.get_by_role("link", name="Förderung für diesen Kurs prüfen").click()
+    expect(page.get_by_text("Für den Kurs „Fachkraft für CNC-Technik“.")).to_be_visible()
+    expect(page.get_by_label("Wie viele Stunden")).to_have_value("200")
+    expect(page.get_by_label("Was kostet der Kurs")).to_have_value("2400,00")
+    expect(page.get_by_label("Der Kurs ist AZAV-zugelassen.")).to_be_checked()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    page.get_by_label("angestellt beschäftigt").check()
+    page.get_by_label("Ihr Alter").fill("35")
+    page.get_by_label("Berufsabschluss vor 2 Jahren oder länger").check()
+    page.get_by_label("in Baden-Württemberg, nicht im öffentlichen Dienst").check()
+    page.locator("summary", has_text="Wenn Sie angestellt sind: Ihr Arbeitsplatz").click()
+    page.get_by_label("Wie viele Beschäftigte").fill("300")
+    page.get_by_role("button", name="Förderung prüfen").click()
+    box = page.locator(".funding-result", has_text="Förderung Beschäftigter: wahrscheinlich")
+    expect(box).to_contain_text("Ihr Anteil an diesem Kurs 0,00 €")
+    expect(box).to_contain_text("Anteil Ihres Arbeitgebers 1.200,00 €")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+
+
 @pytest.fixture
 def agency(db):
     institution = InstitutionFactory(
@@ -55,11 +89,14 @@ def test_funding_check_to_catalogue_to_request_and_a_counsellor_closes_it(
     institution, counsellor = agency
     visit(page, "/beratung/foerder-check/")
     page.get_by_label("angestellt beschäftigt").check()
-    page.get_by_label("2. Ihr Alter").fill("35")
+    page.get_by_label("Ihr Alter").fill("35")
     page.get_by_label("Berufsabschluss vor 2 Jahren oder länger").check()
     page.get_by_label("in Baden-Württemberg, nicht im öffentlichen Dienst").check()
-    page.get_by_label("5. Wie viele Beschäftigte").fill("30")
-    page.get_by_label("6. Wie viele Stunden").fill("200")
+    # The optional groups open without JavaScript: <details> with a fieldset each.
+    page.locator("summary", has_text="Wenn Sie angestellt sind: Ihr Arbeitsplatz").click()
+    page.get_by_label("Wie viele Beschäftigte").fill("30")
+    page.locator("summary", has_text="Der Kurs: Stunden, Preis, Anerkennungen").click()
+    page.get_by_label("Wie viele Stunden").fill("200")
     page.get_by_label("Der Kurs ist AZAV-zugelassen.").check()
     page.get_by_role("button", name="Förderung prüfen").click()
     expect(

@@ -27,6 +27,8 @@ EMPLOYEE = Answers(
     company_size=30,
     hours=200,
     features=frozenset({Feature.AZAV}),
+    months_employed=24,
+    cross_company=True,
 )
 
 
