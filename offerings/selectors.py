@@ -338,6 +338,7 @@ _CARD_FIELDS = (
     "title",
     "summary",
     "price",
+    "last_reviewed_on",
     "institution__name",
     "delivery_form__name",
     "delivery_form__course_mode",
