@@ -339,6 +339,7 @@ _CARD_FIELDS = (
     "summary",
     "price",
     "last_reviewed_on",
+    "language",  # text_lang: the lang of title and summary
     "institution__name",
     "delivery_form__name",
     "delivery_form__course_mode",
