@@ -358,6 +358,11 @@ OUTBOX_CLAIM_CHUNK = 20
 # Delivered mail is deleted after this many days.
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90, minimum=1)
 
+# Issue 22: an offer not reviewed for this many months leaves the catalogue (after two
+# reminders, a month and two weeks before), and a rolling or on-demand date not confirmed
+# for as long no longer counts as open.
+OFFER_REVIEW_MONTHS = env_int("OFFER_REVIEW_MONTHS", 12, minimum=2)
+
 # Celery beat, in CELERY_TIMEZONE (Europe/Berlin).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 5 * 60},
@@ -380,6 +385,11 @@ CELERY_BEAT_SCHEDULE = {
     "offer-freshness-reminders-monthly": {
         "task": "offerings.freshness_reminders_send",
         "schedule": crontab(hour=6, minute=30, day_of_month="1"),
+    },
+    # Issue 22: the two reminders before an offer leaves the catalogue unreviewed.
+    "offer-review-reminders-daily": {
+        "task": "offerings.review_reminders_send",
+        "schedule": crontab(hour=6, minute=45),
     },
     "course-alert-digests-weekly": {
         "task": "offerings.course_alert_digests_send",

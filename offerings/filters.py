@@ -27,6 +27,7 @@ from offerings.models import (
     Schedule,
     StartKind,
     TimeOfDay,
+    review_cutoff,
 )
 from offerings.places import EARTH_RADIUS_KM, PlaceFound, bounding_box, place_find
 
@@ -337,8 +338,10 @@ class CatalogueFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         self.place = self.clean_place()
+        # The catalogue's rule (Offer.objects.in_catalogue): reviewed, with an open date.
         return queryset.filter(
-            Exists(OfferDate.objects.filter(self.date_q(), offer=OuterRef("pk")))
+            Exists(OfferDate.objects.filter(self.date_q(), offer=OuterRef("pk"))),
+            last_reviewed_on__gt=review_cutoff(self.today),
         )
 
 

@@ -51,6 +51,7 @@ from offerings.models import (
     TargetGroup,
     TimeOfDay,
     Topic,
+    review_cutoff,
 )
 from offerings.places import EARTH_RADIUS_KM, bounding_box
 
@@ -415,7 +416,12 @@ def _lookup(values) -> dict:
 
 def _build(token: str, today: date) -> CatalogueIndex:
     started = timezone.now()
-    published = {"offer__status": OfferStatus.PUBLISHED, "offer__institution__is_active": True}
+    # The offers of Offer.objects.in_catalogue, for the tables of their dates and terms.
+    published = {
+        "offer__status": OfferStatus.PUBLISHED,
+        "offer__institution__is_active": True,
+        "offer__last_reviewed_on__gt": review_cutoff(today),
+    }
     offers = list(
         Offer.objects.in_catalogue(today)
         .annotate(

@@ -339,6 +339,7 @@ _CARD_FIELDS = (
     "title",
     "summary",
     "price",
+    "last_reviewed_on",
     "language",  # the lang of a card in another language (Offer.text_lang)
     "institution__name",
     "delivery_form__name",

@@ -18,6 +18,7 @@ from network.selectors import institution_is_new_provider
 from network.services import institution_mark_published
 from offerings.index import catalogue_index_invalidate
 from offerings.models import (
+    ONGOING_KINDS,
     REVIEW_INTERVAL_DAYS,
     Offer,
     OfferApproval,
@@ -25,6 +26,8 @@ from offerings.models import (
     OfferDate,
     OfferStatus,
     Venue,
+    review_cutoff,
+    review_deadline,
 )
 from offerings.places import PlaceMatch, venue_address_key, venue_place_resolve
 from offerings.search import offer_search_refresh
@@ -66,11 +69,33 @@ def offer_update(*, offer: Offer, user, data: dict, changed: list[str]) -> list[
     return changed
 
 
-def offer_mark_reviewed(*, offer: Offer, user) -> None:
-    """ "Still correct": the provider confirms the offer without changing it."""
-    offer.last_reviewed_on = timezone.localdate()
-    offer.save(update_fields=["last_reviewed_on", "updated_at"])
-    offer_change_record(offer=offer, user=user, action="review")
+def offer_mark_reviewed(*, offer: Offer, user, today=None) -> None:
+    """ "Still correct": the provider confirms the offer and its dates without changing
+    them, from the dates section of the edit page."""
+    offers_review(offers=[offer], user=user, today=today)
+    offer.refresh_from_db(fields=["last_reviewed_on", "updated_at"])
+
+
+def offers_review(*, offers, user, today=None) -> int:
+    """The provider confirms offers as they are, after a page that showed their dates (the
+    edit page's dates, or the bulk review's list): each counts as reviewed today, so a
+    stale one is back in the catalogue at once, and its rolling and on-demand dates count as
+    confirmed (issue 22). Returns how many offers were reviewed."""
+    offers = list(offers)
+    if not offers:
+        return 0
+    today = today or timezone.localdate()
+    ids = [offer.pk for offer in offers]
+    with transaction.atomic():
+        Offer.objects.filter(pk__in=ids).update(last_reviewed_on=today, updated_at=timezone.now())
+        OfferDate.objects.filter(offer_id__in=ids, start_kind__in=ONGOING_KINDS).update(
+            confirmed_on=today
+        )
+        _changes_record(offers, user, "review", [])
+        # An update sends no signals: tell the catalogue index (whose token the cards' cache
+        # keys carry). The texts did not change, so the search data stays.
+        transaction.on_commit(catalogue_index_invalidate)
+    return len(offers)
 
 
 def offer_duplicate(*, offer: Offer, user) -> Offer:
@@ -425,6 +450,8 @@ def date_save(*, offer: Offer, user, data: dict, offer_date: OfferDate | None = 
         values["venue"] = venue_get_or_create(institution=offer.institution, **new_venue)
     elif values.get("venue") is not None and values["venue"].municipality_id is None:
         venue_place_fill(venue=values["venue"])
+    # Saving a date is looking at it: a rolling or on-demand date counts as confirmed.
+    values["confirmed_on"] = timezone.localdate()
     with transaction.atomic():
         if offer_date is None:
             offer_date = OfferDate.objects.create(offer=offer, **values)
@@ -434,7 +461,9 @@ def date_save(*, offer: Offer, user, data: dict, offer_date: OfferDate | None = 
                 setattr(offer_date, name, value)
             offer_date.save()
             action = "date_update"
-        offer_change_record(offer=offer, user=user, action=action, fields=sorted(values))
+        offer_change_record(
+            offer=offer, user=user, action=action, fields=sorted(set(values) - {"confirmed_on"})
+        )
         offer_search_refresh([offer])
     return offer_date
 
@@ -517,6 +546,78 @@ def freshness_reminders_send(*, today=None) -> int:
         for membership in members:
             freshness_reminder_enqueue(
                 user=membership.user, institution=institution, offers=offers, today=today
+            )
+            sent += 1
+    return sent
+
+
+# --- Review deadline (issue 22) -----------------------------------------------------------
+
+# The reminders before an offer leaves the catalogue: the first a month before the deadline
+# (after 11 of 12 months), the second two weeks before it (about 11.5 months).
+REVIEW_REMINDERS = (timedelta(days=30), timedelta(days=14))
+
+
+def _review_reminder_due(offer: Offer, today) -> bool:
+    """Whether `offer` is owed a reminder today: it is inside a reminder's window and was
+    not reminded since that window opened. So each reminder goes out once, on the first run
+    inside its window; a review moves the deadline and with it both windows."""
+    deadline = review_deadline(offer.last_reviewed_on)
+    if today >= deadline:
+        return False
+    opened = [deadline - before for before in REVIEW_REMINDERS if today >= deadline - before]
+    if not opened:
+        return False
+    return offer.review_reminded_on is None or offer.review_reminded_on < max(opened)
+
+
+def review_reminders_send(*, today=None) -> int:
+    """Remind each institution's editors and admins of their published offers that leave
+    the catalogue soon unless reviewed: one mail per person and run, listing every such
+    offer with its deadline. Safe to run again: each offer is claimed (locked, its
+    `review_reminded_on` set) in the transaction that queues the mails, so a second run, or
+    a second worker, finds nothing owed. Returns the number of mails queued."""
+    from offerings.backoffice.notify import review_reminder_enqueue
+
+    today = today or timezone.localdate()
+    earliest = max(REVIEW_REMINDERS)
+    # Offers whose first window may have opened and whose deadline has not yet passed.
+    candidates = (
+        Offer.objects.published()
+        .filter(
+            last_reviewed_on__gt=review_cutoff(today),
+            last_reviewed_on__lte=review_cutoff(today + earliest),
+        )
+        .order_by("institution_id", "title", "pk")
+    )
+    sent = 0
+    with transaction.atomic():
+        owed = [
+            offer
+            for offer in candidates.select_for_update(skip_locked=True, of=("self",))
+            if _review_reminder_due(offer, today)
+        ]
+        if not owed:
+            return 0
+        Offer.objects.filter(pk__in=[offer.pk for offer in owed]).update(review_reminded_on=today)
+        by_institution: dict[int, list[Offer]] = {}
+        for offer in owed:
+            by_institution.setdefault(offer.institution_id, []).append(offer)
+        members = (
+            Membership.objects.filter(
+                institution_id__in=list(by_institution),
+                role__in=[MembershipRole.ADMIN, MembershipRole.EDITOR],
+                user__is_active=True,
+            )
+            .select_related("user", "institution")
+            .order_by("institution_id", "user_id")
+        )
+        for membership in members:
+            review_reminder_enqueue(
+                user=membership.user,
+                institution=membership.institution,
+                offers=by_institution[membership.institution_id],
+                today=today,
             )
             sent += 1
     return sent

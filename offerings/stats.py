@@ -272,7 +272,7 @@ def _offers_rows_portable(period: DayRange, previous: DayRange, *, today: dateti
             free_or_funded=Count("pk", filter=Q(price=0) | funded),
         )
     open_offers = OfferDate.objects.filter(OfferDate.open_q(today)).values("offer_id")
-    in_catalogue = Offer.objects.published().filter(pk__in=open_offers).count()
+    in_catalogue = Offer.objects.published().reviewed(today).filter(pk__in=open_offers).count()
     cur, prev = counts["current"], counts["previous"]
     totals = [None]
     for key in ("active", "free", "funded", "free_or_funded"):

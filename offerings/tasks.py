@@ -32,6 +32,14 @@ def freshness_reminders_send_task() -> int:
     return freshness_reminders_send()
 
 
+@shared_task(name="offerings.review_reminders_send")
+def review_reminders_send_task() -> int:
+    """Issue 22: the two reminders before an unreviewed offer leaves the catalogue."""
+    from offerings.services import review_reminders_send
+
+    return review_reminders_send()
+
+
 @shared_task(name="offerings.search_log_flush")
 def search_log_flush_task() -> int:
     """Issue 8: move the catalogue's search counts from Redis into SearchDay."""

@@ -188,9 +188,9 @@ class IdsField(forms.Field):
 class OfferBulkForm(forms.Form):
     """One action for many offers: those ticked in the list (`offers`) or all offers of a
     committed import (`job`). Adding or removing terms asks for them in a second step
-    (`step`), on a page of its own."""
+    (`step`), on a page of its own; so does a review, whose page lists each offer's dates."""
 
-    PUBLISH, ARCHIVE, TAXONOMY = "publish", "archive", "taxonomy"
+    PUBLISH, ARCHIVE, TAXONOMY, REVIEW = "publish", "archive", "taxonomy", "review"
 
     action = forms.ChoiceField(
         label=_("Aktion"),
@@ -198,6 +198,8 @@ class OfferBulkForm(forms.Form):
             (PUBLISH, _("Veröffentlichen")),
             (ARCHIVE, _("Archivieren")),
             (TAXONOMY, _("Themen, Zielgruppen oder Förderung ändern …")),
+            # Issue 22: counts only after a page that lists each offer's dates (`step`).
+            (REVIEW, _("Als geprüft bestätigen …")),
         ],
     )
     offers = IdsField(required=False)
@@ -232,7 +234,7 @@ class OfferBulkForm(forms.Form):
 
     def __init__(self, *args, terms_step: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if terms_step or self.data.get("step"):
+        if terms_step or (self.data.get("step") and self.data.get("action") == self.TAXONOMY):
             self.fields["mode"].required = True
         self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(is_active=True)

@@ -1,5 +1,7 @@
 """Mails of the provider back office, all through the outbox."""
 
+import hashlib
+
 from django.urls import reverse
 
 from network.services import network_office_notify
@@ -44,4 +46,34 @@ def approval_request_enqueue(*, offer, requested_by, count: int = 1) -> None:
             "approvals_path": reverse("offerings:bo_approvals"),
         },
         key=f"approval:{offer.pk}",
+    )
+
+
+def review_reminder_enqueue(*, user, institution, offers, today) -> None:
+    """Issue 22: `offers` leave the catalogue on their deadline unless reviewed. The key
+    names the offers, so a run that owes the same person other offers on the same day
+    still sends them."""
+    ids = ",".join(str(offer.pk) for offer in offers)
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
+    message_enqueue(
+        to=user.email,
+        subject="",
+        template="offerings/backoffice_review_reminder",
+        context={
+            "user": user,
+            "institution": institution,
+            "offers": [
+                {
+                    "title": offer.title,
+                    "deadline": offer.review_deadline,
+                    "edit_path": reverse(
+                        "offerings:bo_offer_edit", args=[institution.slug, offer.pk]
+                    )
+                    + "#termine",
+                }
+                for offer in offers
+            ],
+            "list_path": reverse("offerings:bo_offers", args=[institution.slug]),
+        },
+        key=f"review-reminder:{institution.pk}:{user.pk}:{today:%Y-%m-%d}:{digest}",
     )

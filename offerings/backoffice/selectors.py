@@ -4,7 +4,7 @@ offers a bulk action works on, and the approvals waiting for the network office.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,8 @@ from offerings.models import (
     OfferChange,
     OfferDate,
     OfferStatus,
+    StartKind,
+    review_cutoff,
 )
 from offerings.selectors import _open_dates_prefetch
 
@@ -44,6 +46,8 @@ class OfferRow:
     no_open_date: bool
     review_overdue: bool
     pending_approval: bool
+    stale: bool = False  # not reviewed for OFFER_REVIEW_MONTHS: out of the catalogue
+    reminded: bool = False  # a reminder went out: the deadline is near
 
     def __str__(self) -> str:
         return self.offer.title
@@ -54,7 +58,7 @@ class OfferRow:
 
     @property
     def has_problem(self) -> bool:
-        return self.no_open_date or self.review_overdue or self.score < 100
+        return self.no_open_date or self.review_overdue or self.stale or self.score < 100
 
 
 def backoffice_offer_rows(*, institution, today=None) -> list[OfferRow]:
@@ -79,6 +83,7 @@ def backoffice_offer_rows(*, institution, today=None) -> list[OfferRow]:
     # The description itself is not needed, its length is.
     offers = offers.annotate(description_length=Length("description"))
     overdue_before = today - timedelta(days=REVIEW_INTERVAL_DAYS)
+    stale_from = review_cutoff(today)
     rows = []
     for offer in offers:
         present = {
@@ -100,6 +105,9 @@ def backoffice_offer_rows(*, institution, today=None) -> list[OfferRow]:
                 no_open_date=not offer.has_open_date,
                 review_overdue=offer.last_reviewed_on < overdue_before,
                 pending_approval=offer.pending,
+                stale=offer.last_reviewed_on <= stale_from,
+                reminded=offer.review_reminded_on is not None
+                and offer.review_reminded_on >= offer.last_reviewed_on,
             )
         )
     archived = OfferStatus.ARCHIVED
@@ -220,3 +228,39 @@ def import_job_offers(*, job: ImportJob) -> OfferSelection:
 
 def import_jobs_recent(*, institution):
     return ImportJob.objects.filter(institution=institution).defer("content", "report")[:10]
+
+
+@dataclass
+class OfferForReview:
+    """An offer on the bulk review's confirmation page, with the dates it confirms."""
+
+    offer: Offer
+    dates: list[OfferDate]
+
+    SHOWN = 3
+
+    @property
+    def shown(self) -> list[OfferDate]:
+        return self.dates[: self.SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.dates) - self.SHOWN, 0)
+
+
+def offers_for_review(*, offers, today=None) -> list[OfferForReview]:
+    """Each offer with its next dates, as a review would confirm them: the fixed ones still
+    to come or running, and every rolling and on-demand one (lapsed ones too, since the
+    review confirms them again)."""
+    today = today or timezone.localdate()
+    offers = list(offers)
+    dates: dict[int, list[OfferDate]] = {offer.pk: [] for offer in offers}
+    upcoming = (
+        OfferDate.objects.filter(offer_id__in=list(dates))
+        .filter(~Q(start_kind=StartKind.FIXED) | Q(start__gte=today) | Q(end__gte=today))
+        .select_related("venue")
+        .order_by("offer_id", F("start").asc(nulls_first=True), "pk")
+    )
+    for offer_date in upcoming:
+        dates[offer_date.offer_id].append(offer_date)
+    return [OfferForReview(offer=offer, dates=dates[offer.pk]) for offer in offers]

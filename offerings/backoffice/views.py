@@ -6,11 +6,13 @@ counsellors a 403, anonymous visitors the login page; the approvals are the netw
 office's.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -36,6 +38,7 @@ from offerings.backoffice.selectors import (
     import_jobs_recent,
     offer_for_preview,
     offer_history,
+    offers_for_review,
 )
 from offerings.imports.csvfile import CSV_COLUMNS
 from offerings.imports.jobs import (
@@ -80,6 +83,7 @@ def offer_list(request, slug: str):
             "rows": backoffice_offer_rows(institution=institution),
             "jobs": import_jobs_recent(institution=institution),
             "bulk_form": OfferBulkForm(),
+            "review_months": settings.OFFER_REVIEW_MONTHS,
         },
     )
 
@@ -118,6 +122,19 @@ def offers_bulk(request, slug: str):
             messages.error(request, _("Bitte wählen Sie mindestens ein Angebot aus."))
         return back
     action = data["action"]
+    if action == OfferBulkForm.REVIEW and not data.get("step"):
+        # A review counts only once the provider has seen what it confirms.
+        return render(
+            request,
+            "offerings/backoffice/offer_bulk_review.html",
+            {
+                "institution": institution,
+                "offers": offers_for_review(offers=selection.offers),
+                "ids": [] if job else [offer.pk for offer in selection.offers],
+                "job": job,
+                "review_months": settings.OFFER_REVIEW_MONTHS,
+            },
+        )
     if action == OfferBulkForm.TAXONOMY and not form.terms_chosen:
         if not data.get("step"):  # the first time: a fresh form, no errors yet
             # An import's offers are named by the job, not by their ids (there may be many).
@@ -141,6 +158,15 @@ def offers_bulk(request, slug: str):
         result = services.offers_bulk_archive(offers=selection.offers, user=request.user)
         done = ngettext(
             "%(n)d Angebot ist archiviert.", "%(n)d Angebote sind archiviert.", result.changed
+        )
+    elif action == OfferBulkForm.REVIEW:
+        result = services.BulkResult(
+            changed=services.offers_review(offers=selection.offers, user=request.user)
+        )
+        done = ngettext(
+            "%(n)d Angebot ist als geprüft bestätigt.",
+            "%(n)d Angebote sind als geprüft bestätigt.",
+            result.changed,
         )
     else:
         terms = form.terms()
@@ -248,6 +274,7 @@ def offer_edit(request, slug: str, pk: int):
             "offer": offer,
             "dates": offer.dates.select_related("venue"),
             "pending": hasattr(offer, "approval"),
+            "review_months": settings.OFFER_REVIEW_MONTHS,
         },
     )
 
@@ -306,8 +333,8 @@ def offer_publish(request, slug: str, pk: int):
 def offer_review(request, slug: str, pk: int):
     offer = get_offer_for(request, slug, pk, write=True).obj
     services.offer_mark_reviewed(offer=offer, user=request.user)
-    messages.success(request, _("Als geprüft vermerkt."))
-    return redirect("offerings:bo_offers", slug)
+    messages.success(request, _("Angaben und Termine sind als geprüft bestätigt."))
+    return redirect(reverse("offerings:bo_offer_edit", args=[slug, offer.pk]) + "#termine")
 
 
 @login_required

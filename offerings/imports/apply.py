@@ -12,7 +12,15 @@ from offerings.imports.lookups import TERM_MODELS
 from offerings.imports.records import TERM_FIELDS
 from offerings.imports.venues import VenueBook, venue_address, venue_key
 from offerings.index import catalogue_index_invalidate
-from offerings.models import DeliveryForm, Offer, OfferChange, OfferDate, OfferStatus, Venue
+from offerings.models import (
+    ONGOING_KINDS,
+    DeliveryForm,
+    Offer,
+    OfferChange,
+    OfferDate,
+    OfferStatus,
+    Venue,
+)
 from offerings.search import offer_search_refresh
 
 
@@ -144,6 +152,12 @@ class ImportApplier:
             OfferDate.objects.filter(pk__in=deleted_dates).delete()
         if date_changes:
             OfferDate.objects.bulk_update(date_changes, sorted(date_fields), batch_size=500)
+        if updates:
+            # The import restates each updated offer with its dates, as a review does: its
+            # rolling and on-demand dates count as confirmed (issue 22).
+            OfferDate.objects.filter(
+                offer_id__in=[e.offer.pk for e in updates], start_kind__in=ONGOING_KINDS
+            ).update(confirmed_on=today)
         OfferDate.objects.bulk_create(new_dates, batch_size=2000)
         self._terms(creates, updates)
 

@@ -13,6 +13,7 @@ from offerings.models.backoffice import (
     OfferChange,
 )
 from offerings.models.offers import (
+    ONGOING_KINDS,
     REVIEW_INTERVAL_DAYS,
     CertificateKind,
     Language,
@@ -24,6 +25,8 @@ from offerings.models.offers import (
     Schedule,
     StartKind,
     TimeOfDay,
+    review_cutoff,
+    review_deadline,
 )
 from offerings.models.places import (
     Municipality,
@@ -50,6 +53,7 @@ from offerings.models.taxonomy import (
 
 __all__ = [
     "IMPORTS_DIRECTORY",
+    "ONGOING_KINDS",
     "OPEN_FROM_ANYWHERE",
     "REVIEW_INTERVAL_DAYS",
     "AlertFrequency",
@@ -82,4 +86,6 @@ __all__ = [
     "TimeOfDay",
     "Topic",
     "Venue",
+    "review_cutoff",
+    "review_deadline",
 ]

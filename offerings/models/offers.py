@@ -1,8 +1,10 @@
 """Offers ("Angebote") and their dates ("Termine"): what the catalogue shows."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +18,18 @@ from offerings.models.taxonomy import DeliveryForm, FundingProgramme, TargetGrou
 
 # Offers not reviewed for this long are flagged to visitors and to their provider.
 REVIEW_INTERVAL_DAYS = 183
+
+
+def review_cutoff(today: date) -> date:
+    """Issue 22: an offer last reviewed on or before this day is stale (hidden from the
+    catalogue), and a rolling or on-demand date last confirmed on or before it has lapsed.
+    `OFFER_REVIEW_MONTHS` (12) before `today`."""
+    return today - relativedelta(months=settings.OFFER_REVIEW_MONTHS)
+
+
+def review_deadline(last_reviewed_on: date) -> date:
+    """The first day on which an offer reviewed on `last_reviewed_on` is stale."""
+    return last_reviewed_on + relativedelta(months=settings.OFFER_REVIEW_MONTHS)
 
 
 class Level(models.TextChoices):
@@ -68,8 +82,14 @@ class OfferQuerySet(models.QuerySet):
             Exists(OfferDate.objects.filter(OfferDate.open_q(today), offer=OuterRef("pk")))
         )
 
+    def reviewed(self, today=None):
+        """Offers reviewed within the last OFFER_REVIEW_MONTHS: the others are stale and
+        left out of the catalogue until their provider reviews them (issue 22)."""
+        today = today or timezone.localdate()
+        return self.filter(last_reviewed_on__gt=review_cutoff(today))
+
     def in_catalogue(self, today=None):
-        return self.published().with_open_dates(today)
+        return self.published().reviewed(today).with_open_dates(today)
 
 
 class Offer(models.Model):
@@ -141,6 +161,10 @@ class Offer(models.Model):
         _("Status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT
     )
     last_reviewed_on = models.DateField(_("zuletzt geprüft am"), default=timezone.localdate)
+    # The day the last reminder to review went out (offerings.services.review_reminders_send).
+    review_reminded_on = models.DateField(
+        _("zuletzt an die Prüfung erinnert am"), null=True, blank=True, editable=False
+    )
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -196,6 +220,14 @@ class Offer(models.Model):
         return self.last_reviewed_on < timezone.localdate() - timedelta(days=REVIEW_INTERVAL_DAYS)
 
     @property
+    def review_deadline(self) -> date:
+        """From this day on the offer is out of the catalogue unless reviewed before."""
+        return review_deadline(self.last_reviewed_on)
+
+    def is_stale(self, today=None) -> bool:
+        return self.last_reviewed_on <= review_cutoff(today or timezone.localdate())
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
@@ -204,6 +236,10 @@ class StartKind(models.TextChoices):
     FIXED = "fixed", _("fester Termin")
     ROLLING = "rolling", _("laufender Einstieg")
     ON_DEMAND = "on_demand", _("auf Anfrage")
+
+
+# Dates without a fixed start: they run until their end, or until they lapse.
+ONGOING_KINDS = (StartKind.ROLLING, StartKind.ON_DEMAND)
 
 
 class Schedule(models.TextChoices):
@@ -263,6 +299,11 @@ class OfferDate(models.Model):
     )
     notes = models.CharField(_("Hinweise"), max_length=500, blank=True)
     external_id = models.CharField(_("Externe Kennung"), max_length=100, blank=True)
+    # Issue 22: a rolling or on-demand date counts as open only while the provider has
+    # confirmed it within OFFER_REVIEW_MONTHS: by saving it, or by reviewing the offer.
+    confirmed_on = models.DateField(
+        _("zuletzt bestätigt am"), default=timezone.localdate, editable=False
+    )
 
     class Meta:
         verbose_name = _("Termin")
@@ -287,8 +328,19 @@ class OfferDate(models.Model):
 
     @staticmethod
     def open_q(today) -> Q:
-        """Dates a visitor can still join: upcoming, rolling or on demand."""
-        ongoing = Q(start_kind__in=[StartKind.ROLLING, StartKind.ON_DEMAND]) & (
-            Q(end__isnull=True) | Q(end__gte=today)
+        """Dates a visitor can still join: upcoming, or rolling or on demand and confirmed
+        within OFFER_REVIEW_MONTHS (else they lapse: nobody said they still run)."""
+        ongoing = (
+            Q(start_kind__in=ONGOING_KINDS)
+            & (Q(end__isnull=True) | Q(end__gte=today))
+            & Q(confirmed_on__gt=review_cutoff(today))
         )
         return ongoing | Q(start__gte=today)
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.start_kind in ONGOING_KINDS
+
+    def is_lapsed(self, today=None) -> bool:
+        """A rolling or on-demand date nobody confirmed for OFFER_REVIEW_MONTHS."""
+        return self.is_ongoing and self.confirmed_on <= review_cutoff(today or timezone.localdate())

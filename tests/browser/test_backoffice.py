@@ -329,8 +329,8 @@ def test_back_office_lists_fit_a_phone_and_a_desktop(
     visit(page, base)
     region = page.get_by_role("region", name="Angebote mit Status, Vollständigkeit und Hinweisen")
     assert region.evaluate("table => table.scrollWidth > table.clientWidth")
-    review = row_action("Noch aktuell", LONG_TITLE)
-    expect(region.get_by_role("button", name=review)).to_be_attached()
+    review = row_action("Termine prüfen", LONG_TITLE)
+    expect(region.get_by_role("link", name=review)).to_be_attached()
 
     force_login(page, with_second_factor(network_office))
     for width in (320, 1280):

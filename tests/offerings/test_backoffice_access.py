@@ -159,6 +159,14 @@ def cases(w: World, slug: str) -> dict[str, tuple]:
                 "topics": [Topic.objects.filter(is_active=True).first().pk],
             },
         ),
+        # Issue 22: the confirmed step of the bulk review (the page before it changes nothing,
+        # tests/offerings/test_review_deadline.py).
+        "bulk review": (
+            "backoffice",
+            "post",
+            f"{base}auswahl/",
+            {"action": "review", "step": "True", "offers": [o]},
+        ),
         "import status": ("backoffice", "get", f"{base}import/{w.job.pk}/", None),
         "import commit": ("backoffice", "post", f"{base}import/{w.job.pk}/uebernehmen/", {}),
         "csv template": ("backoffice", "get", f"{base}import/vorlage.csv", None),
@@ -215,6 +223,7 @@ CASE_NAMES = [
     "bulk publish",
     "bulk archive",
     "bulk terms",
+    "bulk review",
     "import status",
     "import commit",
     "csv template",

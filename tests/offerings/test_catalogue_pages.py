@@ -8,6 +8,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
 from offerings.models import DeliveryForm, FundingProgramme, StartKind, TimeOfDay
@@ -218,7 +219,8 @@ def test_course_page_has_no_warning_when_the_data_is_fresh(client):
 
     response = client.get(offer.get_absolute_url())
 
-    assertContains(response, "Zuletzt aktualisiert am")
+    reviewed = date_format(offer.last_reviewed_on, "j. F Y")
+    assertContains(response, f"Zuletzt vom Anbieter geprüft am {reviewed}.")
     assertNotContains(response, "älter als sechs Monate")
 
 
