@@ -65,6 +65,7 @@ from counselling.services import (
     request_set_status,
     request_submit,
 )
+from counselling.wishes.selectors import wish_groups
 from network.permissions import require_network_office
 
 # Submissions per hour from one network address, and to one contact.
@@ -399,6 +400,7 @@ def board(request):
         "counselling/board.html",
         {
             "groups": demand_board(),
+            "wish_groups": wish_groups(),
             "measures": joint_measure_list(),
             "show_contacts": request.roles.is_network_office,
             "threshold": JOINT_COURSE_MIN_COMPANIES,
