@@ -65,7 +65,7 @@ from counselling.services import (
     request_set_status,
     request_submit,
 )
-from counselling.wishes.selectors import wish_groups
+from counselling.wishes.selectors import demand_side_by_side, wish_groups
 from network.permissions import require_network_office
 
 # Submissions per hour from one network address, and to one contact.
@@ -395,12 +395,14 @@ def person_data(request):
 @personal_data
 def board(request):
     require_demand_board(request)
+    groups, wishes = demand_board(), wish_groups()
     return render(
         request,
         "counselling/board.html",
         {
-            "groups": demand_board(),
-            "wish_groups": wish_groups(),
+            "groups": groups,
+            "wish_groups": wishes,
+            "overview": demand_side_by_side(needs=groups, wishes=wishes),
             "measures": joint_measure_list(),
             "show_contacts": request.roles.is_network_office,
             "threshold": JOINT_COURSE_MIN_COMPANIES,

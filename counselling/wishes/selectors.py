@@ -104,3 +104,56 @@ def wish_groups() -> list[WishGroup]:
         groups.values(),
         key=lambda g: (-g.count, g.topic is None, g.topic.name if g.topic else "", g.district),
     )
+
+
+@dataclass
+class DemandRow:
+    """Company needs and course wishes on one catalogue topic (or none) in one district."""
+
+    topic: Topic | None
+    district: str
+    companies: int = 0
+    participants: int = 0
+    wishes: int = 0
+
+    @property
+    def district_label(self) -> str:
+        return str(District(self.district).label)
+
+
+def demand_side_by_side(*, needs: list, wishes: list[WishGroup]) -> list[DemandRow]:
+    """The demand board's overview: open company needs (the board's groups, all periods
+    together) and course wishes side by side by topic and district, the most asked first.
+
+    `needs` are counselling.selectors.DemandGroup; a company with needs in two periods of a
+    topic counts once there, as it does in each group.
+    """
+    rows: dict[tuple, DemandRow] = {}
+    companies: dict[tuple, set] = {}
+
+    def row(topic, district) -> DemandRow:
+        key = (topic.pk if topic else None, district)
+        if key not in rows:
+            rows[key] = DemandRow(topic=topic, district=district)
+            companies[key] = set()
+        return rows[key]
+
+    for group in needs:
+        target = row(group.topic, group.district)
+        target.participants += group.participants
+        companies[(group.topic.pk, group.district)] |= {
+            (n.email or n.company_name or f"#{n.pk}").lower() for n in group.needs
+        }
+    for key, found in companies.items():
+        rows[key].companies = len(found)
+    for group in wishes:
+        row(group.topic, group.district).wishes += group.count
+    return sorted(
+        rows.values(),
+        key=lambda r: (
+            -(r.companies + r.wishes),
+            r.topic is None,
+            r.topic.name if r.topic else "",
+            r.district,
+        ),
+    )

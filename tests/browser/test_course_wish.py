@@ -9,7 +9,19 @@ from playwright.sync_api import Page, expect
 
 from counselling.models import CourseWish
 from outbox.models import OutboxMessage
-from tests.browser.conftest import assert_accessible, assert_no_sideways_scroll, visit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    force_login,
+    visit,
+)
+from tests.counselling.conftest import with_mfa
+from tests.factories import (
+    CompanyNeedFactory,
+    UserFactory,
+    WorkingGroupMemberFactory,
+    seeded_group,
+)
 
 
 def _path(message: OutboxMessage, part: str) -> str:
@@ -64,4 +76,34 @@ def test_an_empty_search_leads_to_a_course_wish(page: Page, new_context):
 
     phone = new_context(viewport={"width": 320, "height": 640}).new_page()
     visit(phone, "/beratung/kurswunsch/?q=Hufschmied")
+    assert_no_sideways_scroll(phone)
+
+
+def test_the_board_shows_wishes_beside_needs_and_the_office_lists_them(page: Page, new_context):
+    from counselling.models import CompanyNeed
+    from counselling.wishes.services import course_wish_submit
+
+    CourseWish.objects.all().delete()
+    CompanyNeed.objects.all().delete()
+    CompanyNeedFactory()
+    wish = course_wish_submit(
+        topic="<b>Hufschmied</b>", district="ostalbkreis", soon="now", email="huf@beispiel.de"
+    )
+    CourseWish.objects.filter(pk=wish.pk).update(confirmed_at=wish.created_at)
+
+    force_login(page, with_mfa(UserFactory(is_network_office=True)))
+    visit(page, "/beratung/bedarfsboerse/")
+    expect(
+        page.get_by_role("table", name="Überblick: Bedarf nach Thema und Landkreis")
+    ).to_be_visible()
+    expect(page.get_by_text("„<b>Hufschmied</b>“")).to_be_visible()
+    page.get_by_role("link", name="Alle Kurswünsche einzeln").click()
+    expect(page.get_by_role("link", name="huf@beispiel.de")).to_be_visible()
+    assert_accessible(page)
+
+    member = WorkingGroupMemberFactory(group=seeded_group("unternehmen")).person
+    phone = new_context(viewport={"width": 320, "height": 640}).new_page()
+    force_login(phone, member)
+    visit(phone, "/beratung/bedarfsboerse/")
+    expect(phone.get_by_text("huf@beispiel.de")).to_have_count(0)
     assert_no_sideways_scroll(phone)

@@ -400,3 +400,53 @@ def test_the_retention_runs_daily_as_a_registered_task(settings):
     assert app.tasks[entry["task"]].apply().get() == 1
     old.refresh_from_db()
     assert old.email == ""
+
+
+# --- the board's overview: needs and wishes side by side --------------------------------
+
+
+def _overview_rows(page: str) -> list[list[str]]:
+    table = page[
+        page.index('id="ueberblick"') : page.index("</table>", page.index('id="ueberblick"'))
+    ]
+    rows = re.findall(r"<tr class=\"kern-table__row\">(.*?)</tr>", table, re.S)[1:]
+    return [
+        [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        for r in rows
+    ]
+
+
+def test_the_board_shows_needs_and_wishes_side_by_side_by_topic_and_district(client_for):
+    from tests.factories import CompanyNeedFactory
+
+    metall = Topic.objects.get(slug="metall-elektro")
+    it = Topic.objects.get(slug="it-digitalisierung")
+    # One company with needs in two periods counts once; its participants add up.
+    CompanyNeedFactory(topic=metall, period="2027-Q2", email="a@firma.de", participants=4)
+    CompanyNeedFactory(topic=metall, period="2027-Q3", email="A@firma.de", participants=2)
+    CompanyNeedFactory(topic=metall, period="2027-Q2", email="b@firma.de", participants=3)
+    CompanyNeedFactory(topic=metall, district="heidenheim", participants=5)
+    for words in ("WIG-Schweißen", "Löten"):
+        course_wish_submit(topic=words, course_topic=metall, district="ostalbkreis", soon="now")
+    course_wish_submit(topic="Python", course_topic=it, district="heidenheim", soon="now")
+    course_wish_submit(topic="Hufschmied", district="ostalbkreis", soon="later")
+    member = WorkingGroupMemberFactory(group=seeded_group("unternehmen")).person
+    page = client_for(member).get(reverse("counselling:board")).content.decode()
+    assert _overview_rows(page) == [
+        ["Metall und Elektro", "Ostalbkreis", "2", "9", "2"],
+        # Equal demand: by topic, the wishes without one last.
+        ["IT und Digitalisierung", "Landkreis Heidenheim", "0", "0", "1"],
+        ["Metall und Elektro", "Landkreis Heidenheim", "1", "5", "0"],
+        ["ohne Themenbereich", "Ostalbkreis", "0", "0", "1"],
+    ]
+
+
+def test_needs_in_a_joint_measure_and_met_needs_leave_the_overview(client_for, network_office):
+    from tests.factories import CompanyNeedFactory
+
+    CompanyNeedFactory(met_at=timezone.now())
+    office = client_for(with_second_factor(network_office))
+    assert 'id="ueberblick"' not in office.get(reverse("counselling:board")).content.decode()
+    CompanyNeedFactory()
+    page = office.get(reverse("counselling:board")).content.decode()
+    assert _overview_rows(page) == [["Metall und Elektro", "Ostalbkreis", "1", "4", "0"]]
