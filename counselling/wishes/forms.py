@@ -70,7 +70,9 @@ class CourseWishForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
-    kurs = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    kurs = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
     website = HoneypotField()
 
     def clean_topic(self) -> str:
