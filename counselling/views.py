@@ -65,7 +65,11 @@ from counselling.services import (
     request_set_status,
     request_submit,
 )
-from counselling.wishes.selectors import demand_side_by_side, wish_groups
+from counselling.wishes.selectors import (
+    course_wishes_for_contact,
+    demand_side_by_side,
+    wish_groups,
+)
 from network.permissions import require_network_office
 
 # Submissions per hour from one network address, and to one contact.
@@ -361,9 +365,10 @@ def person_data(request):
         return render(request, "counselling/person_data.html", {"form": form})
     contact = form.cleaned_data["contact"]
     requests, needs = person_data_find(contact=contact)
+    wishes = course_wishes_for_contact(contact=contact)
     action = request.POST.get("aktion", "")
     if action == "export":
-        body = person_data_export(requests=requests, needs=needs, user=request.user)
+        body = person_data_export(requests=requests, needs=needs, wishes=wishes, user=request.user)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="auskunft-{timezone.localdate():%Y-%m-%d}.json"'
@@ -374,7 +379,11 @@ def person_data(request):
             messages.error(request, _("Bitte bestätigen Sie das Löschen."))
         else:
             count = person_data_erase(
-                requests=requests, needs=needs, contacts=[contact], user=request.user
+                requests=requests,
+                needs=needs,
+                wishes=wishes,
+                contacts=[contact],
+                user=request.user,
             )
             messages.success(request, _("%(count)s Einträge wurden gelöscht.") % {"count": count})
             return redirect("counselling:office")
@@ -383,7 +392,7 @@ def person_data(request):
     return render(
         request,
         "counselling/person_data.html",
-        {"form": form, "requests": requests, "needs": needs},
+        {"form": form, "requests": requests, "needs": needs, "wishes": wishes},
     )
 
 

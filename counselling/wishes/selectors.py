@@ -157,3 +157,12 @@ def demand_side_by_side(*, needs: list, wishes: list[WishGroup]) -> list[DemandR
             r.district,
         ),
     )
+
+
+def course_wishes_for_contact(*, contact: str) -> list[CourseWish]:
+    """The wishes stored under an e-mail address, for the office's data-subject requests
+    (a phone number finds none: wishes hold no phone numbers)."""
+    contact = contact.strip()
+    if "@" not in contact:
+        return []
+    return list(CourseWish.objects.filter(email__iexact=contact).select_related("course_topic"))

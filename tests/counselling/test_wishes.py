@@ -452,3 +452,35 @@ def test_needs_in_a_joint_measure_and_met_needs_leave_the_overview(client_for, n
     CompanyNeedFactory()
     page = office.get(reverse("counselling:board")).content.decode()
     assert _overview_rows(page) == [["Metall und Elektro", "Ostalbkreis", "1", "4", "0"]]
+
+
+# --- the office's data-subject requests find wishes too ---------------------------------
+
+
+def test_the_office_exports_and_erases_a_persons_wishes(client_for, network_office):
+    import json
+
+    mine = course_wish_submit(
+        topic="Excel", district="ostalbkreis", soon="now", email="ich@example.org"
+    )
+    other = course_wish_submit(
+        topic="Word", district="ostalbkreis", soon="now", email="du@example.org"
+    )
+    office = client_for(with_second_factor(network_office))
+    url = reverse("counselling:person_data")
+    found = office.post(url, {"contact": "ICH@example.org"}).content.decode()
+    assert "1 Kurswunsch." in found
+    assert "„Excel“" in found
+    exported = json.loads(
+        office.post(url, {"contact": "ich@example.org", "aktion": "export"}).content
+    )
+    assert [(w["kurs"], w["email"]) for w in exported["kurswuensche"]] == [
+        ("Excel", "ich@example.org")
+    ]
+    response = office.post(
+        url, {"contact": "ich@example.org", "aktion": "erase", "bestaetigt": "ja"}
+    )
+    assert response.status_code == 302
+    assert not CourseWish.objects.filter(pk=mine.pk).exists()
+    assert not OutboxMessage.objects.filter(recipient="ich@example.org").exists()
+    assert CourseWish.objects.filter(pk=other.pk, email="du@example.org").exists()
