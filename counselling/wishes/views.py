@@ -3,6 +3,7 @@ and withdrawal links from the mail (the signed link, or the secret token, is the
 permission), and the network office's list with the addresses."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +28,7 @@ from network.permissions import require_network_office
 # a stranger's inbox with confirmation requests).
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
+WISHES_PER_PAGE = 100
 TOO_MANY = _(
     "Zu viele Kurswünsche in kurzer Zeit. Bitte versuchen Sie es in einer Stunde noch einmal."
 )
@@ -111,6 +113,5 @@ def wish_withdraw(request, token: str):
 @personal_data
 def wish_list(request):
     require_network_office(request)
-    return render(
-        request, "counselling/wishes/office_list.html", {"wishes": wish_list_for_office()[:500]}
-    )
+    page = Paginator(wish_list_for_office(), WISHES_PER_PAGE).get_page(request.GET.get("seite"))
+    return render(request, "counselling/wishes/office_list.html", {"page": page})

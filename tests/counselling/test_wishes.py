@@ -484,3 +484,17 @@ def test_the_office_exports_and_erases_a_persons_wishes(client_for, network_offi
     assert not CourseWish.objects.filter(pk=mine.pk).exists()
     assert not OutboxMessage.objects.filter(recipient="ich@example.org").exists()
     assert CourseWish.objects.filter(pk=other.pk, email="du@example.org").exists()
+
+
+def test_the_office_list_pages_through_all_wishes(client_for, network_office):
+    from counselling.wishes import views
+
+    for number in range(views.WISHES_PER_PAGE + 1):
+        course_wish_submit(topic=f"Kurs Nummer {number}", district="heidenheim", soon="now")
+    office = client_for(with_second_factor(network_office))
+    first = office.get(reverse("counselling:wish_list")).content.decode()
+    assert f"{views.WISHES_PER_PAGE + 1} Kurswünsche" in first
+    assert f"Kurs Nummer {views.WISHES_PER_PAGE}" in first
+    assert "Kurs Nummer 0<" not in first
+    second = office.get(reverse("counselling:wish_list"), {"seite": 2}).content.decode()
+    assert "Kurs Nummer 0<" in second
