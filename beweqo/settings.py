@@ -337,7 +337,7 @@ LOGGING = {
 # Every mail goes through outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 # Task modules that are not an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["offerings.alerts.tasks"]
+CELERY_IMPORTS = ["offerings.alerts.tasks", "counselling.wishes.tasks"]
 # Attempts per message before a temporary failure counts as final.
 OUTBOX_MAX_ATTEMPTS = 8
 # Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),
@@ -428,6 +428,11 @@ CELERY_BEAT_SCHEDULE |= {
     "counselling-escalate": {
         "task": "counselling.requests_escalate_untouched",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Issue 21: course wishes' addresses, once told, unconfirmed or a year old.
+    "counselling-course-wishes-retain": {
+        "task": "counselling.course_wishes_retain",
+        "schedule": crontab(hour=2, minute=40),
     },
 }
 

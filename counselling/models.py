@@ -449,3 +449,89 @@ class CompanyNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.period})"
+
+
+# --- course wishes ("Kurs gewünscht", issue 21) -----------------------------------------------
+# A new section: the wish's services, forms and pages are in counselling/wishes/.
+
+
+class WishTime(models.TextChoices):
+    DAYTIME = "daytime", _("tagsüber unter der Woche")
+    EVENING = "evening", _("abends")
+    WEEKEND = "weekend", _("am Wochenende")
+
+
+class WishSchedule(models.TextChoices):
+    FULL_TIME = "full_time", _("Vollzeit")
+    PART_TIME = "part_time", _("Teilzeit")
+    ANY = "any", _("egal")
+
+
+class WishSoon(models.TextChoices):
+    NOW = "now", _("so bald wie möglich")
+    HALF_YEAR = "half_year", _("in den nächsten sechs Monaten")
+    LATER = "later", _("später, ohne Eile")
+
+
+class CourseWishQuerySet(models.QuerySet):
+    def with_email(self):
+        return self.exclude(email="")
+
+
+class CourseWish(models.Model):
+    """A person's wish for a course the catalogue does not have, sent without an account.
+
+    The e-mail address is optional and only for being told of a matching course: it is
+    proven by double opt-in (`confirmed_at`), `token` is the secret of the withdrawal link,
+    and both are removed when the person is told, withdraws, or after a year
+    (counselling.wishes.services.course_wishes_retain). The wish itself stays, anonymous, for
+    the demand board.
+    """
+
+    topic = models.CharField(_("gewünschter Kurs"), max_length=200)
+    course_topic = models.ForeignKey(
+        "offerings.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Themenbereich"),
+    )
+    offer = models.ForeignKey(
+        "offerings.Offer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Kurs ohne Termin"),
+    )
+    place = models.CharField(_("Ort"), max_length=100, blank=True)
+    district = models.CharField(_("Landkreis"), max_length=20, choices=District.choices)
+    times = models.JSONField(_("wann"), default=list)
+    schedule = models.CharField(
+        _("Zeitmodell"), max_length=20, choices=WishSchedule.choices, default=WishSchedule.ANY
+    )
+    soon = models.CharField(_("wie bald"), max_length=20, choices=WishSoon.choices)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    consent_version = models.CharField(_("Fassung der Einwilligung"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    told_at = models.DateTimeField(_("benachrichtigt am"), null=True, blank=True)
+    email_removed_at = models.DateTimeField(_("E-Mail gelöscht am"), null=True, blank=True)
+
+    objects = CourseWishQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kurswunsch")
+        verbose_name_plural = _("Kurswünsche")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course_topic", "district"], name="course_wish_group")]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def time_labels(self) -> list[str]:
+        labels = dict(WishTime.choices)
+        return [str(labels[v]) for v in self.times if v in labels]

@@ -397,7 +397,7 @@ def _request_export(request: CounsellingRequest) -> dict:
 
 
 def person_data_export(
-    *, requests: list[CounsellingRequest], needs: list[CompanyNeed], user
+    *, requests: list[CounsellingRequest], needs: list[CompanyNeed], user, wishes=()
 ) -> str:
     """Everything stored about one person, as JSON (Art. 15 GDPR); the access is logged."""
     for request in requests:
@@ -417,12 +417,29 @@ def person_data_export(
             }
             for n in needs
         ],
+        # Course wishes (counselling.wishes), found by their address.
+        "kurswuensche": [
+            {
+                "eingegangen": w.created_at.isoformat(),
+                "kurs": w.topic,
+                "ort": w.place,
+                "landkreis": w.district,
+                "email": w.email,
+                "bestaetigt": w.confirmed_at.isoformat() if w.confirmed_at else None,
+            }
+            for w in wishes
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def person_data_erase(
-    *, requests: list[CounsellingRequest], needs: list[CompanyNeed], contacts: list[str], user
+    *,
+    requests: list[CounsellingRequest],
+    needs: list[CompanyNeed],
+    contacts: list[str],
+    user,
+    wishes=(),
 ) -> int:
     """Erase one person's data on request (Art. 17 GDPR): their requests with notes and
     history, their company needs, and mails to them still in the outbox. The access log
@@ -437,6 +454,9 @@ def person_data_erase(
             count += 1
         for need in needs:
             need.delete()
+            count += 1
+        for wish in wishes:
+            wish.delete()
             count += 1
         emails = [c for c in contacts if "@" in c]
         if emails:

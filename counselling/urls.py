@@ -1,6 +1,7 @@
 from django.urls import path
 
 from counselling import views
+from counselling.wishes import views as wishes
 
 app_name = "counselling"
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("bedarf/gesendet/", views.need_sent, name="need_sent"),
     path("status/", views.status, name="status"),
     path("status/zurueckziehen/", views.withdraw, name="withdraw"),
+    # Course wishes (issue 21): counselling/wishes/.
+    path("kurswunsch/", wishes.wish_form, name="wish"),
+    path("kurswunsch/gesendet/", wishes.wish_sent, name="wish_sent"),
+    path("kurswunsch/bestaetigen/<str:signed>/", wishes.wish_confirm, name="wish_confirm"),
+    path("kurswunsch/loeschen/<str:token>/", wishes.wish_withdraw, name="wish_withdraw"),
+    path("bedarfsboerse/kurswuensche/", wishes.wish_list, name="wish_list"),
     path("anfragen/", views.queue, name="queue"),
     path("anfragen/<str:reference>/", views.request_detail, name="request_detail"),
     path("anfragen/<str:reference>/uebernehmen/", views.request_claim_view, name="request_claim"),

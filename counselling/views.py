@@ -68,6 +68,11 @@ from counselling.services import (
     request_submit,
 )
 from counselling.tracking import tracked_find, tracked_withdraw
+from counselling.wishes.selectors import (
+    course_wishes_for_contact,
+    demand_side_by_side,
+    wish_groups,
+)
 from network.permissions import require_network_office
 from offerings.selectors import course_funding_facts
 
@@ -453,9 +458,10 @@ def person_data(request):
         return render(request, "counselling/person_data.html", {"form": form})
     contact = form.cleaned_data["contact"]
     requests, needs = person_data_find(contact=contact)
+    wishes = course_wishes_for_contact(contact=contact)
     action = request.POST.get("aktion", "")
     if action == "export":
-        body = person_data_export(requests=requests, needs=needs, user=request.user)
+        body = person_data_export(requests=requests, needs=needs, wishes=wishes, user=request.user)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="auskunft-{timezone.localdate():%Y-%m-%d}.json"'
@@ -466,7 +472,11 @@ def person_data(request):
             messages.error(request, _("Bitte bestätigen Sie das Löschen."))
         else:
             count = person_data_erase(
-                requests=requests, needs=needs, contacts=[contact], user=request.user
+                requests=requests,
+                needs=needs,
+                wishes=wishes,
+                contacts=[contact],
+                user=request.user,
             )
             messages.success(request, _("%(count)s Einträge wurden gelöscht.") % {"count": count})
             return redirect("counselling:office")
@@ -475,7 +485,7 @@ def person_data(request):
     return render(
         request,
         "counselling/person_data.html",
-        {"form": form, "requests": requests, "needs": needs},
+        {"form": form, "requests": requests, "needs": needs, "wishes": wishes},
     )
 
 
@@ -487,11 +497,14 @@ def person_data(request):
 @personal_data
 def board(request):
     require_demand_board(request)
+    groups, wishes = demand_board(), wish_groups()
     return render(
         request,
         "counselling/board.html",
         {
-            "groups": demand_board(),
+            "groups": groups,
+            "wish_groups": wishes,
+            "overview": demand_side_by_side(needs=groups, wishes=wishes),
             "measures": joint_measure_list(),
             "show_contacts": request.roles.is_network_office,
             "threshold": JOINT_COURSE_MIN_COMPANIES,

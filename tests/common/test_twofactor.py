@@ -35,6 +35,8 @@ PERSONAL = {
     "counselling:joint_measure_new",
     "counselling:joint_measure",
     "counselling:joint_measure_link",
+    # Course wishes: the office's list with the addresses to tell.
+    "counselling:wish_list",
     # Events: the registrations (names, e-mail addresses) as a list and as CSV; the approval
     # queue names the account that asked.
     "events:bo_event_registrations",
@@ -133,6 +135,11 @@ NOT_PERSONAL = {
     # The person's own status page shows the stage only, never personal data.
     "counselling:status",
     "counselling:withdraw",
+    # A course wish: the form, the sent page, the links of its mail (one's own address).
+    "counselling:wish",
+    "counselling:wish_sent",
+    "counselling:wish_confirm",
+    "counselling:wish_withdraw",
     # Events: the public calendar, one's own registration, the organisers' event pages.
     "events:event_list",
     "events:event_month",
