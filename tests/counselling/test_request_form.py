@@ -193,4 +193,4 @@ def test_the_funding_checks_result_comes_before_the_questions(client):
     assert 'action="/beratung/foerder-check/#ergebnis"' in html
     first = client.get(reverse("counselling:funding_check")).text
     assert 'id="ergebnis"' not in first
-    assert "Sieben Fragen" in first
+    assert "Vier Fragen" in first  # the intro stands above the form
