@@ -1,9 +1,12 @@
 """django-allauth's mail goes through the outbox like every other mail of the portal."""
 
+import time
 import uuid
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import context as allauth_context
+from allauth.account.internal.flows.login import get_authentication_records
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
@@ -23,6 +26,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A password entered at login in this session within the re-authentication
+        timeout counts as entered again: setting up two-factor right after logging in no
+        longer asks for the password a second time (issue 18). allauth itself counts only
+        an explicit re-authentication."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = allauth_context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return True
+        logins = [
+            record["at"]
+            for record in get_authentication_records(request, user)
+            if record.get("method") == "password" and isinstance(record.get("at"), float)
+        ]
+        return not logins or time.time() - logins[-1] >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def send_account_already_exists_mail(self, email: str) -> None:
         """A sign-up with a known address: the mail says so, and the answer takes as long

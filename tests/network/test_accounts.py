@@ -214,6 +214,27 @@ def test_mfa_is_available_to_everyone(client_for):
     assert response.status_code == 200
 
 
+def test_setting_up_totp_right_after_login_does_not_ask_for_the_password_again(
+    client, network_office
+):
+    login(client, network_office.email)
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert 'name="code"' in response.text  # the set-up form, not the password prompt
+
+
+def test_setting_up_totp_long_after_login_asks_for_the_password(client, network_office):
+    login(client, network_office.email)
+    session = client.session
+    records = session["account_authentication_methods"]
+    records[-1]["at"] -= 301  # longer ago than ACCOUNT_REAUTHENTICATION_TIMEOUT
+    session["account_authentication_methods"] = records
+    session.save()
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+
+
 def test_a_plain_account_is_not_reached_by_the_admin(client_for):
     response = client_for(UserFactory()).get("/verwaltung/")
     assert response.status_code == 302
