@@ -61,7 +61,7 @@ class CourseWishForm(forms.Form):
         error_messages={"required": _("Bitte sagen Sie uns, wie bald Sie den Kurs brauchen.")},
     )
     email = forms.EmailField(
-        label=_("E-Mail-Adresse (freiwillig)"),
+        label=_("E-Mail-Adresse"),
         max_length=254,
         required=False,
         help_text=_(

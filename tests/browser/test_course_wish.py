@@ -49,7 +49,7 @@ def test_an_empty_search_leads_to_a_course_wish(page: Page, new_context):
     page.get_by_role("combobox", name=re.compile("^Landkreis")).select_option("ostalbkreis")
     page.get_by_label("abends").check()
     page.get_by_label("Teilzeit").check()
-    page.get_by_label("E-Mail-Adresse (freiwillig)").fill("huf@beispiel.de")
+    page.get_by_label("E-Mail-Adresse").fill("huf@beispiel.de")
     page.get_by_label(re.compile("Ja, sagen Sie mir per E-Mail Bescheid")).check()
     page.get_by_role("button", name="Kurswunsch senden").click()
     expect(page.get_by_role("heading", name="Danke, Ihr Kurswunsch ist angekommen")).to_be_visible()
