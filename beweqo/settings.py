@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (static files come precompressed from WhiteNoise). Django pads each
     # response with random bytes against BREACH, which matters as pages carry CSRF tokens.
+    # Shared public pages come compressed once from common.pagecache: they hold no secret.
     "django.middleware.gzip.GZipMiddleware",
     # Shared public pages (common.pagecache) lose the "Vary: Cookie" the session adds below.
     "common.pagecache.PublicPageVaryMiddleware",

@@ -188,6 +188,10 @@ def _mark_public(response: HttpResponse, *, cached: bool) -> HttpResponse:
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     not_modified = get_conditional_response(request, etag=response["ETag"], response=response)
     if not_modified is not response:
+        # As offerings.opendata.conditional: cross-origin readers and the licence need these.
+        for header in ("Access-Control-Allow-Origin", "Link"):
+            if header in response:
+                not_modified[header] = response[header]
         not_modified.shared_page = True
     return not_modified
 

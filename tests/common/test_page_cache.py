@@ -259,3 +259,15 @@ def test_no_shared_page_loads_a_script_inline(offer):
     for attributes, body in scripts:
         assert "src=" in attributes or 'type="application/ld+json"' in attributes
         assert "src=" not in attributes or not body.strip()
+
+
+def test_a_shared_api_answer_revalidates_with_its_cross_origin_headers(offer):
+    path = "/kurse/api/angebote/?q=Excel"
+    etag = Client().get(path)["ETag"]
+
+    response = Client().get(path, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "license" in response["Link"]
