@@ -122,6 +122,8 @@ def _answer_may_be_shared(request: HttpRequest, response: HttpResponse) -> bool:
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control:
         return False
+    if any(name.lower().startswith("hx-") for name in response.headers):
+        return False  # an instruction to htmx (HX-Redirect …), not a page
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a CSRF token is in the page
         return False
     session = getattr(request, "session", None)

@@ -271,3 +271,12 @@ def test_a_shared_api_answer_revalidates_with_its_cross_origin_headers(offer):
     assert response.content == b""
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "license" in response["Link"]
+
+
+def test_an_htmx_redirect_is_never_stored_as_an_empty_page(offer):
+    """Words understood as a filter send htmx to the canonical URL (offerings.understanding)
+    with an empty 200 and HX-Redirect: a shared copy without the header would be blank."""
+    for _ in range(2):
+        response = Client().get("/kurse/?q=kostenlos", headers={"HX-Request": "true"})
+        assert response["HX-Redirect"].startswith("/kurse/?")
+        assert "X-Page-Cache" not in response
