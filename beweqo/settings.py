@@ -73,7 +73,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (static files come precompressed from WhiteNoise). Django pads each
     # response with random bytes against BREACH, which matters as pages carry CSRF tokens.
+    # Shared public pages come compressed once from common.pagecache: they hold no secret.
     "django.middleware.gzip.GZipMiddleware",
+    # Shared public pages (common.pagecache) lose the "Vary: Cookie" the session adds below.
+    "common.pagecache.PublicPageVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +151,12 @@ else:
 CATALOGUE_INDEX_REBUILD_IN_BACKGROUND = True
 # Rendered fragments of the catalogue (course cards), per process: their keys carry the
 # catalogue index's token, so a change to the data makes new keys rather than stale hits.
+# Whole public pages for anonymous visitors in the default cache (common.pagecache): how
+# long one is kept at most (writes replace it at once through the data versions) and how
+# long a reverse proxy may keep it (browsers ask again every time: max-age=0).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 600, minimum=1)
+PAGE_CACHE_SHARED_MAX_AGE = env_int("PAGE_CACHE_SHARED_MAX_AGE", 60, minimum=0)
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
@@ -298,7 +307,9 @@ NETWORK_OFFICE_EMAIL = env_str("NETWORK_OFFICE_EMAIL", "geschaeftsstelle@beweqo.
 # carries the request's nonce, styles come from files.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # No inline scripts at all, so no nonce: shared cached pages (common.pagecache) cannot
+    # carry one per answer. JSON-LD data blocks are not run and need none.
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.markdown import markdown_to_html
+from common.pagecache import shared_page_cache
 from common.ratelimit import rate_limited
 from common.twofactor import personal_data
 from events import services
@@ -40,7 +40,9 @@ from events.selectors import (
     event_seat_counts,
     month_parse,
 )
+from events.signals import EVENTS_PAGES_VERSION
 from network.permissions import require_network_office
+from offerings.index import TOKEN_KEY
 from offerings.permissions import get_backoffice_for
 from offerings.templatetags.offerings_formats import jsonld_script
 
@@ -48,6 +50,9 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 FEED_SIZE = 500
+# Shared between anonymous visitors (common.pagecache): events and registrations (free
+# seats) have their version; providers and target groups are the catalogue's.
+events_page_cache = shared_page_cache(versions=[EVENTS_PAGES_VERSION, TOKEN_KEY], timeout=300)
 # Registrations per hour from one network address and for one mail address.
 RATE_PER_IP = 10
 RATE_PER_ADDRESS = 3
@@ -70,6 +75,7 @@ def _filtered(request, events):
 
 
 @require_safe
+@events_page_cache
 def event_list(request):
     filterset, events = _filtered(request, event_list_public())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("seite"))
@@ -127,15 +133,10 @@ def event_feed(request):
 
 
 @require_safe
+@events_page_cache  # rendered each time while the registration form (with its token) shows
 def event_detail(request, pk: int):
     event = event_get_public(pk=pk)
     return _detail(request, event)
-
-
-def _nonce(request) -> str:
-    # The lazy nonce is falsy until first read, so it is compared with None, not tested.
-    nonce = get_nonce(request)
-    return "" if nonce is None else str(nonce)
 
 
 def _detail(request, event: Event, *, form=None, status: int = 200, preview: bool = False):
@@ -145,7 +146,7 @@ def _detail(request, event: Event, *, form=None, status: int = 200, preview: boo
         {
             "event": event,
             "description": markdown_to_html(event.description),
-            "jsonld": jsonld_script(event_jsonld(event), nonce=_nonce(request)),
+            "jsonld": jsonld_script(event_jsonld(event)),
             "seats": event_seat_counts(event=event) if event.uses_portal_registration else None,
             "registration_open": services.registration_open(event),
             "form": form or EventRegistrationForm(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.pagecache import shared_page_cache
 from news.forms import NewsPostForm
 from news.permissions import can_write_news, get_post_for, require_newsroom
 from news.selectors import (
@@ -23,12 +24,17 @@ from news.selectors import (
     news_tag_list_public,
 )
 from news.services import news_body_html, news_image_content_type, news_post_delete, news_post_save
+from news.signals import NEWS_PAGES_VERSION
 
 PAGE_SIZE = 10
 FEED_SIZE = 20
+# Shared between anonymous visitors (common.pagecache); scheduled posts appear within the
+# timeout, written ones at once.
+news_page_cache = shared_page_cache(versions=[NEWS_PAGES_VERSION], timeout=300)
 
 
 @require_safe
+@news_page_cache
 def news_list(request):
     tag = None
     if request.GET.get("thema"):
@@ -48,6 +54,7 @@ def news_list(request):
 
 
 @require_safe
+@news_page_cache
 def news_detail(request, slug: str):
     """A post's page. Those who write news also see drafts and scheduled posts here, marked
     as such: the preview of the page as it will appear."""

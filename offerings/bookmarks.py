@@ -2,11 +2,18 @@
 
 The list lives in the session (offer ids, newest first, at most 100), so it works for anonymous
 visitors and disappears with the session; nothing about the visitor is stored elsewhere.
+
+Catalogue and course pages are shared between anonymous visitors (common.pagecache), so
+their buttons carry no CSRF token: the toggle checks that the request comes from this site
+instead (common.sameorigin), which suffices for an idempotent change of the visitor's own
+session. A visitor with bookmarks gets pages rendered for them (their session is not
+empty); where a shared copy reached them anyway (a proxy, the browser's cache),
+static/js/bookmarks.js asks `bookmark_state` and marks the buttons.
 """
 
 from django.contrib import messages
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from common.sameorigin import same_origin_post
 from offerings.models import Offer, OfferDate
 from offerings.selectors import catalogue_offers
 
@@ -93,6 +101,7 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+@same_origin_post
 @require_POST
 def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or remove a bookmark. `aktion` (merken/entfernen) makes a repeated click harmless;
@@ -141,3 +150,13 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
         "offerings/bookmarks.html",
         {"offers": offers, "removed": removed, "max_bookmarks": MAX_BOOKMARKS},
     )
+
+
+@require_safe
+def bookmark_state(request: HttpRequest) -> JsonResponse:
+    """The bookmarked offer ids, for the buttons of a shared page (static/js/bookmarks.js)."""
+    response = JsonResponse(
+        {"ids": bookmark_ids(request.session), "label_on": _("Von der Merkliste entfernen")}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

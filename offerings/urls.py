@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/openapi.json", views.api_openapi, name="api_openapi"),
     path("<int:pk>/merken/", bookmarks.bookmark_toggle, name="bookmark_toggle"),
     path("merkliste/", bookmarks.bookmarks, name="bookmarks"),
+    path("merkliste/stand.json", bookmarks.bookmark_state, name="bookmark_state"),
     # Course alerts ("Suchauftrag"); the token in the mails' links is the permission.
     path("suchauftrag/neu/", alerts_views.alert_subscribe, name="alert_subscribe"),
     path("suchauftrag/gesendet/", alerts_views.alert_sent, name="alert_sent"),

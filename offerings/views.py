@@ -16,9 +16,11 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from common.middleware import checks_its_own_text
+from common.pagecache import shared_page_cache
 from common.text import fold
 from offerings import formats, opendata
 from offerings.filters import catalogue_back_query
+from offerings.index import TOKEN_KEY
 from offerings.places import PLACES_ATTRIBUTION_URL, PLACES_LICENCE_URL
 from offerings.searchlog import search_log_record_request
 from offerings.selectors import (
@@ -38,9 +40,19 @@ from offerings.understanding import (
 
 PLACES_CREDIT = {"url": PLACES_ATTRIBUTION_URL, "licence_url": PLACES_LICENCE_URL}
 
+# Public pages of the catalogue, shared between anonymous visitors (common.pagecache); the
+# index's token changes with every write to what they show, the key's day with the date.
+catalogue_page_cache = shared_page_cache(versions=[TOKEN_KEY], timeout=3600)
+
+
+def _count_shared_search(request, data: dict) -> None:
+    """A search answered from the shared cache is still counted (issue 8)."""
+    search_log_record_request(request, **data)
+
 
 @require_safe
 @vary_on_headers("HX-Request")  # the same URL answers with a page or a fragment
+@shared_page_cache(versions=[TOKEN_KEY], timeout=3600, on_hit=_count_shared_search)
 def catalogue(request):
     # Words that name a place or a filter become that filter: one URL per state (issue 16).
     understood = understanding_redirect(request.GET)
@@ -51,17 +63,17 @@ def catalogue(request):
         return redirect(target)
     result = catalogue_search(request.GET, cards=True)
     # Issue 8: count the search (no row per search, nothing about the visitor), as typed.
-    search_log_record_request(
-        request,
-        text=typed_text(request.GET),
-        found=result.total,
-        page_number=result.page.number,
-    )
+    searched = {
+        "text": typed_text(request.GET),
+        "found": result.total,
+        "page_number": result.page.number,
+    }
+    search_log_record_request(request, **searched)
     _prepare_cards(result)
     # htmx restoring a page from history needs the whole page, not the results fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "offerings/catalogue.html#results" if fragment else "offerings/catalogue.html"
-    return render(
+    response = render(
         request,
         template,
         {
@@ -72,6 +84,8 @@ def catalogue(request):
             "understood_state": understood_state(request.GET),
         },
     )
+    response.page_cache_data = searched  # counted again when the page is shared
+    return response
 
 
 def _chips(params: QueryDict, result: CatalogueResult):
@@ -101,6 +115,7 @@ def _prepare_cards(result: CatalogueResult) -> None:
 
 
 @require_safe
+@catalogue_page_cache
 def offer_detail(request, pk: int):
     offer = offer_get_public(pk=pk)
     back_query = catalogue_back_query(request.GET.get("zurueck", ""))
@@ -186,6 +201,7 @@ def _search_words(result: CatalogueResult) -> list[str]:
 
 
 @require_safe
+@catalogue_page_cache
 def catalogue_feed(request):
     """An Atom feed for any catalogue URL, so a search can be subscribed to."""
     # The same URLs as the page, with the words it would understand understood.
@@ -222,6 +238,7 @@ class ApiPageForm(forms.Form):
 
 @checks_its_own_text  # names a bad parameter in its JSON "errors", as partners expect
 @require_safe
+@catalogue_page_cache
 def api_offers(request):
     """Read-only JSON of the catalogue for partner websites: the catalogue's filters, paged.
     Every word of the text must occur (no partial matches, which the page explains).

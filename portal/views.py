@@ -9,17 +9,22 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from common.pagecache import shared_page_cache
 from events.selectors import events_upcoming
+from events.signals import EVENTS_PAGES_VERSION
 from network.permissions import can_manage_institution
 from network.selectors import institution_get_public, steering_institutions
 from news.permissions import can_write_news
 from news.selectors import news_post_list_latest
+from news.signals import NEWS_PAGES_VERSION
 from offerings import opendata
 from offerings.formats import absolute
+from offerings.index import TOKEN_KEY
 from workgroups.selectors import working_group_list, working_groups_with_institution
 
 
 @require_safe
+@shared_page_cache(versions=[NEWS_PAGES_VERSION, EVENTS_PAGES_VERSION, TOKEN_KEY], timeout=300)
 def home(request):
     return render(
         request,

@@ -26,6 +26,10 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 # index in the request (tests/offerings/test_index.py turns the thread on where it commits).
 CATALOGUE_INDEX_REBUILD_IN_BACKGROUND = False
 
+# Whole-page caching off, so that tests which change data inside a transaction (no commit,
+# so no new data version) see their change; tests/common/test_page_cache.py turns it on.
+PAGE_CACHE = False
+
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

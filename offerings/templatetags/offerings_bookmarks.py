@@ -12,7 +12,6 @@ def bookmark_button(context, offer, next_url=None):
     request = context["request"]
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "pk": offer.pk,
         "title": offer.title,
         "bookmarked": is_bookmarked(request.session, offer.pk),

@@ -23,16 +23,14 @@ _SCRIPT_ESCAPES = {
 }
 
 
-def jsonld_script(data: dict, *, nonce: str = "") -> SafeString:
+def jsonld_script(data: dict) -> SafeString:
+    """A JSON-LD data block. Browsers do not run it, so the CSP needs no nonce for it (and
+    cached pages cannot carry one: common.pagecache)."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    if nonce:
-        return format_html(
-            '<script type="application/ld+json" nonce="{}">{}</script>', nonce, mark_safe(text)
-        )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-@register.simple_tag(takes_context=True)
-def offer_jsonld(context, offer) -> SafeString:
+@register.simple_tag
+def offer_jsonld(offer) -> SafeString:
     """`{% offer_jsonld offer %}`: the offer as schema.org Course for search engines."""
-    return jsonld_script(build_offer_jsonld(offer), nonce=str(context.get("csp_nonce") or ""))
+    return jsonld_script(build_offer_jsonld(offer))

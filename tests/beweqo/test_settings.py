@@ -147,7 +147,7 @@ def test_embedded_default_without_services(settings):
 def test_security_headers_on_every_page(client, db):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self' 'nonce-" in csp
+    assert "script-src 'self';" in csp  # no inline scripts at all, so no nonce (issue 19)
     assert "style-src 'self';" in csp
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"

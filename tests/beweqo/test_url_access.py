@@ -62,6 +62,7 @@ PUBLIC = {
     "offerings:api_offers",
     "offerings:api_openapi",
     "offerings:bookmark_toggle",
+    "offerings:bookmark_state",
     "offerings:bookmarks",
     "offerings:alert_subscribe",
     "offerings:alert_sent",

@@ -70,6 +70,7 @@ NOT_PERSONAL = {
     "offerings:api_offers",
     "offerings:api_openapi",
     "offerings:bookmark_toggle",
+    "offerings:bookmark_state",
     "offerings:bookmarks",
     "offerings:alert_subscribe",
     "offerings:alert_sent",

@@ -82,9 +82,11 @@ def test_detail_page_carries_schema_org_event_json_ld(client):
     assert data["offers"]["price"] == "15.00"
     assert data["organizer"]["name"] == event.institution.name
     assert data["audience"]["audienceType"] == "Beschäftigte"
-    # The strict CSP lets the data block through only with the page's nonce.
-    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
-    assert f'<script type="application/ld+json" nonce="{nonce}">' in body, body[:1500]
+    # A data block is not run, so the strict CSP needs no nonce for it; pages carry none, so
+    # that one rendered page can serve every visitor (issue 19).
+    assert '<script type="application/ld+json">' in body, body[:1500]
+    assert "nonce" not in body
+    assert "nonce" not in response.headers["Content-Security-Policy"]
 
 
 def test_cancelled_event_is_marked_in_json_ld_and_calendar_file(client):

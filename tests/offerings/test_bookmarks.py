@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.middleware.csrf import get_token
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -14,6 +13,7 @@ from offerings.bookmarks import MAX_BOOKMARKS, SESSION_KEY
 from offerings.models import DeliveryForm, Offer, OfferDate, OfferStatus, StartKind
 
 pytestmark = pytest.mark.django_db
+SAME_SITE = {"Origin": "http://testserver"}
 TODAY = timezone.localdate()
 
 
@@ -38,7 +38,8 @@ def offer(institution):
 
 def toggle(client, offer_or_pk, **data):
     pk = getattr(offer_or_pk, "pk", offer_or_pk)
-    return client.post(reverse("offerings:bookmark_toggle", args=[pk]), data)
+    # Browsers send Origin with every POST; the toggle checks it instead of a CSRF token.
+    return client.post(reverse("offerings:bookmark_toggle", args=[pk]), data, headers=SAME_SITE)
 
 
 def listing(client) -> str:
@@ -108,7 +109,10 @@ def test_get_on_the_toggle_url_is_not_allowed(client, offer):
 def test_unsafe_next_urls_are_ignored(offer, unsafe):
     client = Client()
     response = client.post(
-        reverse("offerings:bookmark_toggle", args=[offer.pk]), {"next": unsafe}, secure=True
+        reverse("offerings:bookmark_toggle", args=[offer.pk]),
+        {"next": unsafe},
+        secure=True,
+        headers={"Origin": "https://testserver"},
     )
 
     assert response.status_code == 302
@@ -188,19 +192,17 @@ def test_list_keeps_at_most_100_bookmarks_dropping_the_oldest(client, institutio
     assert page.count('name="aktion" value="entfernen"') == MAX_BOOKMARKS
 
 
-def test_toggle_is_csrf_protected(offer):
+def test_toggle_is_protected_against_other_sites(offer):
+    """The button sits on pages shared between visitors, which carry no CSRF token
+    (issue 19): a request from another site (or naming none) is refused instead."""
     client = Client(enforce_csrf_checks=True)
+    url = reverse("offerings:bookmark_toggle", args=[offer.pk])
 
-    refused = client.post(reverse("offerings:bookmark_toggle", args=[offer.pk]))
-
-    assert refused.status_code == 403
+    for headers in ({}, {"Origin": "https://evil.example"}, {"Referer": "https://evil.example/"}):
+        refused = client.post(url, headers=headers)
+        assert refused.status_code == 403
     assert stored(client) == []
-    request = RequestFactory().get("/")
-    token = get_token(request)
-    client.cookies["csrftoken"] = request.META["CSRF_COOKIE"]
-    accepted = client.post(
-        reverse("offerings:bookmark_toggle", args=[offer.pk]), {"csrfmiddlewaretoken": token}
-    )
+    accepted = client.post(url, headers=SAME_SITE)
     assert accepted.status_code == 302
     assert stored(client) == [offer.pk]
 
@@ -209,7 +211,7 @@ def test_htmx_gets_the_button_in_its_new_state(client, offer):
     response = client.post(
         reverse("offerings:bookmark_toggle", args=[offer.pk]),
         {"next": "/kurse/"},
-        headers={"HX-Request": "true"},
+        headers={"HX-Request": "true", **SAME_SITE},
     )
 
     assert response.status_code == 200
@@ -219,11 +221,12 @@ def test_htmx_gets_the_button_in_its_new_state(client, offer):
     assert "Von der Merkliste entfernen" in html
     assert 'name="aktion" value="entfernen"' in html
     assert f'id="merken-{offer.pk}"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html  # same for every visitor
     assert stored(client) == [offer.pk]
 
     again = client.post(
-        reverse("offerings:bookmark_toggle", args=[offer.pk]), headers={"HX-Request": "true"}
+        reverse("offerings:bookmark_toggle", args=[offer.pk]),
+        headers={"HX-Request": "true", **SAME_SITE},
     )
     assert 'name="aktion" value="merken"' in again.text
     assert stored(client) == []
@@ -252,7 +255,8 @@ def test_list_page_is_accessible_markup(client, offer):
     assert '<ul class="card-grid' in html
     # Each button says what it does to which course.
     assert (
-        '<span class="kern-label">Von der Merkliste entfernen'
+        '<span class="kern-label"><span class="bookmark-form__label">'
+        "Von der Merkliste entfernen</span>"
         '<span class="kern-sr-only">: Excel für Einsteiger</span></span>'
     ) in html
 
