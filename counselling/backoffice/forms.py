@@ -110,7 +110,7 @@ class CounsellingServiceForm(forms.Form):
         },
     )
     contact_phone = forms.CharField(
-        label=_("Telefon"),
+        label=_("Telefonnummer"),
         required=False,
         max_length=_field_max("contact_phone"),
         help_text=_("Zum Beispiel 07361 123456."),
