@@ -105,6 +105,7 @@ class CounsellingServiceForm(forms.Form):
         label=_("E-Mail-Adresse"),
         required=False,
         max_length=254,
+        help_text=_("Eine E-Mail-Adresse, eine Telefonnummer oder beides."),
         error_messages={
             "invalid": _("Bitte prüfen Sie die E-Mail-Adresse, zum Beispiel name@beispiel.de.")
         },

@@ -14,7 +14,6 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_no_sideways_scroll,
     force_login,
-    row_action,
     visit,
 )
 from tests.factories import MembershipFactory
@@ -59,9 +58,7 @@ def test_an_institution_adds_a_service_the_office_approves_and_it_is_listed(
     page.get_by_role("group", name="In welchen Sprachen beraten Sie?").get_by_label(
         "Deutsch"
     ).check()
-    page.get_by_role("group", name="Auf welchen Wegen beraten Sie?").get_by_label(
-        "Telefon"
-    ).check()
+    page.get_by_role("group", name="Auf welchen Wegen beraten Sie?").get_by_label("Telefon").check()
     page.get_by_label("Sprechzeiten").fill("Mo–Do 9–12 Uhr")
     page.get_by_label("Telefonnummer").fill("07361 555123")
     page.get_by_role("button", name="Angebot zur Freigabe vorlegen").click()
@@ -88,7 +85,8 @@ def test_an_institution_adds_a_service_the_office_approves_and_it_is_listed(
         assert_no_sideways_scroll(page)
     visit(page, f"/beratung/freigaben/{service.pk}/ablehnen/")
     visit(page, "/beratung/freigaben/")
-    page.get_by_role("button", name=row_action("Freigeben", NAME)).click()
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=NAME))
+    item.get_by_role("button", name="Freigeben").click()
     expect(page.get_by_text(f"„{NAME}“ ist freigegeben.")).to_be_visible()
     expect(page.get_by_text("Keine Freigaben offen.")).to_be_visible()
 
