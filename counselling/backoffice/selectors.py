@@ -39,7 +39,11 @@ def _labels(name: str, value) -> str:
 
 
 def service_list_for_institution(*, institution: Institution) -> QuerySet[CounsellingService]:
-    return CounsellingService.objects.filter(institution=institution).order_by("name", "pk")
+    return (
+        CounsellingService.objects.filter(institution=institution)
+        .select_related("institution")
+        .order_by("name", "pk")
+    )
 
 
 def service_approvals_pending() -> QuerySet[CounsellingService]:

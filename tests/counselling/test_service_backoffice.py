@@ -8,6 +8,8 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from counselling.backoffice.services import service_version
 from counselling.models import CounsellingService
@@ -324,3 +326,43 @@ def test_services_that_existed_before_stay_approved(institution):
     migration.existing_services_approve(django_apps, None)
     service.refresh_from_db()
     assert service.approval == "approved"
+
+
+def test_setting_the_routing_fields_back_withdraws_the_proposal(
+    client_for, institution, owner, office
+):
+    service = CounsellingServiceFactory(institution=institution, name="Beratung Aalen")
+    kept = {
+        "name": "Beratung Aalen",
+        "situations": service.situations,
+        "languages": service.languages,
+    }
+    client_for(owner).post(
+        f"{base(institution)}{service.pk}/", service_data(**kept, districts=["heidenheim"])
+    )
+    service.refresh_from_db()
+    assert service.proposed == {"districts": ["heidenheim"]}
+    client_for(owner).post(
+        f"{base(institution)}{service.pk}/", service_data(**kept, districts=["ostalbkreis"])
+    )
+    service.refresh_from_db()
+    assert service.proposed == {}
+    assert "Beratung Aalen" not in client_for(office).get(APPROVALS).content.decode()
+
+
+@pytest.mark.parametrize("url", ["list", "approvals"])
+def test_the_lists_ask_the_same_number_of_queries_for_one_service_and_for_three(
+    client_for, institution, owner, office, url
+):
+    def count() -> int:
+        client = client_for(office if url == "approvals" else owner)
+        path = APPROVALS if url == "approvals" else base(institution)
+        client.get(path)  # the session and roles, once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    CounsellingServiceFactory(institution=institution, approval="pending")
+    one = count()
+    CounsellingServiceFactory.create_batch(2, institution=institution, approval="pending")
+    assert count() == one
