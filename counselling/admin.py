@@ -5,8 +5,8 @@ from counselling.models import CounsellingService, JointMeasure, PersonalDataAcc
 
 @admin.register(CounsellingService)
 class CounsellingServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "institution", "kind", "priority", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "institution", "kind", "priority", "is_active", "approval"]
+    list_filter = ["kind", "is_active", "approval"]
     search_fields = ["name", "institution__name"]
 
 

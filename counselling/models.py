@@ -60,9 +60,41 @@ TOPIC_KIND = {
 }
 
 
+class ServiceApproval(models.TextChoices):
+    PENDING = "pending", _("wartet auf Freigabe")
+    APPROVED = "approved", _("freigegeben")
+    REJECTED = "rejected", _("abgelehnt")
+
+
+# What routing reads: a change of these fields redirects people's requests, so on an
+# approved service it waits in `proposed` for the network office (counselling/backoffice/).
+SERVICE_ROUTING_FIELDS = ("kind", "situations", "districts", "languages")
+
+
+class CounsellingServiceQuerySet(models.QuerySet):
+    def listed(self):
+        """What the public directory shows and routing may choose: approved, active, of an
+        active institution."""
+        return self.filter(
+            approval=ServiceApproval.APPROVED, is_active=True, institution__is_active=True
+        )
+
+    def awaiting_approval(self):
+        """New services and changes of approved ones that wait for the network office."""
+        return self.filter(
+            models.Q(approval=ServiceApproval.PENDING)
+            | (models.Q(approval=ServiceApproval.APPROVED) & ~models.Q(proposed={}))
+        )
+
+
 class CounsellingService(models.Model):
     """One counselling service of a member institution, as the public directory shows it
-    and as routing reads it. The lists hold choice values (districts, situations, …)."""
+    and as routing reads it. The lists hold choice values (districts, situations, …).
+
+    The institution keeps it in its back office; a new service is listed only once the
+    network office approved it, and a change of an approved one's routing fields waits in
+    `proposed` while the approved values stay in force (counselling/backoffice/README.md).
+    """
 
     institution = models.ForeignKey(
         Institution,
@@ -86,6 +118,31 @@ class CounsellingService(models.Model):
         help_text=_("Kleinere Zahl: wird bei gleich gut passenden Stellen zuerst gewählt."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    approval = models.CharField(
+        _("Freigabe"),
+        max_length=20,
+        choices=ServiceApproval.choices,
+        default=ServiceApproval.PENDING,
+    )
+    proposed = models.JSONField(
+        _("vorgeschlagene Änderung"),
+        default=dict,
+        blank=True,
+        help_text=_("Geänderte Zuordnungsfelder eines freigegebenen Angebots vor der Freigabe."),
+    )
+    rejection_reason = models.TextField(_("Grund der Ablehnung"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("zur Freigabe vorgelegt"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+
+    objects = CounsellingServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Beratungsangebot")
@@ -114,6 +171,18 @@ class CounsellingService(models.Model):
     @property
     def channel_labels(self) -> list[str]:
         return self._labels(self.channels, Channel.choices)
+
+    @property
+    def has_proposal(self) -> bool:
+        return bool(self.proposed)
+
+    @property
+    def is_listed(self) -> bool:
+        return (
+            self.approval == ServiceApproval.APPROVED
+            and self.is_active
+            and self.institution.is_active
+        )
 
 
 class RequestStatus(models.TextChoices):

@@ -7,15 +7,20 @@ request (it handles escalations) and hand it over, but the conversation itself (
 status, notes) is the counsellors': that is writing, and the office gets a 403 there. The
 demand board is for the working group "Unternehmen" and the network office; only the
 office sees contacts. The office's own pages ask network.permissions.require_network_office.
+
+An institution's counselling services are kept in its back office, by the back office's
+rule (offerings.permissions.get_backoffice_for: its admins and editors and the network
+office; its counsellors a 403, strangers a 404); approving them is the office's.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from common.permissions import Access, check_access
-from counselling.models import CounsellingRequest
-from network.models import MembershipRole
+from counselling.models import CounsellingRequest, CounsellingService
+from network.models import Institution, MembershipRole
 from network.roles import PortalRoles
+from offerings.permissions import get_backoffice_for
 
 DEMAND_BOARD_GROUP = "unternehmen"
 
@@ -62,3 +67,20 @@ def can_see_demand_board(request) -> bool:
 def require_demand_board(request) -> None:
     if not can_see_demand_board(request):
         raise PermissionDenied
+
+
+def get_service_backoffice_for(request, slug: str, *, write: bool = False) -> Access[Institution]:
+    """The institution `slug` for keeping its counselling services."""
+    return get_backoffice_for(request, slug, write=write)
+
+
+def get_service_for(
+    request, slug: str, pk: int, *, write: bool = False
+) -> Access[CounsellingService]:
+    """A counselling service of the institution `slug`; a service of another institution is
+    not found under this one (404)."""
+    backoffice = get_service_backoffice_for(request, slug, write=write)
+    service = get_object_or_404(
+        CounsellingService.objects.select_related("institution"), institution=backoffice.obj, pk=pk
+    )
+    return Access(service, backoffice.can_write)

@@ -23,11 +23,9 @@ JOINT_COURSE_MIN_COMPANIES = 3
 def service_list_for_directory(
     *, kind: str = "", district: str = "", language: str = ""
 ) -> list[CounsellingService]:
-    """Active services for the public directory, filtered in Python: the lists are JSON and
-    the directory holds a few dozen services."""
-    services = CounsellingService.objects.filter(
-        is_active=True, institution__is_active=True
-    ).select_related("institution")
+    """Listed services (approved and active) for the public directory, filtered in Python:
+    the lists are JSON and the directory holds a few dozen services."""
+    services = CounsellingService.objects.listed().select_related("institution")
     if kind:
         services = services.filter(kind=kind)
     return [
@@ -70,10 +68,12 @@ def request_queue(
 
 
 def request_handover_targets(*, request: CounsellingRequest) -> QuerySet[Institution]:
-    """Institutions with an active counselling service, except the current one."""
+    """Institutions with a listed counselling service, except the current one."""
     return (
         Institution.objects.active()
-        .filter(counselling_services__is_active=True)
+        .filter(
+            counselling_services__in=CounsellingService.objects.listed(),
+        )
         .exclude(pk=request.institution_id or 0)
         .distinct()
         .order_by("name")

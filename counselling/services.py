@@ -68,7 +68,9 @@ def request_route(*, district: str, situation: str, language: str, topic: str) -
     whose kind fits the topic wins, then the lower priority number, then the older service.
     With none at all, the request goes to the network office.
     """
-    services = list(CounsellingService.objects.filter(is_active=True, institution__is_active=True))
+    # Only listed services: a new one waits for the office's approval, and a proposed change
+    # of an approved one does not route until approved (its approved values still do).
+    services = list(CounsellingService.objects.listed())
     wanted_kind = TOPIC_KIND.get(topic)
 
     def best(candidates: list[CounsellingService]) -> CounsellingService:
@@ -277,7 +279,8 @@ def request_hand_over(
     if institution.pk == request.institution_id:
         raise ValidationError({"institution": _("Die Anfrage liegt schon bei dieser Einrichtung.")})
     service = (
-        CounsellingService.objects.filter(institution=institution, is_active=True)
+        CounsellingService.objects.listed()
+        .filter(institution=institution)
         .order_by("priority", "pk")
         .first()
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from counselling import views
+from counselling.backoffice import views as backoffice
 from counselling.wishes import views as wishes
 
 app_name = "counselling"
@@ -22,6 +23,27 @@ urlpatterns = [
     path("kurswunsch/bestaetigen/<str:signed>/", wishes.wish_confirm, name="wish_confirm"),
     path("kurswunsch/loeschen/<str:token>/", wishes.wish_withdraw, name="wish_withdraw"),
     path("bedarfsboerse/kurswuensche/", wishes.wish_list, name="wish_list"),
+    # An institution's counselling services and their approval (issue 22):
+    # counselling/backoffice/.
+    path("einrichtung/<slug:slug>/angebote/", backoffice.service_list, name="service_list"),
+    path(
+        "einrichtung/<slug:slug>/angebote/neu/",
+        backoffice.service_create,
+        name="service_create",
+    ),
+    path(
+        "einrichtung/<slug:slug>/angebote/<int:pk>/",
+        backoffice.service_edit,
+        name="service_edit",
+    ),
+    path(
+        "einrichtung/<slug:slug>/angebote/<int:pk>/aktiv/",
+        backoffice.service_active,
+        name="service_active",
+    ),
+    path("freigaben/", backoffice.service_approvals, name="service_approvals"),
+    path("freigaben/<int:pk>/freigeben/", backoffice.service_approve, name="service_approve"),
+    path("freigaben/<int:pk>/ablehnen/", backoffice.service_reject, name="service_reject"),
     path("anfragen/", views.queue, name="queue"),
     path("anfragen/<str:reference>/", views.request_detail, name="request_detail"),
     path("anfragen/<str:reference>/uebernehmen/", views.request_claim_view, name="request_claim"),

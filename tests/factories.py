@@ -192,6 +192,7 @@ class CounsellingServiceFactory(DjangoModelFactory):
     channels = factory.LazyFunction(lambda: ["phone", "in_person"])
     opening_hours = "Mo–Do 9–12 Uhr"
     contact_phone = "07361 123456"
+    approval = "approved"
 
 
 class CounsellingRequestFactory(DjangoModelFactory):

@@ -12,7 +12,13 @@ import uuid
 from django.utils import timezone
 
 from common.demo import demo_data_read
-from counselling.models import CompanyNeed, CounsellingRequest, CounsellingService, EventKind
+from counselling.models import (
+    CompanyNeed,
+    CounsellingRequest,
+    CounsellingService,
+    EventKind,
+    ServiceApproval,
+)
 from counselling.periods import period_choices
 from counselling.services import request_route
 from network.models import Institution
@@ -40,6 +46,7 @@ def demo_counselling_load() -> int:
                 "opening_hours": row["opening_hours"],
                 "contact_phone": row["contact_phone"],
                 "contact_email": institution.email,
+                "approval": ServiceApproval.APPROVED,
             },
         )
     now = timezone.now()

@@ -17,6 +17,7 @@ from offerings.exporters import csv_template
 from offerings.models import ImportJob, ImportStatus
 from tests.access import LOGIN, with_second_factor
 from tests.counselling import test_access as counselling_matrix
+from tests.counselling import test_service_access as service_matrix
 from tests.counselling import test_wish_access as wish_matrix
 from tests.events import test_access as events_matrix
 from tests.network import test_institution_profile as profile_matrix
@@ -29,6 +30,7 @@ from tests.workgroups import test_access as workgroups_matrix
 MATRICES = {
     "tests/counselling/test_access.py": counselling_matrix.COVERS,
     "tests/counselling/test_wish_access.py": wish_matrix.COVERS,
+    "tests/counselling/test_service_access.py": service_matrix.COVERS,
     "tests/events/test_access.py": events_matrix.COVERS,
     "tests/network/test_institution_profile.py": profile_matrix.COVERS,
     "tests/news/test_news_access.py": news_matrix.COVERS,

@@ -141,6 +141,15 @@ NOT_PERSONAL = {
     "counselling:wish_sent",
     "counselling:wish_confirm",
     "counselling:wish_withdraw",
+    # An institution's counselling services and the office's approval of them: what the
+    # public directory shows (the service's own contact), no account names.
+    "counselling:service_list",
+    "counselling:service_create",
+    "counselling:service_edit",
+    "counselling:service_active",
+    "counselling:service_approvals",
+    "counselling:service_approve",
+    "counselling:service_reject",
     # Events: the public calendar, one's own registration, the organisers' event pages.
     "events:event_list",
     "events:event_month",

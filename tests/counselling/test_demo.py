@@ -31,6 +31,8 @@ def test_demo_counselling(demo, client_for):
 
     assert "Beratungsanfragen: 4" in demo
     assert CounsellingService.objects.count() == 4
+    # The demo's services are approved: the directory and routing show them.
+    assert CounsellingService.objects.listed().count() == 4
     counsellor = with_mfa(User.objects.get(email="beratung@beweqo.example"))
     page = client_for(counsellor).get(reverse("counselling:queue")).content.decode()
     assert "BQ-DEMO01" in page
