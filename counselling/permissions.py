@@ -7,15 +7,21 @@ request (it handles escalations) and hand it over, but the conversation itself (
 status, notes) is the counsellors': that is writing, and the office gets a 403 there. The
 demand board is for the working group "Unternehmen" and the network office; only the
 office sees contacts. The office's own pages ask network.permissions.require_network_office.
+
+Joint measures' invitations are answered in the provider's back office: the rule of
+offerings.permissions (its editors and admins; strangers a 404, counsellors a 403), and a
+measure the institution is not invited to is a 404 as well. The network office may look
+but not quote for a provider (403 on writing).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from common.permissions import Access, check_access
-from counselling.models import CounsellingRequest
-from network.models import MembershipRole
+from counselling.models import CounsellingRequest, JointMeasure
+from network.models import Institution, MembershipRole
 from network.roles import PortalRoles
+from offerings.permissions import EDITING_ROLES, get_backoffice_for
 
 DEMAND_BOARD_GROUP = "unternehmen"
 
@@ -62,3 +68,27 @@ def can_see_demand_board(request) -> bool:
 def require_demand_board(request) -> None:
     if not can_see_demand_board(request):
         raise PermissionDenied
+
+
+def get_invitations_for(request, slug: str, *, write: bool = False) -> Access[Institution]:
+    """The institution `slug` for its invitations to joint measures; writing (quoting) is
+    for its own editors and admins."""
+    institution = get_backoffice_for(request, slug).obj
+    membership = request.roles.membership_in(institution)
+    can_write = membership is not None and membership.role in EDITING_ROLES
+    if write and not can_write:
+        raise PermissionDenied
+    return Access(institution, can_write)
+
+
+def get_invitation_for(
+    request, slug: str, pk: int, *, write: bool = False
+) -> Access[tuple[Institution, JointMeasure]]:
+    """The joint measure `pk` as institution `slug` is invited to it: a 404 when it is not."""
+    institution = get_invitations_for(request, slug, write=write)
+    measure = get_object_or_404(
+        JointMeasure.objects.select_related("topic", "offer"),
+        pk=pk,
+        invited=institution.obj,
+    )
+    return Access((institution.obj, measure), institution.can_write)
