@@ -42,10 +42,14 @@ class JointQuoteForm(forms.ModelForm):
         help_text=_("Davon hängt die Förderung ab (§ 82 SGB III: mehr als 120 Stunden)."),
     )
     starts_on = forms.DateField(
-        label=_("Beginn"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Beginn"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
-        label=_("Ende"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ende"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     dates = forms.CharField(
         label=_("Termine"),
@@ -151,4 +155,3 @@ class ParticipantsForm(forms.Form):
         max_value=PARTICIPANTS_MAX,
         error_messages={"min_value": _("Bitte nennen Sie mindestens eine Person.")},
     )
-

@@ -78,9 +78,13 @@ def test_a_provider_quotes_revises_withdraws_and_quotes_again(cast, client_for):
     assert [p.slug for p in quote.funding.all()] == ["foerderung-beschaeftigter"]
     assert OutboxMessage.objects.filter(key=f"counselling-jm-quote-new-{quote.pk}").count() == 1
 
-    client.post(_invitation_url(cast), quote_post(price="950,50"))
+    client.post(_invitation_url(cast), quote_post(price="950,50", starts_on="2027-03-10"))
     quote.refresh_from_db()
     assert quote.price == Decimal("950.50")
+    # The form shows the saved values again, the date as a date field understands it.
+    page = client.get(_invitation_url(cast)).content.decode()
+    assert 'value="2027-03-10"' in page
+    assert 'value="950,50"' in page
     assert quote.revised_at is not None
     assert JointQuote.objects.count() == 1  # revised, not a second quote
     assert OutboxMessage.objects.filter(key__startswith="counselling-jm-quote-new-").count() == 1
