@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from counselling.joint.services import (
@@ -375,3 +377,18 @@ def test_only_the_chosen_provider_links_its_course(cast, client_for):
     assert response.status_code == 200  # not one of its own courses
     cast["measure"].refresh_from_db()
     assert cast["measure"].offer is None
+
+
+def test_the_measure_page_asks_the_same_queries_for_one_quote_or_three(cast, client_for, office):
+    client = client_for(office)
+    quote_for(cast["measure"], cast["provider"], cast["editor"])
+    with CaptureQueriesContext(connection) as one:
+        _measure_page(client, cast)
+    third, third_editor = provider_with_editor("Dritter Anbieter", "dritter")
+    cast["measure"].invited.add(third)
+    quote_for(cast["measure"], cast["other"], cast["other_editor"], slugs=("esf-fachkurse-bw",))
+    quote_for(cast["measure"], third, third_editor)
+    with CaptureQueriesContext(connection) as three:
+        page = _measure_page(client, cast).content.decode()
+    assert page.count("Kosten je Unternehmen: Angebot") == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
