@@ -348,7 +348,11 @@ LOGGING = {
 # Every mail goes through outbox: a row first, then a Celery task delivers it.
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 # Task modules that are not an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ["offerings.alerts.tasks", "counselling.wishes.tasks"]
+CELERY_IMPORTS = [
+    "offerings.alerts.tasks",
+    "counselling.wishes.tasks",
+    "counselling.joint.tasks",
+]
 # Attempts per message before a temporary failure counts as final.
 OUTBOX_MAX_ATTEMPTS = 8
 # Back-off: 1, 2, 4 … minutes, capped well below the Redis visibility timeout (1 hour),
@@ -444,6 +448,12 @@ CELERY_BEAT_SCHEDULE |= {
     "counselling-course-wishes-retain": {
         "task": "counselling.course_wishes_retain",
         "schedule": crontab(hour=2, minute=40),
+    },
+    # Issue 21: the safety net of "told once" for courses published without the signal
+    # (the admin); before the retention, which then removes the told wishes' addresses.
+    "counselling-joint-measures-tell": {
+        "task": "counselling.joint_measures_tell_published",
+        "schedule": crontab(hour=2, minute=20),
     },
 }
 

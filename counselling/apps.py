@@ -7,3 +7,6 @@ class CounsellingConfig(AppConfig):
 
     name = "counselling"
     verbose_name = _("Beratung")
+
+    def ready(self) -> None:
+        from counselling.joint import receivers  # noqa: F401  (hears published courses)

@@ -310,6 +310,30 @@ def employer_share_rate(size: int, age: int, severely_disabled: bool = False) ->
     raise AssertionError("the table ends with an open bound")
 
 
+def employer_share_bounds() -> list[int]:
+    """The company sizes where the § 82 employer share changes (its legal boundaries)."""
+    return [bound for bound, _rate in EMPLOYER_SHARE_82 if bound is not None]
+
+
+def employer_share_rate_for_staff(low: int, high: int | None) -> Decimal | None:
+    """The § 82 employer share for a company of `low` to `high` staff (None: no upper end),
+    for an employee under 45 and not severely disabled; None when the range spans a bound
+    of the table, so that the share is not known (never guessed)."""
+    young = AGE_82_NO_EMPLOYER_SHARE - 1
+    first = employer_share_rate(low, young)
+    last = employer_share_rate(high if high is not None else max(employer_share_bounds()), young)
+    return first if first == last else None
+
+
+def share_of(price: Decimal, rate: Decimal) -> Decimal:
+    """`rate` of `price`, to the cent (rounded half up, as every share of this module)."""
+    return _part(price, rate)
+
+
+def percent(rate: Decimal) -> str:
+    return _percent(rate)
+
+
 def employer_share(size: int, age: int, severely_disabled: bool = False) -> str:
     """The employer's share of the course costs under §82 SGB III, in words."""
     if size < 50:

@@ -412,6 +412,7 @@ class Sector(models.TextChoices):
 
 class JointMeasureStatus(models.TextChoices):
     INVITING = "inviting", _("Angebote werden eingeholt")
+    CHOSEN = "chosen", _("Angebot ausgewählt")
     MET = "met", _("Kurs steht fest")
 
 
@@ -452,6 +453,7 @@ class JointMeasure(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
     met_at = models.DateTimeField(_("Kurs fest seit"), null=True, blank=True)
+    chosen_at = models.DateTimeField(_("Angebot ausgewählt am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Verbundmaßnahme")
@@ -505,6 +507,15 @@ class CompanyNeed(models.Model):
     )
     created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
     met_at = models.DateTimeField(_("erfüllt am"), null=True, blank=True)
+    # The company's answer to the chosen quote of its joint measure (None: not yet given).
+    confirmed_participants = models.PositiveSmallIntegerField(
+        _("bestätigte Teilnehmende"), null=True, blank=True
+    )
+    participants_confirmed_at = models.DateTimeField(
+        _("Teilnehmende bestätigt am"), null=True, blank=True
+    )
+    # The stamp of the one mail "your course is in the catalogue" (joint_measure_tell).
+    told_at = models.DateTimeField(_("benachrichtigt am"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
@@ -518,6 +529,85 @@ class CompanyNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.period})"
+
+
+class JointQuoteStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("abgegeben")
+    WITHDRAWN = "withdrawn", _("zurückgezogen")
+    CHOSEN = "chosen", _("ausgewählt")
+    NOT_CHOSEN = "not_chosen", _("nicht ausgewählt")
+
+
+class JointQuote(models.Model):
+    """An invited provider's quote for a joint measure: one per provider and measure, which
+    it may revise or withdraw until the network office chooses one (counselling/joint/).
+
+    The price is per participant in euro; the costs per company after funding are computed
+    from it (counselling.joint.costs), never stored."""
+
+    measure = models.ForeignKey(JointMeasure, on_delete=models.CASCADE, related_name="quotes")
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="joint_quotes",
+        verbose_name=_("Anbieter"),
+    )
+    price = models.DecimalField(
+        _("Preis je Teilnehmerin oder Teilnehmer (Euro)"), max_digits=8, decimal_places=2
+    )
+    min_participants = models.PositiveSmallIntegerField(_("Mindestzahl Teilnehmende"))
+    max_participants = models.PositiveSmallIntegerField(_("Höchstzahl Teilnehmende"))
+    hours = models.PositiveSmallIntegerField(_("Unterrichtsstunden"), null=True, blank=True)
+    starts_on = models.DateField(_("Beginn"), null=True, blank=True)
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    dates = models.CharField(_("Termine"), max_length=300, blank=True)
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    delivery_form = models.ForeignKey(
+        "offerings.DeliveryForm",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Lernform"),
+    )
+    funding = models.ManyToManyField(
+        "offerings.FundingProgramme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("Förderung, die der Kurs ermöglicht"),
+    )
+    note = models.TextField(_("Hinweise"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=JointQuoteStatus.choices,
+        default=JointQuoteStatus.SUBMITTED,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("abgegeben am"), default=timezone.now)
+    revised_at = models.DateTimeField(_("zuletzt geändert am"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Angebot für eine Verbundmaßnahme")
+        verbose_name_plural = _("Angebote für Verbundmaßnahmen")
+        ordering = ["price", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "institution"], name="joint_quote_one_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="joint_quote_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_participants__gte=1)
+                & models.Q(max_participants__gte=models.F("min_participants")),
+                name="joint_quote_participants_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} – {self.measure}"
 
 
 # --- course wishes ("Kurs gewünscht", issue 21) -----------------------------------------------

@@ -11,16 +11,21 @@ office sees contacts. The office's own pages ask network.permissions.require_net
 An institution's counselling services are kept in its back office, by the back office's
 rule (offerings.permissions.get_backoffice_for: its admins and editors and the network
 office; its counsellors a 403, strangers a 404); approving them is the office's.
+
+Joint measures' invitations are answered in the provider's back office: the rule of
+offerings.permissions (its editors and admins; strangers a 404, counsellors a 403), and a
+measure the institution is not invited to is a 404 as well. The network office may look
+but not quote for a provider (403 on writing).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from common.permissions import Access, check_access
-from counselling.models import CounsellingRequest, CounsellingService
+from counselling.models import CounsellingRequest, CounsellingService, JointMeasure
 from network.models import Institution, MembershipRole
 from network.roles import PortalRoles
-from offerings.permissions import get_backoffice_for
+from offerings.permissions import EDITING_ROLES, get_backoffice_for
 
 DEMAND_BOARD_GROUP = "unternehmen"
 
@@ -84,3 +89,25 @@ def get_service_for(
         CounsellingService.objects.select_related("institution"), institution=backoffice.obj, pk=pk
     )
     return Access(service, backoffice.can_write)
+def get_invitations_for(request, slug: str, *, write: bool = False) -> Access[Institution]:
+    """The institution `slug` for its invitations to joint measures; writing (quoting) is
+    for its own editors and admins."""
+    institution = get_backoffice_for(request, slug).obj
+    membership = request.roles.membership_in(institution)
+    can_write = membership is not None and membership.role in EDITING_ROLES
+    if write and not can_write:
+        raise PermissionDenied
+    return Access(institution, can_write)
+
+
+def get_invitation_for(
+    request, slug: str, pk: int, *, write: bool = False
+) -> Access[tuple[Institution, JointMeasure]]:
+    """The joint measure `pk` as institution `slug` is invited to it: a 404 when it is not."""
+    institution = get_invitations_for(request, slug, write=write)
+    measure = get_object_or_404(
+        JointMeasure.objects.select_related("topic", "offer"),
+        pk=pk,
+        invited=institution.obj,
+    )
+    return Access((institution.obj, measure), institution.can_write)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counselling.joint.services import joint_measure_offer_set
 from counselling.models import (
     TOPIC_KIND,
     AccessAction,
@@ -25,7 +26,6 @@ from counselling.models import (
     CounsellingService,
     EventKind,
     JointMeasure,
-    JointMeasureStatus,
     PersonalDataAccess,
     RequestEvent,
     RequestNote,
@@ -550,6 +550,8 @@ def joint_measure_create(
                 "participants": participants,
                 "district": measure.get_district_display(),
                 "period": period_label(measure.period),
+                "url": settings.SITE_URL.rstrip("/")
+                + reverse("counselling:joint_invitation", args=[provider.slug, measure.pk]),
             },
             key=f"counselling-jm-invite-{measure.pk}-{provider.pk}",
         )
@@ -557,24 +559,7 @@ def joint_measure_create(
 
 
 def joint_measure_link_offer(*, measure: JointMeasure, offer, now=None) -> int:
-    """Link the catalogue offer that meets the need; every company of the measure is told
-    once. Returns the number of companies told."""
-    now = now or timezone.now()
-    measure.offer = offer
-    measure.status = JointMeasureStatus.MET
-    measure.met_at = measure.met_at or now
-    measure.save(update_fields=["offer", "status", "met_at"])
-    told = 0
-    for need in measure.needs.not_withdrawn().filter(met_at__isnull=True):
-        need.met_at = now
-        need.save(update_fields=["met_at"])
-        if need.email:
-            message_enqueue(
-                to=need.email,
-                subject="",
-                template="counselling/need_met",
-                context={"need": need, "measure": measure, "offer": offer},
-                key=f"counselling-need-met-{need.pk}",
-            )
-            told += 1
-    return told
+    """Link the published catalogue offer that meets the need; every company of the measure
+    and every person of its group who asked is told once (counselling.joint.services).
+    Returns the number told now."""
+    return joint_measure_offer_set(measure=measure, offer=offer, now=now)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from counselling import views
 from counselling.backoffice import views as backoffice
+from counselling.joint import views as joint
 from counselling.wishes import views as wishes
 
 app_name = "counselling"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("bedarf/gesendet/", views.need_sent, name="need_sent"),
     path("status/", views.status, name="status"),
     path("status/zurueckziehen/", views.withdraw, name="withdraw"),
+    path("status/teilnahme/", views.need_participants, name="need_participants"),
     # Course wishes (issue 21): counselling/wishes/.
     path("kurswunsch/", wishes.wish_form, name="wish"),
     path("kurswunsch/gesendet/", wishes.wish_sent, name="wish_sent"),
@@ -63,5 +65,31 @@ urlpatterns = [
         "bedarfsboerse/verbund/<int:pk>/angebot/",
         views.joint_measure_link,
         name="joint_measure_link",
+    ),
+    path(
+        "bedarfsboerse/verbund/<int:pk>/auswahl/",
+        joint.measure_choose,
+        name="joint_measure_choose",
+    ),
+    # Joint measures in the provider's back office (counselling/joint/).
+    path(
+        "einrichtung/<slug:slug>/verbundanfragen/",
+        joint.invitation_list,
+        name="joint_invitations",
+    ),
+    path(
+        "einrichtung/<slug:slug>/verbundanfragen/<int:pk>/",
+        joint.invitation_detail,
+        name="joint_invitation",
+    ),
+    path(
+        "einrichtung/<slug:slug>/verbundanfragen/<int:pk>/zurueckziehen/",
+        joint.quote_withdraw,
+        name="joint_quote_withdraw",
+    ),
+    path(
+        "einrichtung/<slug:slug>/verbundanfragen/<int:pk>/kurs/",
+        joint.invitation_offer,
+        name="joint_invitation_offer",
     ),
 ]

@@ -36,7 +36,22 @@ from counselling.forms import (
     StatusLookupForm,
     funding_check_initial,
 )
-from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
+from counselling.joint.forms import ParticipantsForm
+from counselling.joint.selectors import (
+    company_offer_for,
+    measure_quote_costs,
+    measure_wishes_count,
+    measure_withdrawn_quotes,
+)
+from counselling.joint.services import need_participants_confirm
+from counselling.models import (
+    AccessAction,
+    CompanyNeed,
+    CounsellingRequest,
+    JointMeasure,
+    JointMeasureStatus,
+    Topic,
+)
 from counselling.periods import period_label
 from counselling.permissions import (
     counselling_institution_ids,
@@ -280,7 +295,52 @@ def status(request):
     else:
         reference = request.GET.get("nummer", "")[:12]
         form, tracked = StatusLookupForm(initial={"reference": reference}), None
-    return render(request, "counselling/status.html", {"form": form, "tracked": tracked})
+    return _status_page(request, form, tracked)
+
+
+def _status_page(request, form, tracked, *, participants_form=None, **extra):
+    """The status page; a company whose joint measure has a chosen quote sees the course,
+    its own costs (never another company's) and the form to confirm its participants."""
+    company_offer = None
+    if tracked is not None and tracked.is_need and tracked.stage != "withdrawn":
+        company_offer = company_offer_for(need=tracked.obj)
+    if company_offer is not None and participants_form is None:
+        participants_form = ParticipantsForm(
+            initial={"participants": tracked.obj.confirmed_participants or tracked.obj.participants}
+        )
+    return render(
+        request,
+        "counselling/status.html",
+        {
+            "form": form,
+            "tracked": tracked,
+            "company_offer": company_offer,
+            "participants_form": participants_form,
+            **extra,
+        },
+    )
+
+
+@require_POST
+def need_participants(request):
+    """A company confirms how many people it sends, with the pair of its status page."""
+    form, tracked = _status_lookup(request)
+    if tracked is None or not tracked.is_need:
+        return _status_page(request, form, None)
+    participants_form = ParticipantsForm(request.POST)
+    if participants_form.is_valid():
+        try:
+            need_participants_confirm(
+                need=tracked.obj, participants=participants_form.cleaned_data["participants"]
+            )
+        except ValidationError as error:
+            participants_form.add_error("participants", error.messages)
+        else:
+            tracked = tracked_find(
+                reference=form.cleaned_data["reference"], contact=form.cleaned_data["contact"]
+            )
+            return _status_page(request, form, tracked, participants_saved=True)
+    return _status_page(request, form, tracked, participants_form=participants_form)
 
 
 @require_POST
@@ -289,7 +349,7 @@ def withdraw(request):
     erasure, after which the status reads "zurückgezogen"."""
     form, tracked = _status_lookup(request)
     if tracked is None or not tracked.can_withdraw:
-        return render(request, "counselling/status.html", {"form": form, "tracked": tracked})
+        return _status_page(request, form, tracked)
     if request.POST.get("bestaetigt") != "ja":
         return render(
             request, "counselling/withdraw_confirm.html", {"form": form, "tracked": tracked}
@@ -556,12 +616,8 @@ def joint_measure_new(request):
     )
 
 
-@login_required
-@require_safe
-@personal_data
-def joint_measure_detail(request, pk: int):
-    require_demand_board(request)
-    measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
+def _measure_page(request, measure: JointMeasure, *, link_form=None, status: int = 200):
+    office = request.roles.is_network_office
     return render(
         request,
         "counselling/joint_measure_detail.html",
@@ -569,11 +625,25 @@ def joint_measure_detail(request, pk: int):
             "measure": measure,
             "needs": measure.needs.all(),
             "invited": measure.invited.all(),
-            "show_contacts": request.roles.is_network_office,
+            "quote_costs": measure_quote_costs(measure=measure),
+            "withdrawn_quotes": measure_withdrawn_quotes(measure=measure),
+            "wishes_waiting": measure_wishes_count(measure=measure),
+            "show_contacts": office,
+            "can_choose": office and measure.status == JointMeasureStatus.INVITING,
             "period": period_label(measure.period),
-            "link_form": LinkOfferForm(),
+            "link_form": link_form or LinkOfferForm(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_safe
+@personal_data
+def joint_measure_detail(request, pk: int):
+    require_demand_board(request)
+    measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
+    return _measure_page(request, measure)
 
 
 @login_required
@@ -581,25 +651,17 @@ def joint_measure_detail(request, pk: int):
 @personal_data
 def joint_measure_link(request, pk: int):
     require_network_office(request)
-    measure = get_object_or_404(JointMeasure, pk=pk)
+    measure = get_object_or_404(JointMeasure.objects.select_related("topic", "offer"), pk=pk)
     form = LinkOfferForm(request.POST)
     if form.is_valid():
         told = joint_measure_link_offer(measure=measure, offer=form.cleaned_data["offer"])
         messages.success(
             request,
-            _("Das Kursangebot ist verknüpft; %(n)s Unternehmen wurden benachrichtigt.")
+            _(
+                "Das Kursangebot ist verknüpft; %(n)s Unternehmen und Personen wurden "
+                "benachrichtigt."
+            )
             % {"n": told},
         )
         return redirect("counselling:joint_measure", pk)
-    return render(
-        request,
-        "counselling/joint_measure_detail.html",
-        {
-            "measure": measure,
-            "needs": measure.needs.all(),
-            "invited": measure.invited.all(),
-            "show_contacts": True,
-            "period": period_label(measure.period),
-            "link_form": form,
-        },
-    )
+    return _measure_page(request, measure, link_form=form)

@@ -6,6 +6,7 @@ stale instance never writes old search data back."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
@@ -31,6 +32,7 @@ from offerings.models import (
 )
 from offerings.places import PlaceMatch, venue_address_key, venue_place_resolve
 from offerings.search import offer_search_refresh
+from offerings.signals import offers_published
 
 M2M_FIELDS = ("topics", "target_groups", "funding_programmes")
 
@@ -174,6 +176,7 @@ def _publish(offers: list[Offer], user) -> None:
     OfferApproval.objects.filter(offer_id__in=ids).delete()
     _changes_record(offers, user, "publish", ["status"])
     offer_search_refresh(offers)
+    transaction.on_commit(partial(offers_published.send, sender=Offer, offer_ids=ids))
 
 
 def _changes_record(offers: list[Offer], user, action: str, fields: list[str]) -> None:

@@ -6,7 +6,7 @@ from: the admin, a service, an import. Bulk writes, which send no signals, go th
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from network.models import Institution
 from offerings.index import catalogue_index_invalidate
@@ -20,6 +20,12 @@ from offerings.models import (
     Topic,
     Venue,
 )
+
+# Sent after the commit that published offers (offerings.services), with `offer_ids`. Apps
+# above the catalogue that wait for a course (counselling's joint measures) listen to it;
+# the catalogue knows nothing of them. It fires on every publication, also a second one
+# after archiving: a receiver must be idempotent.
+offers_published = Signal()
 
 # SynonymGroup: the thesaurus changes what a text finds, and the index keeps text results.
 WATCHED = (

@@ -17,6 +17,7 @@ from offerings.exporters import csv_template
 from offerings.models import ImportJob, ImportStatus
 from tests.access import LOGIN, with_second_factor
 from tests.counselling import test_access as counselling_matrix
+from tests.counselling import test_joint_access as joint_matrix
 from tests.counselling import test_service_access as service_matrix
 from tests.counselling import test_wish_access as wish_matrix
 from tests.events import test_access as events_matrix
@@ -31,6 +32,7 @@ MATRICES = {
     "tests/counselling/test_access.py": counselling_matrix.COVERS,
     "tests/counselling/test_wish_access.py": wish_matrix.COVERS,
     "tests/counselling/test_service_access.py": service_matrix.COVERS,
+    "tests/counselling/test_joint_access.py": joint_matrix.COVERS,
     "tests/events/test_access.py": events_matrix.COVERS,
     "tests/network/test_institution_profile.py": profile_matrix.COVERS,
     "tests/news/test_news_access.py": news_matrix.COVERS,
@@ -73,6 +75,7 @@ PUBLIC = {
     # contact (POSTed) opens anything; tests/counselling/test_status.py checks the rest.
     "counselling:status",
     "counselling:withdraw",
+    "counselling:need_participants",
     "counselling:wish_sent",
     "events:event_list",
     "events:event_month",

@@ -35,6 +35,7 @@ PERSONAL = {
     "counselling:joint_measure_new",
     "counselling:joint_measure",
     "counselling:joint_measure_link",
+    "counselling:joint_measure_choose",
     # Course wishes: the office's list with the addresses to tell.
     "counselling:wish_list",
     # Events: the registrations (names, e-mail addresses) as a list and as CSV; the approval
@@ -136,6 +137,12 @@ NOT_PERSONAL = {
     # The person's own status page shows the stage only, never personal data.
     "counselling:status",
     "counselling:withdraw",
+    "counselling:need_participants",
+    # A provider's invitations to joint measures: numbers, never a company's name.
+    "counselling:joint_invitations",
+    "counselling:joint_invitation",
+    "counselling:joint_quote_withdraw",
+    "counselling:joint_invitation_offer",
     # A course wish: the form, the sent page, the links of its mail (one's own address).
     "counselling:wish",
     "counselling:wish_sent",
