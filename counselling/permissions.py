@@ -89,6 +89,8 @@ def get_service_for(
         CounsellingService.objects.select_related("institution"), institution=backoffice.obj, pk=pk
     )
     return Access(service, backoffice.can_write)
+
+
 def get_invitations_for(request, slug: str, *, write: bool = False) -> Access[Institution]:
     """The institution `slug` for its invitations to joint measures; writing (quoting) is
     for its own editors and admins."""
