@@ -113,6 +113,7 @@ def load_average() -> str:
 
 def prepare(offers: int, skip_seed: bool) -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     from offerings.models import Offer
 
@@ -123,6 +124,8 @@ def prepare(offers: int, skip_seed: bool) -> None:
         print(f"Filling the benchmark catalogue (seed_large --offers {offers}) …", flush=True)
         call_command("load_places", verbosity=0)
         call_command("seed_large", "--force", "--offers", str(offers), verbosity=0)
+        with connection.cursor() as cursor:  # fresh bulk data has no planner statistics yet
+            cursor.execute("ANALYZE")
 
 
 def pages() -> dict[str, str]:
@@ -283,16 +286,28 @@ def phase_two(base: str, mix: list[str], args, scripts: Path) -> None:
     )
 
 
-def children(pid: int) -> int:
-    """How many processes `pid` started (gunicorn's workers), from /proc."""
-    count = 0
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (gunicorn's workers), from /proc."""
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        count += fields[1] == str(pid)
-    return count
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory in MB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    lines = status.splitlines()
+    kilobytes = next((line.split()[1] for line in lines if line.startswith("VmRSS")), 0)
+    return int(kilobytes) / 1024
 
 
 def serve(port: int, workers: int | None, log: Path) -> subprocess.Popen:
@@ -365,7 +380,7 @@ def main() -> None:
                     time.sleep(0.1)
                 if server.poll() is not None:
                     sys.exit((scripts / "access.err").read_text())
-            workers = children(server.pid)
+            workers = len(children(server.pid))
             with urllib.request.urlopen(base + "/kurse/", timeout=60) as response:
                 cache_control = response.headers.get("Cache-Control", "–")
             print(
@@ -378,6 +393,12 @@ def main() -> None:
             wrk(base, [*named.values(), *mix], seconds=3, connections=8, threads=2, scripts=scripts)
             phase_one(base, named, args, scripts)
             phase_two(base, mix, args, scripts)
+            memory = [resident_mb(pid) for pid in children(server.pid)]
+            print(
+                f"\nMemory of the {len(memory)} workers after the run: "
+                + ", ".join(f"{mb:.0f}" for mb in memory)
+                + f" MB resident (master {resident_mb(server.pid):.0f} MB)."
+            )
         finally:
             server.terminate()
             try:
