@@ -34,4 +34,5 @@ RUN python scripts/subset-fonts
 RUN mkdir -p var/media var/staticfiles && chown -R beweqo var
 USER beweqo
 EXPOSE 8000
+# Workers: gunicorn.conf.py (two per core this container may use; WEB_CONCURRENCY overrides).
 CMD ["gunicorn", "beweqo.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

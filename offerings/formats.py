@@ -10,11 +10,14 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import icalendar
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.encoding import iri_to_uri
+from django.utils.feedgenerator import rfc3339_date
 from django.utils.translation import gettext as _
 
 from offerings.models import (
@@ -217,10 +220,21 @@ def xml_text(text: str) -> str:
     return _XML_INVALID.sub("", str(text))
 
 
-def offer_tag_uri(offer: Offer) -> str:
+def _tag_host() -> str:
+    return site_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+
+
+def offer_tag_uri(offer: Offer, *, host: str | None = None) -> str:
     """An Atom id that never changes for an offer (RFC 4151 tag URI)."""
-    host = site_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return f"tag:{host},{offer.created_at:%Y-%m-%d}:offer-{offer.pk}"
+    return f"tag:{host or _tag_host()},{offer.created_at:%Y-%m-%d}:offer-{offer.pk}"
+
+
+def _attribute(value: str) -> str:
+    return quoteattr(iri_to_uri(value))
+
+
+def _element(name: str, text: str, attributes: str = "") -> str:
+    return f"<{name}{attributes}>{escape(text)}</{name}>" if text else f"<{name}{attributes}/>"
 
 
 def catalogue_feed(
@@ -231,33 +245,58 @@ def catalogue_feed(
     feed_url: str,
     subtitle: str = "",
     rights: str | None = None,
-) -> Atom1Feed:
+) -> str:
+    """The Atom feed (RFC 4287) of `offers` as one string: the document Django's Atom1Feed
+    writes, byte for byte, built directly (a feed of fifty entries through the SAX writer
+    took as long as finding them). Reads only the fields in offerings.selectors._FEED_FIELDS.
+    """
     offers = list(offers)
-    feed = Atom1Feed(
-        feed_copyright=rights,
-        title=xml_text(title),
-        link=link,
-        description=xml_text(subtitle),
-        subtitle=xml_text(subtitle),
-        feed_url=feed_url,
-        language="de",
-        feed_guid=feed_url,
-    )
+    offer_url = _url_maker("offerings:detail", "pk")
+    institution_url = _url_maker("portal:institution_detail", "slug")
+    host = _tag_host()
+    entries, latest = [], None
     for offer in offers:
-        url = absolute(offer.get_absolute_url())
-        feed.add_item(
-            title=xml_text(offer.title),
-            link=url,
-            description=xml_text(offer.summary),
-            unique_id=offer_tag_uri(offer),
-            unique_id_is_permalink=False,
-            pubdate=offer.published_at or offer.created_at,
-            updateddate=offer.updated_at,
-            author_name=xml_text(offer.institution.name),
-            author_link=absolute(offer.institution.get_absolute_url()),
-            categories=[xml_text(offer.delivery_form.name)],
+        published = offer.published_at or offer.created_at
+        for moment in (offer.updated_at, published):
+            if moment and (latest is None or moment > latest):
+                latest = moment
+        institution = offer.institution
+        entries.append(
+            "<entry>"
+            + _element("title", xml_text(offer.title))
+            + f'<link href={_attribute(offer_url(offer.pk))} rel="alternate"/>'
+            + (_element("published", rfc3339_date(published)) if published else "")
+            + (_element("updated", rfc3339_date(offer.updated_at)) if offer.updated_at else "")
+            + "<author>"
+            + _element("name", xml_text(institution.name))
+            + _element("uri", iri_to_uri(institution_url(institution.slug)))
+            + "</author>"
+            + _element("id", offer_tag_uri(offer, host=host))
+            + _element("summary", xml_text(offer.summary), ' type="html"')
+            + f"<category term={quoteattr(xml_text(offer.delivery_form.name))}/>"
+            + "</entry>"
         )
-    return feed
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xml:lang="de" xmlns="http://www.w3.org/2005/Atom">'
+        + _element("title", xml_text(title))
+        + f'<link href={_attribute(link)} rel="alternate"/>'
+        + f'<link href={_attribute(feed_url)} rel="self"/>'
+        + _element("id", feed_url)
+        + _element("updated", rfc3339_date(latest or timezone.now()))
+        + _element("subtitle", xml_text(subtitle))
+        + (_element("rights", xml_text(rights)) if rights is not None else "")
+    )
+    return head + "".join(entries) + "</feed>"
+
+
+def _url_maker(name: str, argument: str):
+    """A function from a value to the path of `name`, reversed once: a feed of fifty entries
+    would otherwise reverse a hundred URLs."""
+    marker = "987654321" if argument == "pk" else "marker-987654321"
+    prefix, _marker, suffix = reverse(name, kwargs={argument: marker}).rpartition(marker)
+    base = site_url()
+    return lambda value: f"{base}{prefix}{value}{suffix}"
 
 
 # --- partner API -------------------------------------------------------------------------

@@ -156,6 +156,7 @@ def catalogue_search(
     today=None,
     with_facets: bool = True,
     cards: bool = False,
+    feed: bool = False,
     partial: bool = True,
 ) -> CatalogueResult:
     """Everything the catalogue page shows for the query string `params`.
@@ -164,7 +165,8 @@ def catalogue_search(
     database is asked for the free text (once per text and index) and for the offers of the
     page. Feeds and the API pass with_facets=False: they show no filter counts. With
     cards=True the page's offers carry only what a course card shows, and their dates are left
-    to `offer_cards_prefetch` (most cards come from the fragment cache and need none). With
+    to `offer_cards_prefetch` (most cards come from the fragment cache and need none); with
+    feed=True only what an entry of the Atom feed shows (offerings.formats.catalogue_feed). With
     partial=False every word must occur (feeds and the API, like alerts: what they announce
     matches the whole search); the page shows partial matches when too few offers contain
     every word, and each of those offers carries `missing_terms`.
@@ -175,7 +177,11 @@ def catalogue_search(
     ids = search.ordered_ids()
     paginator = Paginator(ids, min(page_size, MAX_PAGE_SIZE))
     page = paginator.get_page(_page_number(params.get("seite")))
-    page.object_list = _offers_in_order(page.object_list.tolist(), today, cards=cards)
+    page.object_list = _offers_in_order(
+        page.object_list.tolist(),
+        today,
+        fields=_CARD_FIELDS if cards else _FEED_FIELDS if feed else None,
+    )
     if text.partial:
         _mark_missing_terms(page.object_list, index, parsed, text)
     if text.exact is not None:
@@ -345,6 +351,18 @@ _CARD_FIELDS = (
     "delivery_form__name",
     "delivery_form__course_mode",
 )
+# What an entry of the Atom feed shows (offerings.formats.catalogue_feed): no dates, no long
+# texts, so the feed's fifty entries cost one short query.
+_FEED_FIELDS = (
+    "title",
+    "summary",
+    "created_at",
+    "published_at",
+    "updated_at",
+    "institution__name",
+    "institution__slug",
+    "delivery_form__name",
+)
 _CARD_DATE_FIELDS = (
     "offer_id",
     "start_kind",
@@ -357,12 +375,13 @@ _CARD_DATE_FIELDS = (
 )
 
 
-def _offers_in_order(ids: list[int], today, *, cards: bool) -> list[Offer]:
-    """The offers `ids` in the order of `ids`: what a card shows, or (cards=False) everything
-    that feeds and the API show. An offer deleted since the index was built is left out."""
+def _offers_in_order(ids: list[int], today, *, fields: tuple[str, ...] | None) -> list[Offer]:
+    """The offers `ids` in the order of `ids`: only `fields` (what a card or a feed entry
+    shows), or (None) everything the API shows. An offer deleted since the index was built is
+    left out."""
     offers = Offer.objects.filter(pk__in=ids).select_related("institution", "delivery_form")
-    if cards:
-        offers = offers.only(*_CARD_FIELDS)
+    if fields is not None:
+        offers = offers.only(*fields)
     else:
         offers = offers.defer("search_vector", "search_text").prefetch_related(
             _open_dates_prefetch(today), "funding_programmes"

@@ -209,7 +209,9 @@ def catalogue_feed(request):
     params.pop("seite", None)
     # A feed reader wants what is new, whatever order the page was sorted in.
     params["sortierung"] = "newest"
-    result = catalogue_search(params, page_size=formats.FEED_SIZE, with_facets=False, partial=False)
+    result = catalogue_search(
+        params, page_size=formats.FEED_SIZE, with_facets=False, feed=True, partial=False
+    )
     words = _search_words(result)
     title = (
         _("%(site)s-Kurse: %(search)s") % {"site": settings.SITE_NAME, "search": ", ".join(words)}
@@ -226,9 +228,7 @@ def catalogue_feed(request):
         % {"n": formats.FEED_SIZE},
         rights=opendata.rights_statement(),
     )
-    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    return HttpResponse(feed, content_type="application/atom+xml; charset=utf-8")
 
 
 class ApiPageForm(forms.Form):

@@ -39,6 +39,7 @@ def _document(period: Period, now: datetime.datetime, sections: list[dict], **ex
         "previous": period.previous().as_dict(),
         "generated_at": date_format(timezone.localtime(now), "SHORT_DATETIME_FORMAT"),
         "refreshing": False,
+        "pending": False,
         "sections": sections,
         **extra,
     }
@@ -141,7 +142,9 @@ def dashboard_refresh(*, period: Period, now: datetime.datetime | None = None) -
     return built
 
 
-def dashboard_get(*, period: Period, now: datetime.datetime | None = None) -> dict:
+def dashboard_get(
+    *, period: Period, now: datetime.datetime | None = None, wait: bool = True
+) -> dict:
     """The dashboard of `period`, from the cache when nothing changed since it was built.
 
     Two parts, each cached under a version: the offers (the slowest part) under the
@@ -150,7 +153,9 @@ def dashboard_get(*, period: Period, now: datetime.datetime | None = None) -> di
     overdue items move with the date. When a part's data changed and a worker runs the
     tasks, the latest figures are shown (marked as being refreshed) while a task counts
     anew; with tasks inline (embedded default, tests) it is counted at once. A part
-    nobody has counted yet is counted now, both parts at the same time (`_parts_new`).
+    nobody has counted yet is counted now, both parts at the same time (`_parts_new`);
+    with wait=False it is not: the document then has no sections and `pending` is true, so
+    the page can show at once and fetch the figures in a second request (issue 19).
     """
     from steering.tasks import dashboard_refresh_task
 
@@ -172,6 +177,10 @@ def dashboard_get(*, period: Period, now: datetime.datetime | None = None) -> di
                 )
         parts[name] = part
     missing = [name for name, part in parts.items() if part is None]
+    if missing and not wait:
+        document = _document(period, now, [])
+        document["pending"] = True
+        return document
     for name, part in _parts_new(missing, period, now).items():
         current, latest = keys[name]
         cache.set(current, part, CACHE_SECONDS)

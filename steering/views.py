@@ -5,6 +5,7 @@ Only the steering circle and the network office may see it
 anonymous visitors the login page.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from steering.charts import chart_for
 from steering.dashboard import CACHE_SECONDS, dashboard_get
@@ -91,14 +93,28 @@ def _for_display(data: dict) -> list[dict]:
     return sections
 
 
-def _form_and_data(request):
+def _form_and_data(request, *, wait: bool = True):
     form = DashboardPeriodForm(request.GET or None)
     if request.GET and not form.is_valid():
         return form, None
     if not request.GET:
         form = DashboardPeriodForm({})
         form.is_valid()
-    return form, dashboard_get(period=form.period())
+    return form, dashboard_get(period=form.period(), wait=wait)
+
+
+def _waits(request, *, print_view: bool) -> bool:
+    """Whether the page waits for figures nobody has counted yet (issue 19). The dashboard
+    page does not: it shows at once and fetches the figures with htmx (the same URL, as a
+    fragment), or, without JavaScript, through a link that waits (`warten`). The print view
+    waits, and so does everything in the embedded default, where tasks run inline and the
+    data are small."""
+    return (
+        print_view
+        or bool(request.htmx)
+        or "warten" in request.GET
+        or settings.CELERY_TASK_ALWAYS_EAGER
+    )
 
 
 def _sections_html(data: dict, *, print_view: bool) -> str:
@@ -117,17 +133,23 @@ def _sections_html(data: dict, *, print_view: bool) -> str:
 
 def _page(request, template: str, *, print_view: bool = False):
     require_dashboard(request)
-    form, data = _form_and_data(request)
-    context = {"form": form, "data": data, "query": request.GET.urlencode()}
+    form, data = _form_and_data(request, wait=_waits(request, print_view=print_view))
+    query = request.GET.copy()
+    query.pop("warten", None)
+    context = {"form": form, "data": data, "query": query.urlencode()}
     if data is None:
         return render(request, template, context, status=400)
     context["sections"] = data["sections"]  # for the in-page navigation
-    context["sections_html"] = _sections_html(data, print_view=print_view)
+    if not data["pending"]:
+        context["sections_html"] = _sections_html(data, print_view=print_view)
+    if request.htmx and not print_view:  # the figures a page showing at once asked for
+        template = "steering/dashboard/includes/figures.html"
     return render(request, template, context)
 
 
 @login_required
 @require_safe
+@vary_on_headers("HX-Request")  # the same URL answers with a page or its figures
 def dashboard(request):
     return _page(request, "steering/dashboard/dashboard.html")
 

@@ -229,10 +229,12 @@ def command_lines(command) -> list[list[str]]:
     return [line[1:] if line[0] == "exec" else line for line in lines]
 
 
-def settings_environment_variables() -> set[str]:
-    """Every environment variable that beweqo/settings.py reads, found in its source."""
+def settings_environment_variables(source: Path = ROOT / "beweqo" / "settings.py") -> set[str]:
+    """Every environment variable that beweqo/settings.py (or `source`) reads, found in its
+    source."""
     readers = {"env_str", "env_bool", "env_int", "env_list", "env_url", "getenv", "get"}
-    tree = ast.parse((ROOT / "beweqo" / "settings.py").read_text(encoding="utf-8"))
+    readers.add("_positive")  # gunicorn.conf.py's reader
+    tree = ast.parse(source.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
@@ -369,7 +371,10 @@ def test_worker_and_beat_run_the_beweqo_celery_app(compose):
 def test_app_services_set_only_variables_the_settings_read(compose, service):
     environment = compose["services"][service]["environment"]
     assert isinstance(environment, dict), "use the mapping form of `environment`"
-    unknown = set(environment) - settings_environment_variables()
+    known = settings_environment_variables()
+    if service == "web":  # gunicorn reads its own settings file
+        known |= settings_environment_variables(ROOT / "gunicorn.conf.py")
+    unknown = set(environment) - known
     assert not unknown, f"{service} sets variables that beweqo/settings.py never reads: {unknown}"
 
 
@@ -437,3 +442,51 @@ def test_no_registry_host_names(compose):
             first, *rest = image.split("/")
             names_a_host = bool(rest) and ("." in first or ":" in first or first == "localhost")
             assert not names_a_host, f"{path.name}: image {image} names a registry host"
+
+
+# --- sizing (issue 19): as many workers as the cores allow -------------------------------
+
+
+def _gunicorn_settings(monkeypatch, **environment) -> dict:
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    from gunicorn.config import Config
+
+    namespace: dict = {"__file__": str(ROOT / "gunicorn.conf.py")}
+    exec((ROOT / "gunicorn.conf.py").read_text(encoding="utf-8"), namespace)  # noqa: S102
+    config = Config()
+    for name in ("workers", "threads", "timeout", "access_log_format"):
+        config.set(name, namespace[name])
+    return {name: config.settings[name].get() for name in ("workers", "threads", "timeout")}
+
+
+def test_gunicorn_runs_two_workers_per_core_by_default(monkeypatch):
+    monkeypatch.setattr("os.process_cpu_count", lambda: 4)
+    assert _gunicorn_settings(monkeypatch) == {"workers": 8, "threads": 1, "timeout": 30}
+
+
+def test_web_concurrency_and_threads_override_the_default(monkeypatch):
+    monkeypatch.setattr("os.process_cpu_count", lambda: 4)
+    settings_ = _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3", WEB_THREADS="2")
+    assert (settings_["workers"], settings_["threads"]) == (3, 2)
+    # Empty, as compose passes an unset variable: the default.
+    assert _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="")["workers"] == 8
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "drei", "2.5"])
+def test_a_bad_worker_count_stops_gunicorn(monkeypatch, value):
+    with pytest.raises(ValueError, match="WEB_CONCURRENCY"):
+        _gunicorn_settings(monkeypatch, WEB_CONCURRENCY=value)
+
+
+def test_the_worker_count_comes_from_gunicorn_conf_not_the_command_line(compose):
+    """A --workers on the command line would win over gunicorn.conf.py's count by cores."""
+    web = command_lines(compose["services"]["web"]["command"])[-1]
+    image = re.search(r"^CMD \[(.*)\]$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert image is not None
+    for argv in (web, json.loads(f"[{image.group(1)}]")):
+        assert argv[0] == "gunicorn"
+        assert not any(a.startswith(("--workers", "-w", "--threads")) for a in argv), argv
+    assert compose["services"]["web"]["environment"]["WEB_CONCURRENCY"] == "${WEB_CONCURRENCY:-}"

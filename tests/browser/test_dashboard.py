@@ -83,3 +83,23 @@ def test_this_months_searches_on_the_dashboard(page: Page, steering):
     expect(table).to_contain_text("excel")
     expect(table).to_contain_text("gabelstapler")
     expect(page.locator("#table-terms_without_result")).to_contain_text("gabelstapler")
+
+
+def test_a_first_visit_shows_at_once_and_fills_in_its_figures(
+    page: Page, steering, settings, monkeypatch
+):
+    """Issue 19: with a worker, figures nobody has counted yet are fetched after the page
+    shows (htmx); they arrive without a reload, and the page stays accessible."""
+    from steering.tasks import dashboard_refresh_task
+
+    monkeypatch.setattr(dashboard_refresh_task, "delay", lambda **kwargs: None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    force_login(page, steering)
+    with page.expect_response(lambda r: r.url.endswith("?zeitraum=vorjahr")) as first:
+        visit(page, "/netzwerk/kennzahlen/?zeitraum=vorjahr")
+    assert "werden gerade gezählt" in first.value.text()  # the page came without figures
+    requests = page.locator(".kpi", has_text="Beratungsanfragen").first
+    expect(requests.locator(".kpi__value")).to_have_text("1", timeout=30_000)  # … filled in
+    expect(page.get_by_text("werden gerade gezählt")).to_have_count(0)
+    expect(page.get_by_role("img", name="Anfragen nach Situation")).to_be_visible()
+    assert_accessible(page)

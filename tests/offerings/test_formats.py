@@ -393,6 +393,76 @@ def test_feed_has_at_most_50_entries(client, institution):
     assert len(read_feed(client).entries) == 50
 
 
+def test_feed_is_the_document_djangos_atom_writer_makes(client, catalogue, institution):
+    """The feed is written directly for speed (issue 19); it must stay the document that
+    Django's Atom1Feed writes for the same entries, markup characters included."""
+    from django.utils.feedgenerator import Atom1Feed
+
+    from offerings import formats
+
+    odd = make_offer(
+        institution, title='Löten <& "Schweißen"> ', summary="A & B < C\tüber > \"D\" 'E'"
+    )
+    add_date(odd)
+    offer_search_refresh(Offer.objects.filter(pk=odd.pk))
+    response = client.get(reverse("offerings:catalogue_feed") + "?kostenlos=&x=%C3%A4+%3C")
+    offers = list(Offer.objects.in_catalogue().order_by("-published_at", "-pk"))
+    feed_url = f"{SITE}/kurse/feed/?kostenlos=&x=%C3%A4+%3C"
+    expected = Atom1Feed(
+        title="BeWeQO: neue Kurse im Katalog",
+        link=f"{SITE}/kurse/?kostenlos=&x=%C3%A4+%3C",
+        description="",
+        subtitle="Die 50 neuesten passenden Kurse aus dem Weiterbildungskatalog.",
+        feed_url=feed_url,
+        language="de",
+        feed_guid=feed_url,
+        feed_copyright=opendata_rights(),
+    )
+    for offer in offers:
+        expected.add_item(
+            title=offer.title,
+            link=f"{SITE}/kurse/{offer.pk}/",
+            description=offer.summary,
+            unique_id=formats.offer_tag_uri(offer),
+            unique_id_is_permalink=False,
+            pubdate=offer.published_at or offer.created_at,
+            updateddate=offer.updated_at,
+            author_name=offer.institution.name,
+            author_link=SITE + offer.institution.get_absolute_url(),
+            categories=[offer.delivery_form.name],
+        )
+    assert len(offers) == 4
+    assert response.content.decode() == expected.writeString("utf-8")
+    entry = feedparser.parse(response.content).entries[0]
+    assert (entry.title, entry.summary) == (odd.title.strip(), odd.summary)
+    assert entry.tags[0].term == "Präsenz"
+    assert entry.author_detail.href == SITE + institution.get_absolute_url()
+
+
+def opendata_rights() -> str:
+    from offerings.opendata import rights_statement
+
+    return rights_statement()
+
+
+def test_feed_costs_the_same_queries_for_one_entry_and_for_many(client, institution):
+    """The entries read nothing beyond the one query for the page of offers."""
+    counts = []
+    for n in (1, 3):
+        Offer.objects.all().delete()
+        offers = Offer.objects.bulk_create(
+            make_offer_unsaved(institution, title=f"Kurs {i}") for i in range(n)
+        )
+        OfferDate.objects.bulk_create(
+            OfferDate(offer=o, start=TODAY + DAY, end=TODAY + DAY) for o in offers
+        )
+        client.get(reverse("offerings:catalogue_feed"))  # the catalogue index for this data
+        with CaptureQueriesContext(connection) as captured:
+            assert len(read_feed(client).entries) == n
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
 def make_offer_unsaved(institution, **fields) -> Offer:
     return Offer(
         institution=institution,

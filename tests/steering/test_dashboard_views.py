@@ -293,6 +293,67 @@ def test_with_a_worker_the_latest_figures_show_while_new_ones_are_counted(
     assert "werden gerade neu berechnet" not in text
 
 
+def _requests_figure(data) -> int:
+    return next(k["current"] for s in data["sections"] for k in s["kpis"] if k["key"] == "requests")
+
+
+def test_with_a_worker_a_first_visit_shows_at_once_and_fetches_its_figures(
+    client_for, steering_member, settings, monkeypatch
+):
+    """Issue 19: figures nobody has counted yet do not hold up the page; it shows the period
+    at once and fetches them from the same URL (htmx), which counts them."""
+    from steering.tasks import dashboard_refresh_task
+
+    monkeypatch.setattr(dashboard_refresh_task, "delay", lambda **kwargs: None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    CounsellingRequestFactory()
+    client = client_for(steering_member)
+    url = reverse("steering:dashboard") + "?zeitraum=jahr"
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["data"]["sections"] == []
+    assert "werden gerade gezählt" in page.text
+    assert "Beratungsanfragen" not in page.text
+    assert f'data-hx-get="{url}"' in page.text
+    assert 'data-hx-trigger="load"' in page.text
+    assert "warten=1" in page.text  # without JavaScript: a link that waits
+
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<div id="dashboard-figures"')
+    assert "<html" not in fragment.text
+    assert "Beratungsanfragen" in fragment.text
+    assert 'id="table-requests_per_month"' in fragment.text
+    assert _requests_figure(fragment.context["data"]) == 1
+    assert "HX-Request" in fragment["Vary"]
+
+    again = client.get(url)  # counted now: the whole page at once
+    assert "werden gerade gezählt" not in again.text
+    assert _requests_figure(again.context["data"]) == 1
+
+
+def test_without_javascript_the_link_waits_for_the_figures(
+    client_for, steering_member, settings, monkeypatch
+):
+    from steering.tasks import dashboard_refresh_task
+
+    monkeypatch.setattr(dashboard_refresh_task, "delay", lambda **kwargs: None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    CounsellingRequestFactory()
+    client = client_for(steering_member)
+
+    response = client.get(reverse("steering:dashboard") + OCTOBER + "&warten=1")
+    assert response.status_code == 200
+    assert "werden gerade gezählt" not in response.text
+    assert "<html" in response.text
+    assert 'id="table-requests_per_month"' in response.text
+    # The downloads and the print view are for the period, without the wait.
+    assert "warten" not in response.text
+    print_view = client.get(reverse("steering:dashboard_print") + "?zeitraum=vorjahr")
+    assert 'id="table-requests_per_month"' in print_view.text  # the print view waits
+
+
 def test_beat_keeps_the_presets_counted(db, settings):
     from steering.tasks import dashboard_presets_refresh_task
 
