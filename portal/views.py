@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from counselling.permissions import DEMAND_BOARD_GROUPS
 from events.selectors import events_upcoming
 from network.permissions import can_manage_institution
 from network.selectors import institution_get_public, steering_institutions
@@ -122,5 +123,6 @@ def my_area(request):
             "roles": request.roles,
             "mfa_enabled": is_mfa_enabled(request.user),
             "can_write_news": can_write_news(request),
+            "demand_board_groups": DEMAND_BOARD_GROUPS,
         },
     )
