@@ -175,6 +175,7 @@ class StatusForm(forms.Form):
         queryset=Offer.objects.none(),
         required=False,
         empty_label=_("keiner davon"),
+        blank=True,  # the "none of these" radio: a choice can be taken back without script
         widget=forms.RadioSelect,
         help_text=_("Nur beim Ergebnis „in einen Kurs vermittelt“."),
     )
