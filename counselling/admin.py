@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from counselling.models import CounsellingService, JointMeasure, PersonalDataAccess
+from common.admin import AccessibleModelAdmin
+from counselling.models import CounsellingService, CourseWish, JointMeasure, PersonalDataAccess
 
 
 @admin.register(CounsellingService)
@@ -31,3 +33,33 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 @admin.register(JointMeasure)
 class JointMeasureAdmin(admin.ModelAdmin):
     list_display = ["title", "topic", "district", "period", "status"]
+
+
+@admin.register(CourseWish)
+class CourseWishAdmin(AccessibleModelAdmin):
+    """Course wishes: the office may mend the wish's topic, district or catalogue topic; what
+    the person gave as consent (address, its confirmation, when told or deleted) is only
+    shown. New wishes come only through the public form, with its double opt-in."""
+
+    list_display = ["topic", "course_topic", "district", "soon", "created_at", "has_email"]
+    list_filter = ["district", "schedule", "soon", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["topic", "place"]
+    autocomplete_fields = ["course_topic", "offer"]
+    # `times` is a JSON list the form fills from checkboxes: shown, not typed by hand.
+    readonly_fields = [
+        "times",
+        "email",
+        "consent_version",
+        "created_at",
+        "confirmed_at",
+        "told_at",
+        "email_removed_at",
+    ]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only the person's own form (and confirmation) counts as consent
+
+    @admin.display(boolean=True, description=_("E-Mail hinterlegt"))
+    def has_email(self, obj: CourseWish) -> bool:
+        return bool(obj.email)

@@ -22,6 +22,7 @@ from counselling.models import (
     Situation,
     SizeBand,
     Topic,
+    placement_funding_choices,
 )
 from counselling.periods import period_choices
 from network.models import District, Institution, InstitutionKind
@@ -153,19 +154,80 @@ class QueueFilterForm(forms.Form):
     )
 
 
+class OfferChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} – {obj.institution.name} (Nr. {obj.pk})"
+
+
 class StatusForm(forms.Form):
+    """The status, and on closing the outcome; "placed in a course" names the course (one of
+    `candidates`, the catalogue picker's results, or a description) and its funding. The
+    service checks the combination, so a bad one is refused the same way from anywhere."""
+
     status = forms.ChoiceField(label=_("Neuer Status"), choices=RequestStatus.choices)
     outcome = forms.ChoiceField(
         label=_("Ergebnis (beim Abschließen)"),
         required=False,
         choices=_blank(_("—")) + Outcome.choices,
     )
+    placement_offer = OfferChoiceField(
+        label=_("Vermittelter Kurs aus dem Katalog"),
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label=_("keiner davon"),
+        blank=True,  # the "none of these" radio: a choice can be taken back without script
+        widget=forms.RadioSelect,
+        help_text=_("Nur beim Ergebnis „in einen Kurs vermittelt“."),
+    )
+    placement_course = forms.CharField(
+        label=_("oder: Kurs außerhalb des Katalogs"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Kursname und Anbieter, z. B. „Staplerschein, Fahrschule Muster, Aalen“. "
+            "Bitte keine Angaben zur Person."
+        ),
+    )
+    placement_funding = forms.ChoiceField(
+        label=_("Förderung des Kurses"),
+        required=False,
+        choices=_blank(_("—")) + placement_funding_choices(),
+        help_text=_("Nur beim Ergebnis „in einen Kurs vermittelt“."),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = {offer.pk for offer in candidates}
+        posted = self.data.get("placement_offer", "") if self.is_bound else ""
+        if isinstance(posted, str) and posted.isdigit() and len(posted) < 12:
+            ids.add(int(posted))
+        field = self.fields["placement_offer"]
+        field.queryset = (
+            Offer.objects.published().filter(pk__in=ids).select_related("institution")
+            if ids
+            else Offer.objects.none()
+        )
+        if not ids:
+            field.widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
         if data.get("status") == RequestStatus.CLOSED and not data.get("outcome"):
             self.add_error("outcome", _("Bitte geben Sie das Ergebnis an."))
         return data
+
+
+class PlacementSearchForm(forms.Form):
+    """The catalogue picker of a placement: a GET form beside the status form, whose results
+    come back as the status form's choices (it works without JavaScript)."""
+
+    kurs_suche = forms.CharField(
+        label=_("Vermittelten Kurs im Katalog suchen"),
+        max_length=100,
+        required=False,
+        help_text=_("Titel, Anbieter oder Nummer des Kurses."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
 
 
 class NoteForm(forms.Form):

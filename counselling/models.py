@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counselling.funding import INSTRUMENTS
 from network.models import District, Institution
 
 
@@ -201,6 +202,25 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("zurückgezogen")
 
 
+# The funding a placement used besides the portal's instruments (counselling.funding): no
+# funding at all and "not known" are different answers, and neither is a zero.
+FUNDING_NONE = "none"
+FUNDING_OTHER = "other"
+FUNDING_UNKNOWN = "unknown"
+
+
+def placement_funding_choices() -> list[tuple[str, str]]:
+    """The funding instruments the portal knows (their slugs are the catalogue's funding
+    programmes'), then other funding, none and unknown. A callable: the list follows the
+    funding table without a migration."""
+    return [
+        *((i.slug, i.name) for i in INSTRUMENTS),
+        (FUNDING_OTHER, _("andere Förderung")),
+        (FUNDING_NONE, _("ohne Förderung (selbst oder vom Arbeitgeber bezahlt)")),
+        (FUNDING_UNKNOWN, _("nicht bekannt")),
+    ]
+
+
 class CounsellingRequestQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=RequestStatus.CLOSED)
@@ -267,6 +287,23 @@ class CounsellingRequest(models.Model):
     last_activity_at = models.DateTimeField(_("zuletzt bearbeitet"), default=timezone.now)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("an Geschäftsstelle gemeldet"), null=True, blank=True)
+    # The placement, when closed as "placed in a course" (issue 21): a catalogue course or a
+    # description of one elsewhere, and the funding used. Anonymising keeps the course and
+    # the funding (they describe no person) and removes the free description.
+    placement_offer = models.ForeignKey(
+        "offerings.Offer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vermittelter Kurs aus dem Katalog"),
+    )
+    placement_course = models.CharField(
+        _("vermittelter Kurs außerhalb des Katalogs"), max_length=200, blank=True
+    )
+    placement_funding = models.CharField(
+        _("Förderung des Kurses"), max_length=40, blank=True, choices=placement_funding_choices
+    )
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     objects = CounsellingRequestQuerySet.as_manager()
@@ -287,6 +324,10 @@ class CounsellingRequest(models.Model):
     @property
     def contact(self) -> str:
         return self.email or self.phone
+
+    @property
+    def is_placed(self) -> bool:
+        return self.status == RequestStatus.CLOSED and self.outcome == Outcome.COURSE
 
     @property
     def channel_label(self) -> str:

@@ -5,8 +5,10 @@ A request is for the counsellors of the institution it is routed to; counsellors
 institutions get a 404 (they must not learn it exists). The network office may read any
 request (it handles escalations) and hand it over, but the conversation itself (claim,
 status, notes) is the counsellors': that is writing, and the office gets a 403 there. The
-demand board is for the working group "Unternehmen" and the network office; only the
-office sees contacts. The office's own pages ask network.permissions.require_network_office.
+demand board is for the working groups "Unternehmen" and "Arbeitsuchende und Rückkehrende"
+(company needs and people's course wishes side by side, issue 21) and the network office;
+only the office sees contacts, behind its second factor (the views carry @personal_data).
+The office's own pages ask network.permissions.require_network_office.
 
 An institution's counselling services are kept in its back office, by the back office's
 rule (offerings.permissions.get_backoffice_for: its admins and editors and the network
@@ -27,7 +29,8 @@ from network.models import Institution, MembershipRole
 from network.roles import PortalRoles
 from offerings.permissions import EDITING_ROLES, get_backoffice_for
 
-DEMAND_BOARD_GROUP = "unternehmen"
+# The working groups (slugs) that see the demand board, anonymised.
+DEMAND_BOARD_GROUPS = frozenset({"unternehmen", "arbeitsuchende-und-rueckkehrende"})
 
 
 def counselling_institution_ids(roles: PortalRoles) -> list[int]:
@@ -63,9 +66,13 @@ def require_queue(request) -> None:
         raise PermissionDenied
 
 
+def is_demand_board_group(slug: str) -> bool:
+    return slug in DEMAND_BOARD_GROUPS
+
+
 def can_see_demand_board(request) -> bool:
     return request.roles.is_network_office or any(
-        m.group.slug == DEMAND_BOARD_GROUP for m in request.roles.group_memberships
+        is_demand_board_group(m.group.slug) for m in request.roles.group_memberships
     )
 
 

@@ -171,3 +171,29 @@ def demand_group_get(*, topic_id: int, district: str, period: str) -> DemandGrou
 
 def joint_measure_list() -> QuerySet[JointMeasure]:
     return JointMeasure.objects.select_related("topic", "offer").order_by("-created_at")
+
+
+def _company_key(need: CompanyNeed) -> str:
+    return (need.email or need.company_name or f"#{need.pk}").lower()
+
+
+def demand_group_chance_reached_at(group: DemandGroup) -> datetime.datetime | None:
+    """When `group` became a chance: the arrival of the need that brought its companies to
+    the threshold (the needs are in order of arrival); None when it is none."""
+    seen: set[str] = set()
+    for need in sorted(group.needs, key=lambda n: (n.created_at, n.pk)):
+        seen.add(_company_key(need))
+        if len(seen) >= JOINT_COURSE_MIN_COMPANIES:
+            return need.created_at
+    return None
+
+
+def demand_chances() -> list[tuple[DemandGroup, datetime.datetime]]:
+    """The board's open groups that are chances for a joint course, each with when it
+    became one (for the working groups' weekly digest), the newest first."""
+    found = []
+    for group in demand_board():
+        reached = demand_group_chance_reached_at(group)
+        if group.is_joint_course_chance and reached is not None:
+            found.append((group, reached))
+    return sorted(found, key=lambda item: item[1], reverse=True)

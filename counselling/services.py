@@ -26,10 +26,12 @@ from counselling.models import (
     CounsellingService,
     EventKind,
     JointMeasure,
+    Outcome,
     PersonalDataAccess,
     RequestEvent,
     RequestNote,
     RequestStatus,
+    placement_funding_choices,
 )
 from counselling.periods import period_label
 from network.models import Institution, Membership, MembershipRole
@@ -238,10 +240,49 @@ def request_claim(*, request: CounsellingRequest, user, now=None) -> None:
     RequestEvent.objects.create(request=request, kind=EventKind.CLAIMED, actor=user, created_at=now)
 
 
+def _placement_errors(*, placed: bool, offer, course: str, funding: str) -> dict[str, str]:
+    """What is wrong with a placement: a placed request names its course (from the catalogue
+    or described, not both) and its funding; any other outcome names neither."""
+    errors = {}
+    if placed:
+        if offer is None and not course:
+            errors["placement_offer"] = _(
+                "Bitte wählen Sie den Kurs aus dem Katalog oder beschreiben Sie den Kurs "
+                "außerhalb des Katalogs."
+            )
+        elif offer is not None and course:
+            errors["placement_course"] = _(
+                "Bitte geben Sie entweder einen Kurs aus dem Katalog oder einen Kurs "
+                "außerhalb des Katalogs an, nicht beides."
+            )
+        if not funding:
+            errors["placement_funding"] = _(
+                "Bitte geben Sie die Förderung an (auch „ohne Förderung“ oder „nicht bekannt“)."
+            )
+        elif funding not in dict(placement_funding_choices()):
+            errors["placement_funding"] = _("Diese Förderung kennen wir nicht.")
+    elif offer is not None or course or funding:
+        errors["placement_offer"] = _(
+            "Einen Kurs und seine Förderung gibt es nur beim Ergebnis „in einen Kurs vermittelt“."
+        )
+    return errors
+
+
 def request_set_status(
-    *, request: CounsellingRequest, user, status: str, outcome: str = "", now=None
+    *,
+    request: CounsellingRequest,
+    user,
+    status: str,
+    outcome: str = "",
+    placement_offer=None,
+    placement_course: str = "",
+    placement_funding: str = "",
+    now=None,
 ) -> None:
-    """Move the request on; closing needs an outcome, which statistics keep."""
+    """Move the request on; closing needs an outcome, which statistics keep. Closing as
+    "placed in a course" records the course and the funding used (issue 21), which the
+    steering circle counts for the funders; reopening the request clears them with the
+    outcome, as the history records."""
     now = now or timezone.now()
     if status == RequestStatus.CLOSED and not outcome:
         raise ValidationError({"outcome": _("Bitte geben Sie das Ergebnis an.")})
@@ -249,8 +290,24 @@ def request_set_status(
         raise ValidationError(
             _("Diese Anfrage ist anonymisiert und kann nicht mehr geändert werden.")
         )
-    fields = {"status": status, "outcome": outcome if status == RequestStatus.CLOSED else ""}
-    fields["closed_at"] = now if status == RequestStatus.CLOSED else None
+    closed = status == RequestStatus.CLOSED
+    placement_course = placement_course.strip()
+    errors = _placement_errors(
+        placed=closed and outcome == Outcome.COURSE,
+        offer=placement_offer,
+        course=placement_course,
+        funding=placement_funding,
+    )
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "status": status,
+        "outcome": outcome if closed else "",
+        "placement_offer": placement_offer,
+        "placement_course": placement_course,
+        "placement_funding": placement_funding,
+    }
+    fields["closed_at"] = now if closed else None
     if request.claimed_by_id is None:
         fields["claimed_by"] = user
     _touch(request, now, **fields)
@@ -345,10 +402,19 @@ def requests_escalate_untouched(*, now: datetime.datetime | None = None) -> int:
 
 def request_anonymise(*, request: CounsellingRequest, now=None) -> None:
     """Remove everything that could identify the person; keep district, situation, topic,
-    dates and outcome for statistics."""
+    dates, outcome and the placement's catalogue course and funding for statistics."""
     now = now or timezone.now()
     CounsellingRequest.objects.filter(pk=request.pk).update(
-        name="", email="", phone="", message="", channel="", language="", anonymised_at=now
+        name="",
+        email="",
+        phone="",
+        message="",
+        channel="",
+        language="",
+        # The placement's course and funding stay for the figures; a free description of
+        # a course elsewhere is free text, which may name the person.
+        placement_course="",
+        anonymised_at=now,
     )
     request.notes.all().delete()
     # Hand-over reasons may name the person.
@@ -395,6 +461,10 @@ def _request_export(request: CounsellingRequest) -> dict:
         "einrichtung": request.institution.name if request.institution else None,
         "status": request.status,
         "ergebnis": request.outcome,
+        "kurs": (
+            request.placement_offer.title if request.placement_offer else request.placement_course
+        ),
+        "foerderung": request.placement_funding,
         "notizen": [{"am": n.created_at.isoformat(), "text": n.text} for n in request.notes.all()],
     }
 

@@ -32,6 +32,7 @@ from counselling.models import (
     JointMeasure,
     Outcome,
     Situation,
+    placement_funding_choices,
 )
 from network.models import District
 
@@ -183,6 +184,57 @@ def need_figures(*, period: DayRange, previous: DayRange) -> NeedFigures:
         joint_met=Compared(measures["met"], measures["met_before"]),
         by_topic=list(by_topic),
         by_district=choice_rows(by_district, District.choices, "district"),
+    )
+
+
+# Outcomes after which the person was counselled (a conversation took place): the funders'
+# "participants counselled". Not reached and withdrawn requests are not.
+COUNSELLED_OUTCOMES = (Outcome.COUNSELLED, Outcome.COURSE, Outcome.FUNDING, Outcome.REFERRED)
+
+
+@dataclass(frozen=True)
+class PlacementFigures:
+    """People counselled and placed in a course (issue 21), by the date the request was
+    closed, in a period and the one before. No personal data: counts by the request's
+    situation (the target group), district and the placement's funding. The rows are raw
+    counts: whoever shows them suppresses small cells (steering.suppression). Anonymised
+    requests count: anonymising keeps all of these fields."""
+
+    counselled: Compared
+    placed: Compared
+    by_funding: list[ComparedRow]  # every funding answer, and placements without one
+    by_situation: list[ComparedRow]  # placements by target group
+    by_district: list[ComparedRow]  # placements by district
+    counselled_by_situation: list[ComparedRow]
+    counselled_by_district: list[ComparedRow]
+
+
+def placement_figures(*, period: DayRange, previous: DayRange) -> PlacementFigures:
+    closed = CounsellingRequest.objects.filter(
+        window("closed_at", period, previous), outcome__in=COUNSELLED_OUTCOMES
+    )
+    placed = closed.filter(outcome=Outcome.COURSE)
+
+    def rows(queryset, key: str, choices) -> list[ComparedRow]:
+        return choice_rows(
+            queryset.values(key).annotate(**both("closed_at", period)).order_by(), choices, key
+        )
+
+    # Placements closed before they were recorded (and demo rows) have no funding: their own
+    # row, so that every placement is in one row and the rows add up to the total.
+    funding = [*placement_funding_choices(), ("", _("nicht erfasst"))]
+    by_situation = rows(placed, "situation", Situation.choices)
+    counselled_by_situation = rows(closed, "situation", Situation.choices)
+    return PlacementFigures(
+        counselled=Compared(
+            sum(r[1] for r in counselled_by_situation), sum(r[2] for r in counselled_by_situation)
+        ),
+        placed=Compared(sum(r[1] for r in by_situation), sum(r[2] for r in by_situation)),
+        by_funding=rows(placed, "placement_funding", funding),
+        by_situation=by_situation,
+        by_district=rows(placed, "district", District.choices),
+        counselled_by_situation=counselled_by_situation,
+        counselled_by_district=rows(closed, "district", District.choices),
     )
 
 

@@ -31,6 +31,7 @@ from counselling.forms import (
     LinkOfferForm,
     NoteForm,
     PersonSearchForm,
+    PlacementSearchForm,
     QueueFilterForm,
     StatusForm,
     StatusLookupForm,
@@ -89,7 +90,7 @@ from counselling.wishes.selectors import (
     wish_groups,
 )
 from network.permissions import require_network_office
-from offerings.selectors import course_funding_facts
+from offerings.selectors import course_funding_facts, offer_list_for_picker
 
 # Submissions per hour from one network address, and to one contact.
 RATE_PER_IP = 5
@@ -391,7 +392,22 @@ def queue(request):
 @require_safe
 @personal_data
 def request_detail(request, reference: str):
-    return _detail(request, get_request_for(request, reference))
+    access = get_request_for(request, reference)
+    search = PlacementSearchForm(request.GET or None)
+    query = search.cleaned_data["kurs_suche"] if search.is_valid() else ""
+    candidates = offer_list_for_picker(query=query) if query else []
+    # A search means the counsellor is about to record a placement.
+    initial = {"status": "closed", "outcome": "course"} if query else {"status": access.obj.status}
+    return _detail(
+        request,
+        access,
+        placement_search=search,
+        placement_candidates=candidates,
+        status_form=StatusForm(
+            initial=initial,
+            candidates=candidates,
+        ),
+    )
 
 
 @login_required
@@ -418,6 +434,9 @@ def request_status_view(request, reference: str):
                 user=request.user,
                 status=form.cleaned_data["status"],
                 outcome=form.cleaned_data["outcome"],
+                placement_offer=form.cleaned_data["placement_offer"],
+                placement_course=form.cleaned_data["placement_course"],
+                placement_funding=form.cleaned_data["placement_funding"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -481,6 +500,8 @@ def _detail(request, access: Access[CounsellingRequest], **forms):
         "notes": counselling_request.notes.select_related("author"),
         "events": counselling_request.events.select_related("actor", "institution"),
         "status_form": StatusForm(initial={"status": counselling_request.status}),
+        "placement_search": PlacementSearchForm(),
+        "placement_candidates": [],
         "note_form": NoteForm(),
         "handover_form": HandOverForm(
             targets=request_handover_targets(request=counselling_request)

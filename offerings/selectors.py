@@ -8,7 +8,7 @@ from functools import cached_property
 
 import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -760,3 +760,23 @@ def course_funding_facts(raw_pk: str | None, *, today=None) -> CourseFundingFact
         funding_slugs=frozenset(p.slug for p in offer.funding_programmes.all()),
         azav_measure_number=offer.azav_measure_number,
     )
+
+
+PICKER_LIMIT = 10
+
+
+def offer_list_for_picker(*, query: str, limit: int = PICKER_LIMIT) -> list[Offer]:
+    """Published courses for a picker outside the catalogue (counselling's placements): each
+    word of `query` in the title or the provider's name, or the course's number; the first
+    `limit` by title. An empty query finds nothing."""
+    words = query.split()[:8]
+    if not words:
+        return []
+    offers = Offer.objects.published().select_related("institution")
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) < 12:
+        by_number = list(offers.filter(pk=int(words[0])))
+        if by_number:
+            return by_number
+    for word in words:
+        offers = offers.filter(Q(title__icontains=word) | Q(institution__name__icontains=word))
+    return list(offers.order_by("title", "pk")[:limit])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from common.pagecache import shared_page_cache
+from counselling.permissions import DEMAND_BOARD_GROUPS
 from events.selectors import events_upcoming
 from events.signals import EVENTS_PAGES_VERSION
 from network.permissions import can_manage_institution
@@ -127,5 +128,6 @@ def my_area(request):
             "roles": request.roles,
             "mfa_enabled": is_mfa_enabled(request.user),
             "can_write_news": can_write_news(request),
+            "demand_board_groups": DEMAND_BOARD_GROUPS,
         },
     )

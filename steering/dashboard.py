@@ -68,7 +68,7 @@ def data_fingerprint() -> str:
 # Where the latest figures of a period stay while newer ones are counted.
 STALE_SECONDS = 24 * 3600
 # Raised when the shape of the cached data changes, so old entries are not read.
-FORMAT = "v3"
+FORMAT = "v4"
 
 
 def _keys(period: Period, today: datetime.date) -> dict[str, tuple[str, str]]:

@@ -131,3 +131,51 @@ def export_xlsx(data: dict) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- the funder report (steering.funder) ------------------------------------------------------
+
+
+def funder_csv(report) -> bytes:
+    """The funder report as CSV: one indicator value per line, then the notes."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Indikator"), _("Merkmal"), _("Ausprägung"), _("Wert")])
+    writer.writerow([_("Zeitraum"), _("von"), "", report.period["start"]])
+    writer.writerow([_("Zeitraum"), _("bis"), "", report.period["end"]])
+    for indicator, breakdown, category, value in report.rows:
+        writer.writerow(
+            [
+                *(_csv_text(str(cell)) for cell in (indicator, breakdown, category)),
+                _csv_number(value) if not isinstance(value, str) else _csv_text(value),
+            ]
+        )
+    for note in report.notes:
+        writer.writerow([_("Hinweis"), "", "", _csv_text(note)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def funder_xlsx(report) -> bytes:
+    """The funder report as one sheet: period, the indicators' table, the notes."""
+    bold = Font(bold=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Förderbericht")
+    sheet.append([_("Förderbericht: Beratung und Vermittlung in Kurse")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("Zeitraum"), report.period["start"], report.period["end"]])
+    sheet.append([])
+    sheet.append([_("Indikator"), _("Merkmal"), _("Ausprägung"), _("Wert")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for row in report.rows:
+        sheet.append(row)
+        _as_text(sheet[sheet.max_row])
+    sheet.append([])
+    for note in report.notes:
+        sheet.append([note])
+    for column, width in zip("ABCD", (36, 26, 44, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

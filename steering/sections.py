@@ -15,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.periods import Compared, DayRange
-from counselling.stats import need_figures, request_figures
+from counselling.stats import need_figures, placement_figures, request_figures
 from offerings.stats import alert_figures, offer_figures, search_figures
+from steering.suppression import suppress_rows, suppression_note
 from workgroups.stats import body_figures
 
 # --- building blocks ------------------------------------------------------------------------
@@ -277,6 +278,54 @@ def section_counselling(period: DayRange, previous: DayRange) -> dict:
     }
 
 
+def section_placements(period: DayRange, previous: DayRange) -> dict:
+    """People counselled and placed in courses, for the funders (issue 21). Counts of
+    people: every breakdown has its small cells suppressed (steering.suppression) before
+    it reaches the page, the charts or an export, so they all show the same."""
+    figures = placement_figures(period=period, previous=previous)
+    total = _("insgesamt")
+    note = suppression_note() + " " + _("Gezählt nach dem Tag des Abschlusses der Anfrage.")
+
+    def table(key: str, title: str, column: str, rows) -> dict:
+        return _figure(
+            key,
+            title,
+            _compared_columns(column),
+            suppress_rows(rows, total_label=total),
+            chart="",
+            note=note,
+        )
+
+    return {
+        "key": "vermittlungen",
+        "title": _("Vermittlungen in Kurse"),
+        "kpis": [
+            _compared("counselled", _("beratene Personen (abgeschlossen)"), figures.counselled),
+            _compared("placed", _("in einen Kurs vermittelt"), figures.placed),
+        ],
+        "figures": [
+            table(
+                "placements_by_funding",
+                _("Vermittlungen nach Förderprogramm"),
+                _("Förderung"),
+                figures.by_funding,
+            ),
+            table(
+                "placements_by_situation",
+                _("Vermittlungen nach Zielgruppe (Situation der Anfrage)"),
+                _("Zielgruppe"),
+                figures.by_situation,
+            ),
+            table(
+                "placements_by_district",
+                _("Vermittlungen nach Landkreis"),
+                _("Landkreis"),
+                figures.by_district,
+            ),
+        ],
+    }
+
+
 def section_needs(period: DayRange, previous: DayRange) -> dict:
     figures = need_figures(period=period, previous=previous)
     return {
@@ -350,6 +399,7 @@ def sections_other(period: DayRange, previous: DayRange, now: datetime.datetime)
         section_searches(period, previous),
         section_alerts(period, previous),
         section_counselling(period, previous),
+        section_placements(period, previous),
         section_needs(period, previous),
         section_workgroups(period, previous, now=now),
     ]

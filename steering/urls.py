@@ -20,4 +20,17 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="dashboard_xlsx",
     ),
+    # The funder report (issue 21): aggregated, no personal data.
+    path(
+        "netzwerk/kennzahlen/foerderbericht.csv",
+        views.funder_export,
+        {"fmt": "csv"},
+        name="funder_csv",
+    ),
+    path(
+        "netzwerk/kennzahlen/foerderbericht.xlsx",
+        views.funder_export,
+        {"fmt": "xlsx"},
+        name="funder_xlsx",
+    ),
 ]

@@ -21,8 +21,10 @@ from django.views.decorators.vary import vary_on_headers
 from steering.charts import chart_for
 from steering.dashboard import CACHE_SECONDS, dashboard_get
 from steering.dashboard import FORMAT as DASHBOARD_FORMAT
-from steering.exports import export_csv, export_xlsx
+from steering.exports import export_csv, export_xlsx, funder_csv, funder_xlsx
 from steering.forms import DashboardPeriodForm
+from steering.funder import funder_report_build
+from steering.periods import DEFAULT_PRESET
 from steering.permissions import require_dashboard
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,6 +180,32 @@ def dashboard_export(request, fmt: str):
         filename = f"{name}.csv"
     else:
         response = HttpResponse(export_xlsx(data), content_type=XLSX_TYPE)
+        filename = f"{name}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_safe
+def funder_export(request, fmt: str):
+    """The funder report of the chosen period (issue 21): aggregated, small cells
+    suppressed, no personal data; for the steering circle and the network office."""
+    require_dashboard(request)
+    form = DashboardPeriodForm(request.GET or {"zeitraum": DEFAULT_PRESET})
+    if not form.is_valid():
+        messages = [str(e) for errors in form.errors.values() for e in errors]
+        return HttpResponse(
+            _("Der Zeitraum ist ungültig: %(errors)s") % {"errors": " ".join(messages)},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    report = funder_report_build(period=form.period())
+    name = f"foerderbericht-{report.period['start']}-bis-{report.period['end']}"
+    if fmt == "csv":
+        response = HttpResponse(funder_csv(report), content_type="text/csv; charset=utf-8")
+        filename = f"{name}.csv"
+    else:
+        response = HttpResponse(funder_xlsx(report), content_type=XLSX_TYPE)
         filename = f"{name}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

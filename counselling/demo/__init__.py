@@ -77,6 +77,8 @@ def demo_counselling_load() -> int:
             service=route.service,
             status=status,
             outcome=row.get("outcome", ""),
+            placement_course=row.get("placement_course", ""),
+            placement_funding=row.get("placement_funding", ""),
             created_at=created,
             last_activity_at=created,
             closed_at=now - datetime.timedelta(days=days - 5) if status == "closed" else None,

@@ -199,3 +199,41 @@ def test_the_queue_fits_a_phone_and_a_desktop(page: Page, agency):
         assert_no_sideways_scroll(page)
     queue = page.get_by_role("region", name="2 Anfragen")
     expect(queue.get_by_role("link", name="BQ-PHONE1")).to_be_visible()
+
+
+def test_a_counsellor_records_a_placement_on_a_phone(page: Page, agency):
+    """Issue 21: the catalogue picker (a GET search, no script), a refused placement
+    without funding, then the placement saved; at 320 px, axe-checked."""
+    from tests.offerings.factories import OfferFactory
+
+    institution, counsellor = agency
+    request = CounsellingRequestFactory(
+        institution=institution, reference="BQ-PLACE1", status=RequestStatus.IN_CONTACT
+    )
+    offer = OfferFactory(title="Staplerschein kompakt")
+    force_login(page, counsellor)
+    page.set_viewport_size({"width": 320, "height": 900})
+    visit(page, "/beratung/anfragen/BQ-PLACE1/")
+    page.get_by_label("Vermittelten Kurs im Katalog suchen").fill("Stapler")
+    page.get_by_role("button", name="Kurs suchen").click()
+    expect(page.get_by_role("status")).to_contain_text("1 Kurs gefunden")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    page.get_by_label(re.compile("^Staplerschein kompakt")).check()
+    page.get_by_role("button", name="Status speichern").click()
+    expect(page.get_by_text("Bitte geben Sie die Förderung an")).to_be_visible()
+    assert_accessible(page)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_CONTACT
+    page.get_by_label("Förderung des Kurses").select_option("bildungsgutschein")
+    page.get_by_role("button", name="Status speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Der Status ist gespeichert.")
+    expect(page.get_by_role("link", name="Staplerschein kompakt")).to_be_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    request.refresh_from_db()
+    assert (request.outcome, request.placement_offer, request.placement_funding) == (
+        "course",
+        offer,
+        "bildungsgutschein",
+    )

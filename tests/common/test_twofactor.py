@@ -202,6 +202,9 @@ NOT_PERSONAL = {
     "steering:dashboard_print",
     "steering:dashboard_csv",
     "steering:dashboard_xlsx",
+    # The funder report: aggregated, small cells suppressed (issue 21).
+    "steering:funder_csv",
+    "steering:funder_xlsx",
     # Members' public profiles, an institution's own profile, the feedback form.
     "network:directory",
     "network:institution_logo",

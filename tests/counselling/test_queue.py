@@ -30,7 +30,15 @@ def test_claim_status_note_and_close(client_for, counsellor, open_request):
 
     client.post(url("request_status"), {"status": "appointment"})
     client.post(url("request_note"), {"text": "Termin am Dienstag, 10 Uhr."})
-    response = client.post(url("request_status"), {"status": "closed", "outcome": "course"})
+    response = client.post(
+        url("request_status"),
+        {
+            "status": "closed",
+            "outcome": "course",
+            "placement_course": "Staplerschein, Fahrschule Muster",
+            "placement_funding": "unknown",
+        },
+    )
     assert response.status_code == 302
     open_request.refresh_from_db()
     assert (open_request.status, open_request.outcome) == (RequestStatus.CLOSED, "course")

@@ -26,6 +26,8 @@ URLS = [
     "steering:dashboard_print",
     "steering:dashboard_csv",
     "steering:dashboard_xlsx",
+    "steering:funder_csv",
+    "steering:funder_xlsx",
 ]
 # The URL names this module's access matrix decides (tests/beweqo/test_url_access.py).
 COVERS = set(URLS)

@@ -7,6 +7,11 @@ time or overdue. Nothing in any of the three: no mail. Each digest is claimed on
 person and ISO week (outbox DigestClaim), so beat firing twice or two workers send
 it once. Everyone can turn it off, in the portal or with the one-click link of the mail.
 
+Members of the working groups that see the demand board (issue 21) also read the board's
+new chances for a joint course since their last digest. The board is counselling's, an app
+of the same layer that this one must not import: the caller passes the chances in as plain
+data (`DigestChance`, built by portal.digest, which also runs the weekly task).
+
 Publishing minutes still mails the body's members at once (workgroups.services): minutes
 carry decisions that should not wait up to a week, and a member who turns the digest off
 keeps hearing about them. The digest lists the week's minutes again as part of the
@@ -122,6 +127,28 @@ def week_period(when: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+@dataclass(frozen=True)
+class DigestChance:
+    """A group of the demand board that became a chance for a joint course, as the digest
+    lists it: no names or addresses, only what the anonymised board shows."""
+
+    title: str  # the topic
+    detail: str  # district, period and how many companies
+    url: str  # absolute, the board
+    reached_at: datetime  # when the group reached the threshold
+
+
+@dataclass(frozen=True)
+class DigestChances:
+    """The chances to list, and the working groups (slugs) whose members see them."""
+
+    chances: list[DigestChance]
+    group_slugs: frozenset[str]
+
+
+NO_CHANCES = DigestChances(chances=[], group_slugs=frozenset())
+
+
 @dataclass
 class PersonDigest:
     person: object
@@ -129,10 +156,11 @@ class PersonDigest:
     minutes: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     action_items: list = field(default_factory=list)
+    chances: list = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.minutes or self.meetings or self.action_items)
+        return not (self.minutes or self.meetings or self.action_items or self.chances)
 
 
 @dataclass
@@ -172,9 +200,12 @@ def _last_digest_at(person_ids) -> dict[int, datetime]:
     return {recipients[row["recipient"]]: row["last"] for row in rows}
 
 
-def workgroup_digests_collect(*, now: datetime, person_ids=None) -> list[PersonDigest]:
+def workgroup_digests_collect(
+    *, now: datetime, person_ids=None, chances: DigestChances = NO_CHANCES
+) -> list[PersonDigest]:
     """What each person's digest would say, in a fixed number of queries however many
-    people and bodies there are."""
+    people and bodies there are. `chances` go to the members of their groups, those
+    reached since the person's last digest."""
     bodies = _bodies_by_person()
     if person_ids is not None:
         bodies = {pk: ids for pk, ids in bodies.items() if pk in set(person_ids)}
@@ -210,9 +241,11 @@ def workgroup_digests_collect(*, now: datetime, person_ids=None) -> list[PersonD
     for item in items:
         items_by_person[item.assignee_id].append(item)
     digests = []
+    board_groups = {pk for pk, g in groups.items() if g.slug in chances.group_slugs}
     for person_id in sorted(bodies):
         own = bodies[person_id]
         since = last.get(person_id, now - FIRST_WINDOW)
+        sees_board = bool(own & board_groups)
         digests.append(
             PersonDigest(
                 person=people[person_id],
@@ -222,6 +255,9 @@ def workgroup_digests_collect(*, now: datetime, person_ids=None) -> list[PersonD
                 ],
                 meetings=[m for m in meetings if m.group_id in own],
                 action_items=[i for i in items_by_person[person_id] if i.group_id in own],
+                chances=[c for c in chances.chances if since < c.reached_at <= now]
+                if sees_board
+                else [],
             )
         )
     return digests
@@ -253,7 +289,9 @@ def _render(digest: PersonDigest, *, today) -> tuple[str, str, str, str]:
     return subject, text, html, unsubscribe
 
 
-def workgroup_digests_send(*, now: datetime | None = None, person_ids=None) -> WorkgroupDigestRun:
+def workgroup_digests_send(
+    *, now: datetime | None = None, person_ids=None, chances: DigestChances = NO_CHANCES
+) -> WorkgroupDigestRun:
     """Build and enqueue this week's digest for every member of a body who wants one.
 
     People who turned it off are skipped without a claim, so turning it on again in the
@@ -264,7 +302,7 @@ def workgroup_digests_send(*, now: datetime | None = None, person_ids=None) -> W
     now = now or timezone.now()
     run = WorkgroupDigestRun(period=week_period(now))
     today = timezone.localdate(now)
-    digests = workgroup_digests_collect(now=now, person_ids=person_ids)
+    digests = workgroup_digests_collect(now=now, person_ids=person_ids, chances=chances)
     preferences = digest_preferences([d.person.pk for d in digests])
     run.people = len(digests)
     wanted = []

@@ -1,0 +1,74 @@
+"""The network office's admin of course wishes: list, filters and search open; the person's
+address and consent are shown, never editable; a wish is never added by hand."""
+
+import pytest
+
+from counselling.models import CourseWish
+from tests.access import with_second_factor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wish():
+    return CourseWish.objects.create(
+        topic="CNC-Fräsen am Abend",
+        district="ostalbkreis",
+        soon="now",
+        email="fraesen@example.org",
+        consent_version="2026-11",
+    )
+
+
+@pytest.fixture
+def office_client(client_for, network_office):
+    return client_for(with_second_factor(network_office))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/verwaltung/counselling/coursewish/",
+        "/verwaltung/counselling/coursewish/?q=CNC",
+        "/verwaltung/counselling/coursewish/?district__exact=ostalbkreis&soon__exact=now",
+        "/verwaltung/counselling/coursewish/?confirmed_at__isempty=1",
+    ],
+)
+def test_the_wish_list_opens_and_finds(office_client, wish, path):
+    response = office_client.get(path)
+    assert response.status_code == 200
+    assert "CNC-Fräsen am Abend" in response.content.decode()
+
+
+def test_the_address_and_consent_are_read_only(office_client, wish):
+    url = f"/verwaltung/counselling/coursewish/{wish.pk}/change/"
+    page = office_client.get(url).content.decode()
+    assert "fraesen@example.org" in page
+    assert 'name="email"' not in page
+    assert 'name="consent_version"' not in page
+    assert 'name="topic"' in page
+    response = office_client.post(
+        url,
+        {
+            "topic": "CNC-Fräsen",
+            "district": "ostalbkreis",
+            "soon": "now",
+            "schedule": "any",
+            "place": "",
+            "email": "fremd@example.org",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    wish.refresh_from_db()
+    assert wish.topic == "CNC-Fräsen"
+    assert wish.email == "fraesen@example.org"
+
+
+def test_no_wish_is_added_by_hand(office_client):
+    assert office_client.get("/verwaltung/counselling/coursewish/add/").status_code == 403
+
+
+def test_people_outside_the_office_do_not_reach_it(client_for, member, wish):
+    response = client_for(member).get("/verwaltung/counselling/coursewish/")
+    assert response.status_code == 302
+    assert "/verwaltung/login/" in response.url
