@@ -171,3 +171,13 @@ def demand_group_get(*, topic_id: int, district: str, period: str) -> DemandGrou
 
 def joint_measure_list() -> QuerySet[JointMeasure]:
     return JointMeasure.objects.select_related("topic", "offer").order_by("-created_at")
+
+
+def request_get_by_reference(*, reference: str) -> CounsellingRequest | None:
+    """A request with where it went, for the page after sending it (the session holds the
+    reference), or None when it is gone."""
+    return (
+        CounsellingRequest.objects.select_related("institution", "service")
+        .filter(reference=reference)
+        .first()
+    )

@@ -36,6 +36,7 @@ from counselling.forms import (
     StatusLookupForm,
     funding_check_initial,
 )
+from counselling.intake import RATE_PER_CONTACT, RATE_PER_IP, SESSION_REFERENCE, request_intake
 from counselling.models import AccessAction, CompanyNeed, CounsellingRequest, JointMeasure, Topic
 from counselling.periods import period_label
 from counselling.permissions import (
@@ -65,7 +66,6 @@ from counselling.services import (
     request_hand_over,
     request_note_add,
     request_set_status,
-    request_submit,
 )
 from counselling.tracking import tracked_find, tracked_withdraw
 from counselling.wishes.selectors import (
@@ -76,10 +76,6 @@ from counselling.wishes.selectors import (
 from network.permissions import require_network_office
 from offerings.selectors import course_funding_facts
 
-# Submissions per hour from one network address, and to one contact.
-RATE_PER_IP = 5
-RATE_PER_CONTACT = 3
-SESSION_REFERENCE = "counselling_reference"
 SESSION_NEED_REFERENCE = "counselling_need_reference"
 # Status look-ups per hour from one network address, and for one reference.
 STATUS_RATE_PER_IP = 10
@@ -131,27 +127,22 @@ def request_form(request):
         form = CounsellingRequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            existing = CounsellingRequest.objects.filter(
-                submission_key=data["submission_key"]
-            ).first()
-            if existing is None and _rate_limited(
-                request, "request", data["email"] or data["phone"]
-            ):
+            counselling_request = request_intake(
+                request,
+                submission_key=data["submission_key"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                channel=data["channel"],
+                language=data["language"],
+                district=data["district"],
+                situation=data["situation"],
+                topic=data["topic"],
+                message=data["message"],
+            )
+            if counselling_request is None:
                 form.add_error(None, TOO_MANY)
             else:
-                counselling_request = existing or request_submit(
-                    submission_key=data["submission_key"],
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    channel=data["channel"],
-                    language=data["language"],
-                    district=data["district"],
-                    situation=data["situation"],
-                    topic=data["topic"],
-                    message=data["message"],
-                )
-                request.session[SESSION_REFERENCE] = counselling_request.reference
                 return redirect("counselling:request_sent")
         return render(request, "counselling/request_form.html", {"form": form})
     initial = {}
