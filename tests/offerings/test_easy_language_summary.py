@@ -85,7 +85,9 @@ def test_too_long_is_refused_with_the_limit_and_nothing_changes(client_for, inst
 def test_the_course_page_shows_it_in_a_marked_german_box(client):
     offer = OfferFactory(easy_language_summary=EXPLAINED)
     page = client.get(f"/kurse/{offer.pk}/").content.decode()
-    assert '<aside class="easy-box" lang="de" aria-label="Kurz erklärt in Leichter Sprache">' in page
+    assert (
+        '<aside class="easy-box" lang="de" aria-label="Kurz erklärt in Leichter Sprache">' in page
+    )
     assert "<p>In diesem Kurs lernen Sie Excel.<br>Excel ist ein Programm für Tabellen.</p>" in page
 
 
