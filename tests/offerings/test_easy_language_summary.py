@@ -102,3 +102,31 @@ def test_its_text_is_escaped(client):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
     assert Offer.objects.get(pk=offer.pk).easy_language_summary.startswith("<script>")
+
+
+def test_an_import_that_updates_the_offer_keeps_the_explanation(institution):
+    """The import formats carry no such field: an update must not wipe what the provider
+    wrote in the back office."""
+    import io
+
+    from offerings.exporters import csv_template
+    from offerings.imports.csvfile import csv_parse
+    from offerings.imports.lookups import delivery_form_lookup
+    from offerings.imports.plan import import_apply, import_plan
+
+    def run():
+        parsed = csv_parse(io.BytesIO(csv_template()), delivery_forms=delivery_form_lookup())
+        plan = import_apply(
+            institution=institution,
+            plan=import_plan(institution=institution, parsed=parsed),
+            user=None,
+        )
+        return plan
+
+    run()
+    offer = Offer.objects.get(external_id="EXCEL-1")
+    Offer.objects.filter(pk=offer.pk).update(easy_language_summary=EXPLAINED, price=1)
+    run()
+    offer.refresh_from_db()
+    assert offer.price != 1  # the import did update the offer
+    assert offer.easy_language_summary == EXPLAINED
