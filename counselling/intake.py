@@ -37,6 +37,7 @@ def request_intake(
     situation: str,
     topic: str,
     message: str,
+    easy_language: bool = False,
 ) -> CounsellingRequest | None:
     """The request for these answers, or None when the flood limit refuses it (nothing is
     written then). A form posted again returns its first request without counting."""
@@ -63,6 +64,7 @@ def request_intake(
         situation=situation,
         topic=topic,
         message=message,
+        easy_language=easy_language,
     )
     request.session[SESSION_REFERENCE] = counselling_request.reference
     return counselling_request

@@ -99,6 +99,7 @@ def counselling(request):
                 situation=data["situation"],
                 topic=data["topic"],
                 message=data["message"],
+                easy_language=True,
             )
             if counselling_request is None:
                 form.add_error(None, TOO_MANY)

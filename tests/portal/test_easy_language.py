@@ -240,6 +240,7 @@ def test_a_short_request_lands_in_the_same_queue(client, service):
     )
     # Not asked, so not invented: the way stays open; the form's language is German.
     assert (request.channel, request.language, request.message) == ("", "de", "")
+    assert request.easy_language is True
     assert request.consent_at is not None
     assert request.service == service
     assert list(request.events.values_list("kind", flat=True)) == [EventKind.ROUTED]
@@ -255,6 +256,18 @@ def test_the_request_shows_in_the_counsellors_queue(client, service, counsellor_
     client.post(URL, form_data())
     reference = CounsellingRequest.objects.get().reference
     assert reference in counsellor_client.get(reverse("counselling:queue")).content.decode()
+    # The counsellor learns to speak plainly, and that no way was chosen.
+    detail = counsellor_client.get(reverse("counselling:request_detail", args=[reference]))
+    page = detail.content.decode()
+    assert "in Leichter Sprache gesendet" in page
+    assert "nicht angegeben" in page
+
+
+def test_a_standard_request_is_not_marked_as_leichte_sprache(client, service):
+    client.post(
+        reverse("counselling:request"), form_data(channel="phone", language="de", message="")
+    )
+    assert CounsellingRequest.objects.get().easy_language is False
 
 
 def test_the_sent_page_without_a_request_leads_to_the_form(client):
