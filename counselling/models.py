@@ -253,6 +253,8 @@ class CounsellingRequest(models.Model):
     situation = models.CharField(_("Situation"), max_length=20, choices=Situation.choices)
     topic = models.CharField(_("Thema"), max_length=30, choices=Topic.choices)
     message = models.TextField(_("Nachricht"), max_length=1000, blank=True)
+    # Sent with the short form in Leichter Sprache: the counsellor should speak plainly.
+    easy_language = models.BooleanField(_("über das Formular in Leichter Sprache"), default=False)
     consent_at = models.DateTimeField(_("eingewilligt am"), null=True, blank=True)
 
     institution = models.ForeignKey(
@@ -331,6 +333,8 @@ class CounsellingRequest(models.Model):
 
     @property
     def channel_label(self) -> str:
+        if not self.channel:
+            return str(_("nicht angegeben"))
         return str(dict(Channel.choices).get(self.channel, self.channel))
 
     @property

@@ -197,3 +197,13 @@ def demand_chances() -> list[tuple[DemandGroup, datetime.datetime]]:
         if group.is_joint_course_chance and reached is not None:
             found.append((group, reached))
     return sorted(found, key=lambda item: item[1], reverse=True)
+
+
+def request_get_by_reference(*, reference: str) -> CounsellingRequest | None:
+    """A request with where it went, for the page after sending it (the session holds the
+    reference), or None when it is gone."""
+    return (
+        CounsellingRequest.objects.select_related("institution", "service")
+        .filter(reference=reference)
+        .first()
+    )

@@ -142,6 +142,7 @@ def request_submit(
     situation: str,
     topic: str,
     message: str,
+    easy_language: bool = False,
     now: datetime.datetime | None = None,
 ) -> CounsellingRequest:
     """Save a request from the public form, route it, confirm it to the person (when they
@@ -170,6 +171,7 @@ def request_submit(
                 situation=situation,
                 topic=topic,
                 message=message,
+                easy_language=easy_language,
                 consent_at=now,
                 institution=route.service.institution if route.service else None,
                 service=route.service,

@@ -37,6 +37,7 @@ from counselling.forms import (
     StatusLookupForm,
     funding_check_initial,
 )
+from counselling.intake import RATE_PER_CONTACT, RATE_PER_IP, SESSION_REFERENCE, request_intake
 from counselling.joint.forms import ParticipantsForm
 from counselling.joint.selectors import (
     company_offer_for,
@@ -81,7 +82,6 @@ from counselling.services import (
     request_hand_over,
     request_note_add,
     request_set_status,
-    request_submit,
 )
 from counselling.tracking import tracked_find, tracked_withdraw
 from counselling.wishes.selectors import (
@@ -92,10 +92,6 @@ from counselling.wishes.selectors import (
 from network.permissions import require_network_office
 from offerings.selectors import course_funding_facts, offer_list_for_picker
 
-# Submissions per hour from one network address, and to one contact.
-RATE_PER_IP = 5
-RATE_PER_CONTACT = 3
-SESSION_REFERENCE = "counselling_reference"
 SESSION_NEED_REFERENCE = "counselling_need_reference"
 # Status look-ups per hour from one network address, and for one reference.
 STATUS_RATE_PER_IP = 10
@@ -147,27 +143,22 @@ def request_form(request):
         form = CounsellingRequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            existing = CounsellingRequest.objects.filter(
-                submission_key=data["submission_key"]
-            ).first()
-            if existing is None and _rate_limited(
-                request, "request", data["email"] or data["phone"]
-            ):
+            counselling_request = request_intake(
+                request,
+                submission_key=data["submission_key"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                channel=data["channel"],
+                language=data["language"],
+                district=data["district"],
+                situation=data["situation"],
+                topic=data["topic"],
+                message=data["message"],
+            )
+            if counselling_request is None:
                 form.add_error(None, TOO_MANY)
             else:
-                counselling_request = existing or request_submit(
-                    submission_key=data["submission_key"],
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    channel=data["channel"],
-                    language=data["language"],
-                    district=data["district"],
-                    situation=data["situation"],
-                    topic=data["topic"],
-                    message=data["message"],
-                )
-                request.session[SESSION_REFERENCE] = counselling_request.reference
                 return redirect("counselling:request_sent")
         return render(request, "counselling/request_form.html", {"form": form})
     initial = {}

@@ -228,6 +228,11 @@ class CatalogueFilter(django_filters.FilterSet):
         method="filter_true",
         widget=forms.CheckboxInput,
     )
+    leichte_sprache = django_filters.BooleanFilter(
+        label=_("mit Erklärung in Leichter Sprache"),
+        method="filter_easy_language",
+        widget=forms.CheckboxInput,
+    )
     anbieter = django_filters.ChoiceFilter(
         label=_("Anbieter"),
         field_name="institution__slug",
@@ -258,6 +263,9 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def filter_true(self, queryset, name, value):
         return queryset.filter(**{name: True}) if value else queryset
+
+    def filter_easy_language(self, queryset, name, value):
+        return queryset.exclude(easy_language_summary="") if value else queryset
 
     def clean_place(self):
         """The municipality for `ort`, or None; sets a form error when it is unknown.

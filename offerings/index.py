@@ -30,7 +30,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Window
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -79,6 +79,7 @@ OFFER_PARAMETERS = (
     *VALUE_FACETS,
     "kostenlos",
     "rollstuhl",
+    "leichte_sprache",
     "preis_bis",
     "anbieter",
 )
@@ -109,6 +110,7 @@ class CatalogueIndex:
     offer_ids: np.ndarray
     price: np.ndarray
     wheelchair: np.ndarray
+    easy_language: np.ndarray  # has "Kurz erklärt in Leichter Sprache"
     open_from_anywhere: np.ndarray  # online, self-paced, distance (models.OPEN_FROM_ANYWHERE)
     codes: dict[str, np.ndarray]  # VALUE_FACETS parameter → index into its choices
     taxonomies: dict[str, Taxonomy]
@@ -183,6 +185,8 @@ class CatalogueIndex:
             return self.price == 0
         if parameter == "rollstuhl":
             return self.wheelchair.copy()
+        if parameter == "leichte_sprache":
+            return self.easy_language.copy()
         if parameter == "preis_bis":
             return self.price <= float(value)
         if parameter == "anbieter":
@@ -427,6 +431,9 @@ def _build(token: str, today: date) -> CatalogueIndex:
         .annotate(
             newest=Coalesce("published_at", "created_at"),
             title_rank=Window(RowNumber(), order_by=[F("title").asc(), F("pk").asc()]),
+            has_easy_language=ExpressionWrapper(
+                ~Q(easy_language_summary=""), output_field=BooleanField()
+            ),
         )
         .order_by("pk")
         .values_list(
@@ -442,10 +449,11 @@ def _build(token: str, today: date) -> CatalogueIndex:
             "newest",
             "title_rank",
             "delivery_form__course_mode",
+            "has_easy_language",
         )
     )
     count = len(offers)
-    columns = list(zip(*offers, strict=True)) if offers else [()] * 12
+    columns = list(zip(*offers, strict=True)) if offers else [()] * 13
     offer_ids = np.array(columns[0], dtype=np.int64)
     position = {offer_id: i for i, offer_id in enumerate(columns[0])}
     providers = sorted(set(zip(columns[7], columns[8], strict=True)), key=lambda p: p[1].casefold())
@@ -505,6 +513,7 @@ def _build(token: str, today: date) -> CatalogueIndex:
         offer_ids=offer_ids,
         price=price,
         wheelchair=np.array(columns[2], dtype=bool),
+        easy_language=np.array(columns[12], dtype=bool),
         open_from_anywhere=np.array([m in OPEN_FROM_ANYWHERE for m in columns[11]], dtype=bool),
         codes={
             "niveau": codes(3, Level.values),

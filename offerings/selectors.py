@@ -98,8 +98,13 @@ _DROPPABLE = (
     "abschluss",
     "sprache",
     "rollstuhl",
+    "leichte_sprache",
     "anbieter",
 )
+
+
+# Filters that are on or off, each with one count.
+ON_OFF_FACETS = ("kostenlos", "rollstuhl", "leichte_sprache")
 
 
 @dataclass
@@ -630,10 +635,10 @@ class Selection:
         fields = self.filterset.form.fields
         facets: dict[str, list[FacetOption]] = {}
         with_date = index.offers_with_dates(self.dates_except())
-        for parameter in (*TAXONOMY_FACETS, *VALUE_FACETS, "kostenlos", "rollstuhl"):
+        for parameter in (*TAXONOMY_FACETS, *VALUE_FACETS, *ON_OFF_FACETS):
             pool = self.offers_except(parameter) & with_date
             selected = _selected(self.filterset, parameter)
-            if parameter in ("kostenlos", "rollstuhl"):
+            if parameter in ON_OFF_FACETS:
                 condition = index.offer_condition(parameter, True)
                 count = int(np.count_nonzero(pool & condition))
                 label = str(fields[parameter].label)

@@ -177,7 +177,7 @@ def _search_words(result: CatalogueResult) -> list[str]:
     parts = [f"„{result.query}“"] if result.query else []
     form = result.filterset.form
     data = form.cleaned_data
-    for name in ("kostenlos", "rollstuhl"):
+    for name in ("kostenlos", "rollstuhl", "leichte_sprache"):
         if data.get(name):
             parts.append(str(form.fields[name].label))
     for name, field in form.fields.items():

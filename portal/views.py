@@ -113,11 +113,6 @@ def robots_txt(request):
     )
 
 
-@require_safe
-def easy_language(request):
-    return render(request, "portal/easy_language.html")
-
-
 @login_required
 @require_safe
 def my_area(request):

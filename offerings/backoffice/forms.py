@@ -25,6 +25,7 @@ class OfferForm(forms.ModelForm):
             "title",
             "summary",
             "description",
+            "easy_language_summary",
             "keywords",
             "delivery_form",
             "topics",
@@ -47,6 +48,7 @@ class OfferForm(forms.ModelForm):
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "easy_language_summary": forms.Textarea(attrs={"rows": 6, "lang": "de"}),
             "topics": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
             "funding_programmes": forms.CheckboxSelectMultiple,

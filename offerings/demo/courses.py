@@ -68,6 +68,8 @@ class CourseTemplate:
     price_notes: str = ""
     # weights of fixed, rolling and on-demand dates
     starts: tuple[int, int, int] = (85, 5, 10)
+    # "Kurz erklärt in Leichter Sprache", one sentence per line; "" for none
+    easy_summary: str = ""
 
 
 def _tuples(value: Any) -> Any:

@@ -119,6 +119,7 @@ def course_text(*, template: CourseTemplate, variant: str, provider_name: str) -
         "summary": template.summary[:400],
         "description": "\n\n".join(parts),
         "keywords": template.keywords,
+        "easy_language_summary": template.easy_summary,
     }
 
 

@@ -13,6 +13,7 @@ from offerings.models.backoffice import (
     OfferChange,
 )
 from offerings.models.offers import (
+    EASY_LANGUAGE_SUMMARY_MAX,
     ONGOING_KINDS,
     REVIEW_INTERVAL_DAYS,
     CertificateKind,
@@ -52,6 +53,7 @@ from offerings.models.taxonomy import (
 )
 
 __all__ = [
+    "EASY_LANGUAGE_SUMMARY_MAX",
     "IMPORTS_DIRECTORY",
     "ONGOING_KINDS",
     "OPEN_FROM_ANYWHERE",

@@ -18,6 +18,8 @@ from offerings.models.taxonomy import DeliveryForm, FundingProgramme, TargetGrou
 
 # Offers not reviewed for this long are flagged to visitors and to their provider.
 REVIEW_INTERVAL_DAYS = 183
+# "Kurz erklärt in Leichter Sprache": a few short sentences, not a second description.
+EASY_LANGUAGE_SUMMARY_MAX = 600
 
 
 def review_cutoff(today: date) -> date:
@@ -104,6 +106,20 @@ class Offer(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     summary = models.CharField(_("Kurzbeschreibung"), max_length=400)
     description = models.TextField(_("Beschreibung"), max_length=20000, blank=True)
+    # Optional (issue 20): what the course is, in Leichte Sprache, written by the provider.
+    # Shown in a marked box on the course page and in the Leichte-Sprache search; the
+    # catalogue filters on whether an offer has one.
+    easy_language_summary = models.TextField(
+        _("Kurz erklärt in Leichter Sprache"),
+        max_length=EASY_LANGUAGE_SUMMARY_MAX,
+        blank=True,
+        help_text=_(
+            "Freiwillig. Höchstens 600 Zeichen. Schreiben Sie kurze Sätze, einen Gedanken "
+            "pro Satz und jeden Satz in eine neue Zeile. Nutzen Sie bekannte Wörter. "
+            "Erklären Sie schwere Wörter. Trennen Sie lange Wörter mit Binde-Strich: "
+            "Weiter-Bildung. Schreiben Sie Zahlen als Ziffern."
+        ),
+    )
     keywords = models.CharField(
         _("Schlagwörter"), max_length=500, blank=True, help_text=_("Durch Kommas getrennt.")
     )

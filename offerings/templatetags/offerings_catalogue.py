@@ -94,6 +94,7 @@ PANEL_FILTERS = (
     "sprache",
     "preis_bis",
     "rollstuhl",
+    "leichte_sprache",
     "anbieter",
 )
 

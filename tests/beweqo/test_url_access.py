@@ -53,6 +53,14 @@ PUBLIC = {
     "portal:imprint",
     "portal:privacy",
     "portal:easy_language",
+    # The portal in Leichte Sprache: texts, the simple search, the short request form and
+    # its "sent" page (the reference of this browser's own request, as counselling's).
+    "portal:easy_courses",
+    "portal:easy_counselling",
+    "portal:easy_counselling_sent",
+    "portal:easy_funding",
+    "portal:easy_help",
+    "portal:easy_accessibility",
     # Open data: its page, the sitemap and robots.txt.
     "portal:open_data",
     "portal:robots_txt",

@@ -62,6 +62,7 @@ def offers(places):
         price=Decimal("2400"),
         dates=[],
         wheelchair_accessible=True,
+        easy_language_summary="Sie lernen eine Maschine für Metall zu bedienen.",
     )
     funded.funding_programmes.add(FundingProgramme.objects.get(slug="bildungsgutschein"))
     funded.target_groups.add(TargetGroup.objects.get(slug="arbeitsuchende"))
@@ -138,6 +139,7 @@ def test_a_date_that_just_passed_drops_out_by_itself(offers):
         ("dauer=day", {"Bewerbungstraining"}),
         ("dauer=long", {"CNC-Fräsen"}),
         ("rollstuhl=on", {"CNC-Fräsen"}),
+        ("leichte_sprache=on", {"CNC-Fräsen"}),
         ("anbieter=bz-heidenheim", {"CNC-Fräsen"}),
         # Beside a place, the online course stays (open from anywhere) unless left out.
         ("ort=Aalen", {"Bewerbungstraining", "Excel online"}),
@@ -184,6 +186,21 @@ def test_facet_counts_use_the_other_active_filters(offers):
     assert counts("kostenlos=on", "tageszeit")["morning"] == 1
     assert counts("kostenlos=on", "tageszeit")["evening"] == 0
     assert counts("", "lernform")["online-live"] == 1
+
+
+def test_the_easy_language_filter_counts_like_the_others(offers, client):
+    assert counts("", "leichte_sprache") == {"on": 1}
+    assert counts("landkreis=ostalbkreis", "leichte_sprache") == {"on": 0}
+    # A summary of only blanks is no explanation: the back office form strips it, and the
+    # filter does not count an empty one.
+    offers["free"].easy_language_summary = ""
+    offers["free"].save()
+    page = client.get("/kurse/").content.decode()
+    assert 'name="leichte_sprache"' in page
+    assert "mit Erklärung in Leichter Sprache" in page
+    chosen = client.get("/kurse/?leichte_sprache=on").content.decode()
+    assert "CNC-Fräsen" in chosen
+    assert "Bewerbungstraining" not in chosen
 
 
 def test_facets_mark_the_selected_options(offers):
@@ -287,6 +304,7 @@ PARAMETERS = [
     "abschluss",
     "sprache",
     "rollstuhl",
+    "leichte_sprache",
     "anbieter",
     "sortierung",
     "seite",

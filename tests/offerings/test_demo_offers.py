@@ -112,6 +112,13 @@ def test_load_demo_creates_about_400_varied_offers(demo):
     assert offers.values("institution").distinct().count() >= 15
 
 
+def test_some_demo_offers_are_explained_in_leichte_sprache(demo):
+    explained = Offer.objects.exclude(easy_language_summary="")
+    assert explained.count() >= 3
+    assert {o.title.split(" ")[0] for o in explained} == {"Lesen", "Rechnen"}
+    assert all(len(o.easy_language_summary) <= 600 for o in explained)
+
+
 def test_demo_dates_mix_upcoming_past_rolling_and_on_demand(demo):
     today = timezone.localdate()
     dates = OfferDate.objects.all()
