@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.i18n import active_language
 from counselling.models import (
     TOPIC_KIND,
     AccessAction,
@@ -167,6 +168,7 @@ def request_submit(
                 topic=topic,
                 message=message,
                 consent_at=now,
+                mail_language=active_language(),
                 institution=route.service.institution if route.service else None,
                 service=route.service,
                 created_at=now,
@@ -191,6 +193,7 @@ def request_submit(
                     },
                     key=f"counselling-confirm-{request.pk}",
                     kind="confirmation",
+                    language=request.mail_language,
                 )
             _notify_institution(request, occasion="new")
     except IntegrityError:
@@ -484,6 +487,7 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
                 submission_key=submission_key,
                 consent_at=now,
                 created_at=now,
+                mail_language=active_language(),
                 **fields,
             )
             if need.email:
@@ -494,6 +498,7 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
                     context={"need": need},
                     key=f"counselling-need-confirm-{need.pk}",
                     kind="confirmation",
+                    language=need.mail_language,
                 )
     except IntegrityError:
         return CompanyNeed.objects.get(submission_key=submission_key)
@@ -572,6 +577,7 @@ def joint_measure_link_offer(*, measure: JointMeasure, offer, now=None) -> int:
                 template="counselling/need_met",
                 context={"need": need, "measure": measure, "offer": offer},
                 key=f"counselling-need-met-{need.pk}",
+                language=need.mail_language,
             )
             told += 1
     return told
