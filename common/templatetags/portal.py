@@ -1,6 +1,9 @@
 """Template helpers shared by all apps."""
 
 from django import forms, template
+from django.utils.html import format_html
+
+from common.i18n import active_language
 
 register = template.Library()
 
@@ -59,3 +62,12 @@ def table_columns(*headers: str) -> list[str]:
     """The column headers of a components/table.html list, in order. Templates have no
     list literals, so a page writes `{% table_columns _("Titel") _("Status") as columns %}`."""
     return list(headers)
+
+
+@register.simple_tag
+def content_lang(written_in: str = "de") -> str:
+    """` lang="de"` on content written in German (events, news) when the page is in
+    another language (WCAG 3.1.2), else nothing: `<h1{% content_lang %}>`."""
+    if written_in == active_language():
+        return ""
+    return format_html(' lang="{}"', written_in)
