@@ -49,7 +49,9 @@ def languages(request) -> dict:
                 "code": code,
                 "name": name,
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                # From SITE_URL, not the request's host: the 400 page for a foreign host
+                # renders this too, and the alternates name the portal's one address.
+                "absolute_url": settings.SITE_URL.rstrip("/") + url,
                 "current": code == current,
             }
         )

@@ -71,11 +71,11 @@ def test_every_page_names_its_alternates(client):
     OfferDateFactory(offer=offer)
     for path in ["/", "/en/", f"/kurse/{offer.pk}/", "/en/beratung/anfrage/"]:
         page = client.get(path).content.decode()
-        german = "http://testserver" + path.removeprefix("/en")
+        german = "https://beweqo.test" + path.removeprefix("/en")
         assert alternates(page) == {
             "de": german,
             "x-default": german,
-            "en": "http://testserver/en" + path.removeprefix("/en"),
+            "en": "https://beweqo.test/en" + path.removeprefix("/en"),
         }, path
 
 
