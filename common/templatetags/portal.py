@@ -71,3 +71,12 @@ def content_lang(written_in: str = "de") -> str:
     if written_in == active_language():
         return ""
     return format_html(' lang="{}"', written_in)
+
+
+@register.filter
+def written_in(text, language: str = "de"):
+    """`text` in a `<span lang>` when it is written in another language than the page's
+    (a German event title after the English "Cancelled:"), else just `text`."""
+    if language == active_language():
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.events.test_support import portal_event
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,13 @@ def test_a_page_that_does_not_exist_offers_each_language_home(client):
     page = client.get("/en/gibt-es-nicht/").content.decode()
     assert html_lang(page) == "en"
     assert switcher_links(page) == {"de": "/"}
+
+
+def test_an_event_written_in_german_is_marked_on_the_english_page(client):
+    event = portal_event(title="Infotag Pflege", summary="Alles zur Ausbildung.")
+    url = event.get_absolute_url()
+    page = client.get(f"/en{url}").content.decode()
+    assert '<span lang="de">Infotag Pflege</span>' in page
+    assert '<p class="kern-body lead" lang="de">Alles zur Ausbildung.</p>' in page
+    german = client.get(url).content.decode()
+    assert 'lang="de">Infotag Pflege' not in german
