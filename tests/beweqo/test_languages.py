@@ -5,10 +5,12 @@ keeps its own language on an English page."""
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
 from tests.events.test_support import portal_event
+from tests.factories import UserFactory
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,15 @@ def test_an_event_written_in_german_is_marked_on_the_english_page(client):
     assert '<p class="kern-body lead" lang="de">Alles zur Ausbildung.</p>' in page
     german = client.get(url).content.decode()
     assert 'lang="de">Infotag Pflege' not in german
+
+
+def test_account_mails_speak_the_language_of_the_page(client, django_capture_on_commit_callbacks):
+    """allauth renders its mails in the active language: the request's."""
+    UserFactory(email="sam@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/konto/password/reset/", {"email": "sam@example.org"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "Password Reset" in message.subject
+    assert re.search(r"/en/konto/password/reset/key/\S+/", message.body)
+    assert "Passwort" not in message.subject + message.body
