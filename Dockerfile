@@ -9,7 +9,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY scripts/copy-assets scripts/copy-assets
 RUN ./scripts/copy-assets
 
-# The portal's German catalogue (locale/), compiled with GNU gettext's msgfmt.
+# The portal's catalogues (locale/: English, and German wording for packages), compiled
+# with GNU gettext's msgfmt.
 FROM python:3.13-slim AS messages
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*

@@ -11,7 +11,6 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from beweqo.env import env_bool, env_int, env_list, env_str, env_url
 
@@ -109,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beweqo.context_processors.portal",
+                "beweqo.context_processors.languages",
             ],
         },
     },
@@ -254,7 +254,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch"))]
+# German is the portal's language and keeps its addresses without a prefix; English lives
+# under /en/ (beweqo/urls.py). The names are each language's own, as the switcher shows them.
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

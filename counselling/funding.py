@@ -473,6 +473,7 @@ def aufstiegs_bafoeg(a: Answers) -> Verdict:
     if a.hours is not None and a.hours < HOURS_AFBG_MIN:
         return Verdict(NO, gettext("Der Kurs muss mindestens 400 Unterrichtsstunden umfassen."))
     terms = gettext(
+        # xgettext:no-python-format (per cent signs: the text is not formatted)
         "Das Alter spielt keine Rolle; Sie dürfen noch keinen gleichwertigen Abschluss haben. "
         "50 % der Gebühren sind Zuschuss, vom Rest werden bei bestandener Prüfung 50 % erlassen."
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import mail_language_field
 from counselling.funding import INSTRUMENTS
 from network.models import District, Institution
 
@@ -286,6 +287,7 @@ class CounsellingRequest(models.Model):
         verbose_name=_("bearbeitet von"),
     )
     created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    mail_language = mail_language_field()
     last_activity_at = models.DateTimeField(_("zuletzt bearbeitet"), default=timezone.now)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("an Geschäftsstelle gemeldet"), null=True, blank=True)
@@ -551,6 +553,7 @@ class CompanyNeed(models.Model):
         verbose_name=_("Verbundmaßnahme"),
     )
     created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    mail_language = mail_language_field()
     met_at = models.DateTimeField(_("erfüllt am"), null=True, blank=True)
     # The company's answer to the chosen quote of its joint measure (None: not yet given).
     confirmed_participants = models.PositiveSmallIntegerField(
@@ -720,6 +723,7 @@ class CourseWish(models.Model):
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     consent_version = models.CharField(_("Fassung der Einwilligung"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    mail_language = mail_language_field()
     confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     told_at = models.DateTimeField(_("benachrichtigt am"), null=True, blank=True)
     email_removed_at = models.DateTimeField(_("E-Mail gelöscht am"), null=True, blank=True)

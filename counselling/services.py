@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.i18n import active_language
 from counselling.joint.services import joint_measure_offer_set
 from counselling.models import (
     TOPIC_KIND,
@@ -173,6 +174,7 @@ def request_submit(
                 message=message,
                 easy_language=easy_language,
                 consent_at=now,
+                mail_language=active_language(),
                 institution=route.service.institution if route.service else None,
                 service=route.service,
                 created_at=now,
@@ -197,6 +199,7 @@ def request_submit(
                     },
                     key=f"counselling-confirm-{request.pk}",
                     kind="confirmation",
+                    language=request.mail_language,
                 )
             _notify_institution(request, occasion="new")
     except IntegrityError:
@@ -559,6 +562,7 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
                 submission_key=submission_key,
                 consent_at=now,
                 created_at=now,
+                mail_language=active_language(),
                 **fields,
             )
             if need.email:
@@ -569,6 +573,7 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
                     context={"need": need},
                     key=f"counselling-need-confirm-{need.pk}",
                     kind="confirmation",
+                    language=need.mail_language,
                 )
     except IntegrityError:
         return CompanyNeed.objects.get(submission_key=submission_key)

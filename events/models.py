@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import mail_language_field
 from network.models import ApprovalRequest, District
 
 
@@ -235,6 +236,7 @@ class EventRegistration(models.Model):
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     status = models.CharField(_("Status"), max_length=10, choices=RegistrationStatus.choices)
     created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
+    mail_language = mail_language_field()
     promoted_at = models.DateTimeField(
         _("von der Warteliste nachgerückt am"), null=True, blank=True
     )

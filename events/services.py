@@ -14,9 +14,10 @@ from datetime import datetime, time, timedelta
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.i18n import active_language
 from events.formats import event_filename, event_ical
 from events.models import (
     Event,
@@ -281,7 +282,11 @@ def event_register(*, event_id: int, name: str, email: str) -> EventRegistration
         else:
             raise RegistrationError(_("Leider sind alle Plätze vergeben."))
         registration = EventRegistration.objects.create(
-            event=event, name=name.strip(), email=email, status=status
+            event=event,
+            name=name.strip(),
+            email=email,
+            status=status,
+            mail_language=active_language(),
         )
         _registration_mail(registration, "confirmed" if status == "confirmed" else "waiting")
     return registration
@@ -330,13 +335,17 @@ def _registration_mail(registration: EventRegistration, kind: str, *, version: i
     """kind: confirmed, waiting, promoted, changed (with `version`), reminder,
     cancelled_event."""
     event = registration.event
+    # The links lead to the pages in the language the person registered in.
+    with translation.override(registration.mail_language):
+        event_url = absolute(event.get_absolute_url())
+        cancel_url = absolute(
+            reverse("events:event_registration_cancel", args=[registration_token(registration)])
+        )
     context = {
         "event": event,
         "registration": registration,
-        "event_url": absolute(event.get_absolute_url()),
-        "cancel_url": absolute(
-            reverse("events:event_registration_cancel", args=[registration_token(registration)])
-        ),
+        "event_url": event_url,
+        "cancel_url": cancel_url,
         "starts": timezone.localtime(event.starts_at),
         "ends": timezone.localtime(event.ends_at),
     }
@@ -359,6 +368,7 @@ def _registration_mail(registration: EventRegistration, kind: str, *, version: i
         key=f"event-registration:{registration.pk}:{kind}" + (f":{version}" if version else ""),
         attachments=attachments,
         reply_to=event.contact_email,
+        language=registration.mail_language,
     )
 
 

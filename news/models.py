@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import mail_language_field
+
 
 class NewsTag(models.Model):
     """A topic of news posts; the public list filters by it."""
@@ -107,6 +109,7 @@ class NewsletterSubscriber(models.Model):
     token = models.CharField(_("Schlüssel"), max_length=64, unique=True, editable=False)
     consent_version = models.CharField(_("Fassung der Einwilligung"), max_length=20)
     created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
+    mail_language = mail_language_field()
     confirmed_at = models.DateTimeField(
         _("Einwilligung bestätigt am"), null=True, blank=True, db_index=True
     )

@@ -199,11 +199,14 @@ def _insert_many(messages: list[OutboxMessage]) -> None:
         message._state.db = connection.alias
 
 
-def message_render(*, template: str, context: dict, subject: str = "") -> tuple[str, str, str]:
-    """Subject, text and HTML of `email/<template>`, in German, with `site_url` and
-    `site_name` in the context."""
+def message_render(
+    *, template: str, context: dict, subject: str = "", language: str = ""
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of `email/<template>`, with `site_url` and `site_name` in the
+    context: in `language` (the one a person used, stored with their subscription or
+    request), German when none is given (mail to staff and members)."""
     full_context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         if not subject:
             subject = render_to_string(f"email/{template}_subject.txt", full_context)
         text = render_to_string(f"email/{template}.txt", full_context).strip() + "\n"
@@ -222,8 +225,10 @@ def message_enqueue(
     list_unsubscribe: str = "",
     reply_to: str = "",
     attachments: list[dict] | None = None,
+    language: str = "",
 ) -> OutboxMessage:
-    """Render `email/<template>.txt` and `.html` and store the mail for delivery after the
+    """Render `email/<template>.txt` and `.html` (in `language`, German by default: see
+    `message_render`) and store the mail for delivery after the
     caller's transaction commits.
 
     `subject` is used as given; when empty, `email/<template>_subject.txt` is rendered.
@@ -237,7 +242,9 @@ def message_enqueue(
     existing = OutboxMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    subject, text, html = message_render(template=template, context=context, subject=subject)
+    subject, text, html = message_render(
+        template=template, context=context, subject=subject, language=language
+    )
     return message_enqueue_rendered(
         to=to,
         subject=subject,

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -122,7 +123,7 @@ def _waits(request, *, print_view: bool) -> bool:
 def _sections_html(data: dict, *, print_view: bool) -> str:
     """The charts and tables, rendered once per version of the figures: drawing twenty
     charts and tables costs more than counting them from the cache."""
-    key = f"dashboard:html:{DASHBOARD_FORMAT}:{int(print_view)}:{data['version']}"
+    key = f"dashboard:html:{DASHBOARD_FORMAT}:{int(print_view)}:{data['version']}:{get_language()}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from network.models import MembershipRole
@@ -79,6 +80,16 @@ def _seeded_after_flush(request):
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         seed_from_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _german_to_begin_with():
+    """Each test starts in German, as a request without a prefix does: a request to an
+    English page leaves English active in the thread (LocaleMiddleware activates, nothing
+    deactivates), and reverse() would hand the next test /en/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,9 @@
 """Template helpers shared by all apps."""
 
 from django import forms, template
+from django.utils.html import format_html
+
+from common.i18n import active_language
 
 register = template.Library()
 
@@ -59,3 +62,28 @@ def table_columns(*headers: str) -> list[str]:
     """The column headers of a components/table.html list, in order. Templates have no
     list literals, so a page writes `{% table_columns _("Titel") _("Status") as columns %}`."""
     return list(headers)
+
+
+@register.simple_tag
+def content_lang(written_in: str = "de") -> str:
+    """` lang="de"` on content written in German (events, news) when the page is in
+    another language (WCAG 3.1.2), else nothing: `<h1{% content_lang %}>`."""
+    if written_in == active_language():
+        return ""
+    return format_html(' lang="{}"', written_in)
+
+
+@register.filter
+def written_in(text, language: str = "de"):
+    """`text` in a `<span lang>` when it is written in another language than the page's
+    (a German event title after the English "Cancelled:"), else just `text`."""
+    if language == active_language():
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
+@register.filter
+def is_within(path: str, section: str) -> bool:
+    """Whether `path` is the page `section` or below it: the header marks its section as
+    the current one (`aria-current`) whatever the language prefix of both."""
+    return bool(section) and str(path).startswith(section)

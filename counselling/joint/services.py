@@ -167,6 +167,7 @@ def joint_quote_choose(
                 "period": period_label(measure.period),
                 "url": f"{status_url}?nummer={need.reference}",
             },
+            language=need.mail_language,
             key=f"counselling-jm-chosen-{need.pk}",
         )
     return measure
@@ -282,6 +283,7 @@ def joint_measure_tell(*, measure: JointMeasure, now: datetime.datetime | None =
             template="counselling/need_met",
             context={"need": need, "measure": measure, "offer": offer, "offer_url": offer_url},
             key=f"counselling-need-met-{need.pk}",
+            language=need.mail_language,
         )
         told += 1
     for wish in _wishes_of(measure):
@@ -293,6 +295,7 @@ def joint_measure_tell(*, measure: JointMeasure, now: datetime.datetime | None =
             template="counselling/course_wish_told",
             context={"wish": wish, "offer": offer, "offer_url": offer_url},
             key=f"course-wish-told:{wish.pk}",
+            language=wish.mail_language,
         )
         told += 1
     if told:

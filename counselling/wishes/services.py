@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import active_language
 from counselling.models import CourseWish
 from outbox.models import MessageKind
 from outbox.services import message_enqueue
@@ -81,6 +82,7 @@ def course_wish_submit(
         token=secrets.token_urlsafe(32) if email else None,
         consent_version=CONSENT_VERSION if email else "",
         created_at=now,
+        mail_language=active_language(),
     )
     if email:
         message_enqueue(
@@ -96,6 +98,7 @@ def course_wish_submit(
             },
             key=f"course-wish-confirm:{wish.pk}",
             kind=MessageKind.CONFIRMATION,
+            language=wish.mail_language,
         )
     return wish
 

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import active_language
 from common.markdown import markdown_to_html
 from network.models import User
 from news.models import (
@@ -96,6 +97,7 @@ def _confirmation_send(subscriber: NewsletterSubscriber, *, now: datetime) -> No
         # One per request: asking again (rate-limited) sends a fresh link.
         key=f"newsletter-confirm:{subscriber.pk}:{now.timestamp():.6f}",
         kind=MessageKind.CONFIRMATION,
+        language=subscriber.mail_language,
     )
 
 
@@ -114,6 +116,7 @@ def newsletter_subscribe(*, email: str, now: datetime | None = None) -> Newslett
             token=secrets.token_urlsafe(32),
             consent_version=CONSENT_VERSION,
             created_at=now,
+            mail_language=active_language(),
         )
     if subscriber.confirmed_at is None:
         _confirmation_send(subscriber, now=now)
@@ -269,8 +272,18 @@ def newsletter_issue_is_empty(issue: NewsletterIssue) -> bool:
 
 
 def newsletter_issue_render(
-    *, issue: NewsletterIssue, content: dict, unsubscribe_url: str, test: bool = False
+    *,
+    issue: NewsletterIssue,
+    content: dict,
+    unsubscribe_url: str,
+    test: bool = False,
+    language: str = "",
 ) -> tuple[str, str, str]:
+    """The issue's mail: the network's own text as written (German), the frame around it
+    and its links in `language`, the one the subscriber used (German by default)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        archive_url = _absolute(reverse("news:newsletter_archive"))
+        web_url = _absolute(issue.get_absolute_url()) if not test else ""
     subject, text, html = message_render(
         template=TEMPLATE,
         subject=content["subject"],
@@ -278,10 +291,11 @@ def newsletter_issue_render(
             "issue": issue,
             "content": content,
             "unsubscribe_url": unsubscribe_url,
-            "archive_url": _absolute(reverse("news:newsletter_archive")),
-            "web_url": _absolute(issue.get_absolute_url()) if not test else "",
+            "archive_url": archive_url,
+            "web_url": web_url,
             "test": test,
         },
+        language=language,
     )
     if test:
         subject = f"[Test] {subject}"
@@ -371,9 +385,8 @@ def newsletter_issue_deliver(*, issue_id: int, batch_size: int = DELIVERY_BATCH)
         logger.info("Newsletter issue %s is not being sent; nothing to do.", issue_id)
         return 0
     content = newsletter_issue_content(issue)
-    subject, text, html = newsletter_issue_render(
-        issue=issue, content=content, unsubscribe_url=newsletter_unsubscribe_url(_TOKEN_STANDIN)
-    )
+    # Rendered once per language the subscribers used, the token stood in.
+    rendered: dict[str, tuple[str, str, str]] = {}
     subscribers = NewsletterSubscriber.objects.filter(
         confirmed_at__isnull=False, confirmed_at__lte=issue.sending_started_at
     )
@@ -389,6 +402,15 @@ def newsletter_issue_deliver(*, issue_id: int, batch_size: int = DELIVERY_BATCH)
             messages, claim_of_key = [], {}
             for value, claim_id in claims.items():
                 subscriber = by_hash[value]
+                language = subscriber.mail_language
+                if language not in rendered:
+                    rendered[language] = newsletter_issue_render(
+                        issue=issue,
+                        content=content,
+                        unsubscribe_url=newsletter_unsubscribe_url(_TOKEN_STANDIN),
+                        language=language,
+                    )
+                subject, text, html = rendered[language]
                 key = f"newsletter:{issue.pk}:{value[:40]}"
                 try:
                     message = message_build(

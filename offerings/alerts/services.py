@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import active_language
 from offerings.filters import CatalogueFilter
 from offerings.models import AlertFrequency, CourseAlert, Offer, OfferDate
 from offerings.selectors import catalogue_offer_ids
@@ -130,6 +131,7 @@ def _confirmation_send(alert: CourseAlert, *, now: datetime) -> None:
         # One per request: asking again (rate-limited) sends a fresh link.
         key=f"course-alert-confirm:{alert.pk}:{now.timestamp():.6f}",
         kind=MessageKind.CONFIRMATION,
+        language=alert.mail_language,
     )
 
 
@@ -168,6 +170,7 @@ def course_alert_subscribe(
         token=secrets.token_urlsafe(32),
         consent_version=CONSENT_VERSION,
         created_at=now,
+        mail_language=active_language(),
     )
     if email in verified_emails:
         course_alert_confirm(alert=alert, now=now)
@@ -338,8 +341,11 @@ class _Rendered:
 
 
 def _digest_render(alert: CourseAlert, offers: list[Offer], *, total: int, search) -> _Rendered:
-    links = alert_links(alert)
+    """The digest in the language the alert was set up in: its words and its links."""
+    with translation.override(alert.mail_language):
+        links = alert_links(alert)
     subject, text, html = message_render(
+        language=alert.mail_language,
         template="offerings/course_alert_digest",
         context={
             "alert": alert,
@@ -378,7 +384,7 @@ def course_alert_digests_send(
     # what follows from them is worked out once per search and watermark.
     matches_by_search: dict[tuple, list[int]] = {}
     rendered_by_search: dict[tuple, _Rendered] = {}
-    words_by_query: dict[str, list[str]] = {}
+    words_by_query: dict[tuple[str, str], list[str]] = {}
     unsubscribe_standin = alert_links(CourseAlert(token=_TOKEN_STANDIN))["unsubscribe_url"]
     alerts = CourseAlert.objects.filter(frequency=frequency, confirmed_at__isnull=False)
     if alert_ids is not None:
@@ -423,17 +429,24 @@ def course_alert_digests_send(
                 if not matches:
                     run.nothing_new += 1
                     continue
-                if alert.query not in words_by_query:
-                    words_by_query[alert.query] = alert_describe(alert.query)
-                search = words_by_query[alert.query]
+                # The search in words, and the mail, in the language of the alert.
+                language = alert.mail_language
+                if (language, alert.query) not in words_by_query:
+                    with translation.override(language):
+                        words = alert_describe(alert.query)
+                    words_by_query[language, alert.query] = words
+                search = words_by_query[language, alert.query]
                 if _SAFE_TOKEN.match(alert.token):
-                    if search_key not in rendered_by_search:
+                    rendered_key = (language, *search_key)
+                    if rendered_key not in rendered_by_search:
                         offers = _digest_offers(matches[:DIGEST_MAX_OFFERS], today, since=since)
-                        standin = CourseAlert(query=alert.query, token=_TOKEN_STANDIN)
-                        rendered_by_search[search_key] = _digest_render(
+                        standin = CourseAlert(
+                            query=alert.query, token=_TOKEN_STANDIN, mail_language=language
+                        )
+                        rendered_by_search[rendered_key] = _digest_render(
                             standin, offers, total=len(matches), search=search
                         )
-                    template = rendered_by_search[search_key]
+                    template = rendered_by_search[rendered_key]
                     rendered = _Rendered(
                         *(
                             part.replace(_TOKEN_STANDIN, alert.token)

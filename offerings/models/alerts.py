@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import mail_language_field
+
 
 class AlertFrequency(models.TextChoices):
     WEEKLY = "weekly", _("wöchentlich")
@@ -29,6 +31,7 @@ class CourseAlert(models.Model):
     token = models.CharField(max_length=64, unique=True, editable=False)
     consent_version = models.CharField(_("Fassung der Einwilligung"), max_length=20)
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    mail_language = mail_language_field()
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
     # What the last digest covered: offers published until this time, dates up to this id.
     last_digest_at = models.DateTimeField(_("letzte Zusammenfassung bis"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import active_language
 from offerings.models.places import Venue
 from offerings.models.taxonomy import DeliveryForm, FundingProgramme, TargetGroup, Topic
 
@@ -223,12 +224,12 @@ class Offer(models.Model):
 
     @property
     def text_lang(self) -> str:
-        """The `lang` of the offer's title and texts when the course is held in another
-        language than German (WCAG 3.1.2), else "": the page's own German covers them, and
-        "andere Sprache" has no code to give."""
-        if self.language in (Language.GERMAN, Language.OTHER):
-            return ""
-        return self.language
+        """The `lang` of the offer's title and texts where it differs from the page's
+        (WCAG 3.1.2), else "". The provider writes in the course's language, and in German
+        for a course in "andere Sprache", which has no code to give: so a German course on
+        an English page is marked "de", an English one on a German page "en"."""
+        written = "de" if self.language in (Language.GERMAN, Language.OTHER) else self.language
+        return "" if written == active_language() else written
 
     @property
     def review_overdue(self) -> bool:

@@ -413,3 +413,15 @@ def test_the_period_menu_is_not_marked_optional(client_for, steering_member):
     assert "optional" not in label
     for query in ("", "?zeitraum=", "?bis=2026-10-31&von=2026-10-01"):
         assert client.get(reverse("steering:dashboard") + query).status_code == 200
+
+
+def test_the_dashboard_in_english_after_german_keeps_no_german_from_the_cache(
+    client_for, steering_member
+):
+    """The rendered sections are cached per version of the figures and per language."""
+    client = client_for(steering_member)
+    german = client.get("/netzwerk/kennzahlen/").text
+    assert "Angebote nach Zielgruppe" in german
+    english = client.get("/en/netzwerk/kennzahlen/").text
+    assert "Courses by target group" in english
+    assert "Angebote nach Zielgruppe" not in english
