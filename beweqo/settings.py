@@ -258,6 +258,9 @@ LANGUAGE_CODE = "de"
 # under /en/ (beweqo/urls.py). The names are each language's own, as the switcher shows them.
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates follow the active language: named formats (DATE_FORMAT, LONG_DATETIME_FORMAT, ...)
+# per language in beweqo/formats/<lang>/formats.py; templates never hard-code a pattern.
+FORMAT_MODULE_PATH = ["beweqo.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

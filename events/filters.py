@@ -5,14 +5,26 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 
 from events.models import Event, EventKind
 from network.models import District
 from offerings.models import TargetGroup
 
 
+class TermMultipleChoiceField(ModelMultipleChoiceField):
+    """Target groups by their names in the page's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class TermMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TermMultipleChoiceField
+
+
 class EventFilter(django_filters.FilterSet):
-    zielgruppe = django_filters.ModelMultipleChoiceFilter(
+    zielgruppe = TermMultipleChoiceFilter(
         label=_("Zielgruppe"),
         field_name="target_groups__slug",
         to_field_name="slug",

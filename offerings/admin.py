@@ -19,10 +19,10 @@ from offerings.search import offer_search_refresh
 
 
 class TermAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_active"]
+    list_display = ["name", "name_en", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -39,7 +39,7 @@ class TopicAdmin(TermAdmin):
 
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(TermAdmin):
-    list_display = ["name", "short_name", "legal_basis", "position", "is_active"]
+    list_display = ["name", "name_en", "short_name", "legal_basis", "position", "is_active"]
 
 
 @admin.register(DeliveryForm)

@@ -135,7 +135,7 @@ def _index_choices(parameter: str):
         if parameter == "anbieter":
             return list(index.providers)
         taxonomy = index.taxonomies[parameter]
-        return list(zip(taxonomy.slugs, taxonomy.labels, strict=True))
+        return list(zip(taxonomy.slugs, taxonomy.display_labels(), strict=True))
 
     return choices
 

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from network.models import District
 from offerings.filters import DURATION_RANGES, month_bounds
@@ -90,8 +91,16 @@ class Taxonomy:
     """The active terms of one taxonomy, and which offer carries which (offers × terms, 1/0)."""
 
     slugs: tuple[str, ...]
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # German names
     matrix: np.ndarray
+    # English names (the German one where a term has none), for English pages.
+    labels_en: tuple[str, ...] = ()
+
+    def display_labels(self) -> tuple[str, ...]:
+        """The terms' names in the active language (offerings.models.Term.display_name)."""
+        if self.labels_en and (get_language() or "").startswith("en"):
+            return self.labels_en
+        return self.labels
 
     def columns(self, slugs) -> list[int]:
         wanted = set(slugs)
@@ -557,8 +566,8 @@ def _build(token: str, today: date) -> CatalogueIndex:
 
 
 def _taxonomy(model, relation, position, delivery_forms, published) -> Taxonomy:
-    terms = list(model.objects.filter(is_active=True).values_list("pk", "slug", "name"))
-    column = {pk: i for i, (pk, _slug, _name) in enumerate(terms)}
+    terms = list(model.objects.filter(is_active=True).values_list("pk", "slug", "name", "name_en"))
+    column = {pk: i for i, (pk, *_names) in enumerate(terms)}
     # float32, so that counting per term is one matrix product (pool @ matrix).
     matrix = np.zeros((len(position), len(terms)), dtype=np.float32)
     if relation == "delivery_form":
@@ -575,7 +584,8 @@ def _taxonomy(model, relation, position, delivery_forms, published) -> Taxonomy:
             cols.append(column[term_id])
     matrix[rows, cols] = 1
     return Taxonomy(
-        slugs=tuple(slug for _pk, slug, _name in terms),
-        labels=tuple(name for _pk, _slug, name in terms),
+        slugs=tuple(slug for _pk, slug, _name, _name_en in terms),
+        labels=tuple(name for _pk, _slug, name, _name_en in terms),
         matrix=matrix,
+        labels_en=tuple(name_en or name for _pk, _slug, name, name_en in terms),
     )

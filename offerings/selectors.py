@@ -354,6 +354,7 @@ _CARD_FIELDS = (
     "language",  # the lang of a card in another language (Offer.text_lang)
     "institution__name",
     "delivery_form__name",
+    "delivery_form__name_en",  # the card names the delivery form in the page's language
     "delivery_form__course_mode",
 )
 # What an entry of the Atom feed shows (offerings.formats.catalogue_feed): no dates, no long
@@ -647,7 +648,7 @@ class Selection:
             if parameter in TAXONOMY_FACETS:
                 taxonomy = index.taxonomies[parameter]
                 counts = index.term_counts(parameter, pool)
-                options = zip(taxonomy.slugs, taxonomy.labels, strict=True)
+                options = zip(taxonomy.slugs, taxonomy.display_labels(), strict=True)
             else:
                 choices = VALUE_FACETS[parameter][1]
                 codes = index.codes[parameter][pool]

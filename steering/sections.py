@@ -53,7 +53,7 @@ def _shares(part: Compared, whole: Compared) -> Compared:
 
 
 def _month_label(month: datetime.date) -> str:
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def _per_month(period: DayRange, rows, *, width: int = 1) -> list[list]:

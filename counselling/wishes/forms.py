@@ -18,13 +18,20 @@ def _one_line(value: str) -> str:
     return " ".join("".join(c for c in value if c.isprintable()).split())
 
 
+class TermChoiceField(forms.ModelChoiceField):
+    """A topic by its name in the page's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
 class CourseWishForm(forms.Form):
     topic = forms.CharField(
         label=_("Welchen Kurs suchen Sie?"),
         max_length=TOPIC_MAX,
         help_text=_("In Ihren Worten, zum Beispiel „Schweißen für Einsteiger“."),
     )
-    course_topic = forms.ModelChoiceField(
+    course_topic = TermChoiceField(
         label=_("Themenbereich"),
         queryset=Topic.objects.filter(is_active=True),
         required=False,

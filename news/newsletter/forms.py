@@ -26,7 +26,7 @@ class NewsletterSubscribeForm(forms.Form):
 
 
 def _event_label(event) -> str:
-    start = formats.date_format(timezone.localtime(event.starts_at), "j. F Y, H:i")
+    start = formats.date_format(timezone.localtime(event.starts_at), "LONG_DATETIME_FORMAT")
     return f"{event.title} – {start} ({event.institution})"
 
 
@@ -70,7 +70,8 @@ class NewsletterIssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["news"].queryset = news_post_list_for_newsletter()
         self.fields["news"].label_from_instance = lambda post: (
-            f"{post.title} ({formats.date_format(timezone.localtime(post.published_at), 'j. F Y')})"
+            f"{post.title} "
+            f"({formats.date_format(timezone.localtime(post.published_at), 'DATE_FORMAT')})"
         )
         self.fields["events"].choices = [
             (event.pk, _event_label(event)) for event in newsletter_event_candidates()

@@ -2,6 +2,7 @@
 and forms of delivery."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,12 @@ class Term(models.Model):
     """An entry of a taxonomy the network office edits in the admin."""
 
     name = models.CharField(_("Name"), max_length=120, unique=True)
+    name_en = models.CharField(
+        _("Name auf Englisch"),
+        max_length=120,
+        blank=True,
+        help_text=_("Erscheint auf den englischen Seiten. Leer: Dort steht der deutsche Name."),
+    )
     slug = models.SlugField(_("Kurzname"), max_length=60, unique=True)
     description = models.TextField(_("Erläuterung"), blank=True, max_length=2000)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -20,6 +27,21 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: English pages show name_en, German the name."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def display_lang(self) -> str:
+        """The language display_name is in, for a lang attribute where it differs from the
+        page's (the German name standing in on an English page)."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return "en"
+        return "de"
 
 
 class TargetGroup(Term):
