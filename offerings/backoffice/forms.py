@@ -18,6 +18,11 @@ from offerings.services import DATE_FIELDS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _term_label(term) -> str:
+    """A term in a choice list by its name in the page's language."""
+    return term.display_name
+
+
 class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
@@ -60,6 +65,8 @@ class OfferForm(forms.ModelForm):
         self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(is_active=True)
         self.fields["funding_programmes"].queryset = FundingProgramme.objects.filter(is_active=True)
+        for name in ("delivery_form", "topics", "target_groups"):
+            self.fields[name].label_from_instance = _term_label
 
 
 class OfferDateForm(forms.ModelForm):
@@ -241,6 +248,8 @@ class OfferBulkForm(forms.Form):
         self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(is_active=True)
         self.fields["funding_programmes"].queryset = FundingProgramme.objects.filter(is_active=True)
+        for name in ("topics", "target_groups"):
+            self.fields[name].label_from_instance = _term_label
 
     def clean(self):
         data = super().clean()
