@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import HoneypotField
 from counselling import funding
 from counselling.models import (
+    BOARD_THRESHOLD_MAX,
+    BOARD_THRESHOLD_MIN,
     Channel,
     Language,
     NeedFormat,
@@ -250,6 +252,23 @@ class EasyCounsellingForm(SubmissionKeyMixin):
         # agree on; the language is German, the language of the form; no free text.
         data.update(channel="", language=Language.GERMAN, message="")
         return data
+
+
+class BoardThresholdForm(forms.Form):
+    """The office's threshold on the demand board: from this much demand (companies plus
+    course wishes) a group is marked as a chance for a joint course."""
+
+    threshold = forms.IntegerField(
+        label=_("Schwelle für eine Chance (Unternehmen und Kurswünsche)"),
+        min_value=BOARD_THRESHOLD_MIN,
+        max_value=BOARD_THRESHOLD_MAX,
+        error_messages={
+            "required": _("Bitte geben Sie eine Zahl zwischen 1 und 50 ein."),
+            "invalid": _("Bitte geben Sie eine ganze Zahl zwischen 1 und 50 ein."),
+            "min_value": _("Die Schwelle muss mindestens 1 sein."),
+            "max_value": _("Die Schwelle darf höchstens 50 sein."),
+        },
+    )
 
 
 class QueueFilterForm(forms.Form):

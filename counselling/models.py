@@ -3,6 +3,7 @@ send without an account, what counsellors do with them, company training needs a
 joint measures ("Verbundmaßnahmen") built from them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -743,3 +744,46 @@ class CourseWish(models.Model):
     def time_labels(self) -> list[str]:
         labels = dict(WishTime.choices)
         return [str(labels[v]) for v in self.times if v in labels]
+
+
+# The demand board's threshold (issue 21): a group whose demand reaches it is marked as a
+# chance for a joint course. The network office sets it on the board.
+BOARD_THRESHOLD_DEFAULT = 3
+BOARD_THRESHOLD_MIN = 1
+BOARD_THRESHOLD_MAX = 50
+
+
+class BoardSettings(models.Model):
+    """The demand board's settings, one row (pk 1); without it the defaults hold."""
+
+    chance_threshold = models.PositiveSmallIntegerField(
+        _("Schwelle für eine Chance"),
+        default=BOARD_THRESHOLD_DEFAULT,
+        validators=[
+            MinValueValidator(BOARD_THRESHOLD_MIN),
+            MaxValueValidator(BOARD_THRESHOLD_MAX),
+        ],
+    )
+    updated_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geändert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Einstellungen der Bedarfsbörse")
+        verbose_name_plural = _("Einstellungen der Bedarfsbörse")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(chance_threshold__gte=BOARD_THRESHOLD_MIN)
+                & models.Q(chance_threshold__lte=BOARD_THRESHOLD_MAX),
+                name="board_threshold_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from counselling.models import (
+    BOARD_THRESHOLD_DEFAULT,
+    BoardSettings,
     CompanyNeed,
     CounsellingRequest,
     CounsellingService,
+    CourseWish,
     JointMeasure,
     RequestStatus,
 )
 from network.models import District, Institution
 
-# A group of needs on one topic, in one district and period, with this many companies is
-# a chance for a joint course.
-JOINT_COURSE_MIN_COMPANIES = 3
+# Without a threshold set by the office, a group with this much demand (companies and
+# course wishes together) is a chance for a joint course.
+JOINT_COURSE_MIN_COMPANIES = BOARD_THRESHOLD_DEFAULT
 
 
 def service_list_for_directory(
@@ -106,25 +109,46 @@ def person_data_find(*, contact: str) -> tuple[list[CounsellingRequest], list[Co
 # --- demand board -----------------------------------------------------------------------
 
 
+def board_threshold_get() -> int:
+    """The demand a group needs to be marked as a chance for a joint course: what the network
+    office set on the board, else the default."""
+    value = BoardSettings.objects.filter(pk=1).values_list("chance_threshold", flat=True).first()
+    return value if value is not None else JOINT_COURSE_MIN_COMPANIES
+
+
 @dataclass
 class DemandGroup:
+    """Open company needs on one catalogue topic, in one district and period, with the
+    open course wishes of people on the same topic in the same district (wishes name no
+    period, so they count in every period of their topic and district).
+
+    Its demand is the number of distinct companies plus the number of wishes: a company
+    asking for twelve places counts once, as a person asking for one; each wish counts,
+    with its e-mail confirmed or not (a wish without an address has nothing to confirm)."""
+
     topic: object
     district: str
     period: str
     needs: list[CompanyNeed] = field(default_factory=list)
+    wishes: list[CourseWish] = field(default_factory=list)
+    threshold: int = JOINT_COURSE_MIN_COMPANIES
 
     @property
     def companies(self) -> int:
         """Distinct companies: the same address twice is one company."""
-        return len({(n.email or n.company_name or f"#{n.pk}").lower() for n in self.needs})
+        return len({_company_key(n) for n in self.needs})
 
     @property
     def participants(self) -> int:
         return sum(n.participants for n in self.needs)
 
     @property
+    def demand(self) -> int:
+        return self.companies + len(self.wishes)
+
+    @property
     def is_joint_course_chance(self) -> bool:
-        return self.companies >= JOINT_COURSE_MIN_COMPANIES
+        return self.demand >= self.threshold
 
     @property
     def district_label(self) -> str:
@@ -135,9 +159,14 @@ class DemandGroup:
         return f"{self.topic.pk}:{self.district}:{self.period}"
 
 
-def demand_board(*, today: datetime.date | None = None) -> list[DemandGroup]:
+def demand_board(
+    *, today: datetime.date | None = None, threshold: int | None = None
+) -> list[DemandGroup]:
     """Open needs (not yet part of a joint measure, not met) grouped by topic, district and
-    period; the chances for a joint course first, then by size."""
+    period, each with the open course wishes on its topic and district; the chances for a
+    joint course (demand at the office's threshold or above) first, then by demand."""
+    if threshold is None:
+        threshold = board_threshold_get()
     groups: dict[tuple, DemandGroup] = {}
     needs = (
         CompanyNeed.objects.not_withdrawn()
@@ -148,13 +177,25 @@ def demand_board(*, today: datetime.date | None = None) -> list[DemandGroup]:
     for need in needs:
         key = (need.topic_id, need.district, need.period)
         if key not in groups:
-            groups[key] = DemandGroup(topic=need.topic, district=need.district, period=need.period)
+            groups[key] = DemandGroup(
+                topic=need.topic, district=need.district, period=need.period, threshold=threshold
+            )
         groups[key].needs.append(need)
+    if groups:
+        wishes: dict[tuple, list[CourseWish]] = {}
+        open_wishes = CourseWish.objects.filter(
+            told_at__isnull=True,
+            course_topic_id__in={g.topic.pk for g in groups.values()},
+        ).order_by("created_at", "pk")
+        for wish in open_wishes:
+            wishes.setdefault((wish.course_topic_id, wish.district), []).append(wish)
+        for group in groups.values():
+            group.wishes = wishes.get((group.topic.pk, group.district), [])
     return sorted(
         groups.values(),
         key=lambda g: (
             not g.is_joint_course_chance,
-            -g.companies,
+            -g.demand,
             g.topic.name,
             g.district,
             g.period,
@@ -178,13 +219,17 @@ def _company_key(need: CompanyNeed) -> str:
 
 
 def demand_group_chance_reached_at(group: DemandGroup) -> datetime.datetime | None:
-    """When `group` became a chance: the arrival of the need that brought its companies to
-    the threshold (the needs are in order of arrival); None when it is none."""
+    """When `group` became a chance: the arrival of the need or wish that brought its demand
+    to the threshold (in order of arrival); None when it is none."""
+    arrivals = sorted(
+        [(n.created_at, 0, n.pk, _company_key(n)) for n in group.needs]
+        + [(w.created_at, 1, w.pk, f"wish#{w.pk}") for w in group.wishes]
+    )
     seen: set[str] = set()
-    for need in sorted(group.needs, key=lambda n: (n.created_at, n.pk)):
-        seen.add(_company_key(need))
-        if len(seen) >= JOINT_COURSE_MIN_COMPANIES:
-            return need.created_at
+    for created_at, _kind, _pk, key in arrivals:
+        seen.add(key)
+        if len(seen) >= group.threshold:
+            return created_at
     return None
 
 

@@ -20,8 +20,11 @@ from django.utils.translation import gettext as _
 from common.i18n import active_language
 from counselling.joint.services import joint_measure_offer_set
 from counselling.models import (
+    BOARD_THRESHOLD_MAX,
+    BOARD_THRESHOLD_MIN,
     TOPIC_KIND,
     AccessAction,
+    BoardSettings,
     CompanyNeed,
     CounsellingRequest,
     CounsellingService,
@@ -578,6 +581,18 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
     except IntegrityError:
         return CompanyNeed.objects.get(submission_key=submission_key)
     return need
+
+
+def board_threshold_set(*, value: int, user) -> BoardSettings:
+    """Set the demand a board group needs to be marked as a chance for a joint course."""
+    if not BOARD_THRESHOLD_MIN <= value <= BOARD_THRESHOLD_MAX:
+        raise ValidationError(_("Die Schwelle muss zwischen 1 und 50 liegen."))
+    settings_row, _created = BoardSettings.objects.update_or_create(
+        pk=1,
+        defaults={"chance_threshold": value, "updated_at": timezone.now(), "updated_by": user},
+    )
+    logger.info("board threshold set to %s by user %s", value, getattr(user, "pk", None))
+    return settings_row
 
 
 def joint_measure_create(

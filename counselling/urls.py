@@ -59,6 +59,7 @@ urlpatterns = [
     path("geschaeftsstelle/", views.office, name="office"),
     path("geschaeftsstelle/auskunft/", views.person_data, name="person_data"),
     path("bedarfsboerse/", views.board, name="board"),
+    path("bedarfsboerse/schwelle/", views.board_threshold, name="board_threshold"),
     path("bedarfsboerse/verbund/neu/", views.joint_measure_new, name="joint_measure_new"),
     path("bedarfsboerse/verbund/<int:pk>/", views.joint_measure_detail, name="joint_measure"),
     path(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,6 +23,7 @@ from common.ratelimit import rate_limited
 from common.twofactor import personal_data
 from counselling import funding
 from counselling.forms import (
+    BoardThresholdForm,
     CompanyNeedForm,
     CounsellingRequestForm,
     DirectoryFilterForm,
@@ -62,7 +64,7 @@ from counselling.permissions import (
     require_queue,
 )
 from counselling.selectors import (
-    JOINT_COURSE_MIN_COMPANIES,
+    board_threshold_get,
     demand_board,
     demand_group_get,
     joint_measure_list,
@@ -72,6 +74,7 @@ from counselling.selectors import (
     service_list_for_directory,
 )
 from counselling.services import (
+    board_threshold_set,
     joint_measure_create,
     joint_measure_link_offer,
     need_register,
@@ -234,8 +237,16 @@ def need_form(request):
                     existing = need_register(submission_key=data["submission_key"], **fields)
                 request.session[SESSION_NEED_REFERENCE] = existing.reference
                 return redirect("counselling:need_sent")
-        return render(request, "counselling/need_form.html", {"form": form})
-    return render(request, "counselling/need_form.html", {"form": CompanyNeedForm()})
+        return render(
+            request,
+            "counselling/need_form.html",
+            {"form": form, "threshold": board_threshold_get()},
+        )
+    return render(
+        request,
+        "counselling/need_form.html",
+        {"form": CompanyNeedForm(), "threshold": board_threshold_get()},
+    )
 
 
 @require_safe
@@ -564,12 +575,12 @@ def person_data(request):
 # --- demand board and joint measures ----------------------------------------------------------
 
 
-@login_required
-@require_safe
-@personal_data
-def board(request):
-    require_demand_board(request)
-    groups, wishes = demand_board(), wish_groups()
+def _board_page(request, *, threshold_form=None, status=200):
+    threshold = board_threshold_get()
+    groups, wishes = demand_board(threshold=threshold), wish_groups()
+    is_office = request.roles.is_network_office
+    if is_office and threshold_form is None:
+        threshold_form = BoardThresholdForm(initial={"threshold": threshold})
     return render(
         request,
         "counselling/board.html",
@@ -578,10 +589,39 @@ def board(request):
             "wish_groups": wishes,
             "overview": demand_side_by_side(needs=groups, wishes=wishes),
             "measures": joint_measure_list(),
-            "show_contacts": request.roles.is_network_office,
-            "threshold": JOINT_COURSE_MIN_COMPANIES,
+            "show_contacts": is_office,
+            "threshold": threshold,
+            "threshold_form": threshold_form if is_office else None,
         },
+        status=status,
     )
+
+
+@login_required
+@require_safe
+@personal_data
+def board(request):
+    require_demand_board(request)
+    return _board_page(request)
+
+
+@login_required
+@require_POST
+@personal_data
+def board_threshold(request):
+    """The office sets the demand from which a board group is a chance for a joint course;
+    a wrong value shows the board again with the message and changes nothing."""
+    require_network_office(request)
+    form = BoardThresholdForm(request.POST)
+    if not form.is_valid():
+        return _board_page(request, threshold_form=form, status=400)
+    board_threshold_set(value=form.cleaned_data["threshold"], user=request.user)
+    messages.success(
+        request,
+        _("Die Schwelle ist gespeichert: ab %(threshold)s gilt eine Gruppe als Chance.")
+        % {"threshold": form.cleaned_data["threshold"]},
+    )
+    return redirect(reverse("counselling:board") + "#schwelle")
 
 
 def _group_or_404(request):

@@ -27,17 +27,20 @@ from workgroups.digest.services import (
 
 def digest_chances() -> DigestChances:
     """The board's chances for a joint course as the digest lists them: topic, district,
-    period and how many companies; never a company's name."""
+    period, how many companies and course wishes; never a company's name."""
     url = settings.SITE_URL.rstrip("/") + reverse("counselling:board")
     with override(settings.LANGUAGE_CODE):
         chances = [
             DigestChance(
                 title=group.topic.name,
-                detail=_("%(district)s, %(period)s: %(companies)s Unternehmen")
+                detail=_(
+                    "%(district)s, %(period)s: %(companies)s Unternehmen, %(wishes)s Kurswünsche"
+                )
                 % {
                     "district": group.district_label,
                     "period": period_label(group.period),
                     "companies": group.companies,
+                    "wishes": len(group.wishes),
                 },
                 url=url,
                 reached_at=reached_at,

@@ -32,6 +32,8 @@ PERSONAL = {
     "counselling:office",
     "counselling:person_data",
     "counselling:board",
+    # The board's threshold: a wrong value shows the board again, contacts included.
+    "counselling:board_threshold",
     "counselling:joint_measure_new",
     "counselling:joint_measure",
     "counselling:joint_measure_link",

@@ -139,6 +139,7 @@ def cases(world):
         ("office", "get", reverse("counselling:office"), None),
         ("office", "post", reverse("counselling:person_data"), {"contact": world["request"].email}),
         ("board", "get", reverse("counselling:board"), None),
+        ("office", "post", reverse("counselling:board_threshold"), {"threshold": "4"}),
         ("board", "get", reverse("counselling:joint_measure", args=[measure.pk]), None),
         ("office", "get", reverse("counselling:joint_measure_new") + group_query, None),
         (
@@ -276,6 +277,7 @@ COVERS = {
     "counselling:office",
     "counselling:person_data",
     "counselling:board",
+    "counselling:board_threshold",
     "counselling:joint_measure",
     "counselling:joint_measure_new",
     "counselling:joint_measure_link",
