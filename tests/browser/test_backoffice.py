@@ -47,7 +47,9 @@ def editor(institution):
 def test_editor_creates_previews_publishes_and_finds_an_offer(page: Page, institution, editor):
     force_login(page, editor)
     visit(page, "/mein-bereich/")
-    page.get_by_role("link", name="Angebote von Volkshochschule Aalen verwalten", exact=True).click()
+    page.get_by_role(
+        "link", name="Angebote von Volkshochschule Aalen verwalten", exact=True
+    ).click()
     assert_accessible(page)
     page.get_by_role("link", name="Neues Angebot anlegen").click()
     assert_accessible(page)
