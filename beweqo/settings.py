@@ -74,8 +74,8 @@ MIDDLEWARE = [
     # response with random bytes against BREACH, which matters as pages carry CSRF tokens.
     # Shared public pages come compressed once from common.pagecache: they hold no secret.
     "django.middleware.gzip.GZipMiddleware",
-    # Shared public pages (common.pagecache) lose the "Vary: Cookie" the session adds below.
-    "common.pagecache.PublicPageVaryMiddleware",
+    # Shared public pages (common.pagecache): answered here for visitors without a session.
+    "common.pagecache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -21,8 +21,24 @@ Shared answers carry a weak ETag (304 without body for If-None-Match), `Cache-Co
 public` with `max-age=0` (browsers ask again every time, cheaply) and an `s-maxage` for a
 reverse proxy, and `Vary: Accept-Encoding` without `Cookie`: the session middleware adds
 `Cookie` whenever the header or the Merkliste button looked at the session, which for these
-answers made no difference (`PublicPageVaryMiddleware` takes it away again). A reverse proxy
-in front must still pass requests with a session cookie through (they may carry a login).
+answers made no difference. A reverse proxy in front must still pass requests with a session
+cookie through (they may carry a login).
+
+Two ways to a stored page, one entry:
+- `SharedPageMiddleware`, above the session, answers a request that brings no session and
+  no messages cookie (nearly every anonymous visit) before any middleware below it or the
+  view runs, when the URL names a view marked by `shared_page_cache`: one cache read fetches
+  the entry and the data versions together, and the entry holds the headers exactly as the
+  middleware below gave them on the rendered answer (CSP, frame options, language, Vary).
+  What it must still decide for such a request, it decides as the stack would: the host
+  must be allowed, text that the portal refuses (`RejectBadTextMiddleware`) goes the long
+  way to its 400, and a counted search is counted. It is also the only writer: it stores the
+  entry the view's decorator prepared, once the answer has passed the middleware below
+  without a cookie being set, and takes `Cookie` out of `Vary` on shared answers.
+- the decorator answers the rest that may share (a session cookie with an empty session)
+  from the same entry, with the view's own headers, and the middleware below adds theirs.
+The data versions are stored in the entry and compared on each read, so a write makes every
+page that showed its data a miss at once.
 """
 
 import gzip
@@ -32,24 +48,30 @@ import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django_htmx.middleware import HtmxDetails
+
+from common.middleware import request_has_bad_text
 
 logger = logging.getLogger(__name__)
 
-KEY_PREFIX = "pagecache:"
+# The number names the entry's layout: a deploy that changes it starts with fresh keys.
+KEY_PREFIX = "pagecache:2:"
 _accepts_gzip = re.compile(r"\bgzip\b")
-# Headers of the view's answer that a shared copy keeps; the middleware above the view adds
-# the rest (CSP, frame options, languages) to every answer, shared or not.
+# Headers of the view's answer that a shared copy keeps for the decorator's way; the
+# middleware below adds the rest (CSP, frame options, languages) on that way.
 _KEPT_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -59,21 +81,32 @@ _KEPT_HEADERS = (
     "Cache-Control",
     "X-Robots-Tag",
 )
+# Headers of the finished answer that belong to one response, not to the page.
+_NOT_KEPT = {"content-encoding", "content-length", "date", "x-page-cache"}
 
 
-def page_versions(keys: Iterable[str]) -> str:
-    """The current values of the data versions `keys`, joined: part of a page's key.
+@dataclass(frozen=True)
+class SharedPage:
+    """What `shared_page_cache` tells the middleware about a view (its `shared_page`)."""
+
+    versions: tuple[str, ...]
+    timeout: int | None
+    on_hit: Callable[[HttpRequest, dict], None] | None
+
+
+def page_versions(keys: Iterable[str], found: dict | None = None) -> dict[str, str]:
+    """The current values of the data versions `keys` (`found`: those already read).
 
     A missing version gets a new random one (never a fixed default), so that an evicted
     version cannot bring back pages stored under an old one.
     """
     keys = list(keys)
-    found = cache.get_many(keys)
+    found = dict(found) if found is not None else cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key) or uuid.uuid4().hex
-    return ".".join(str(found[key]) for key in keys)
+    return {key: str(found[key]) for key in keys}
 
 
 def page_version_bump(key: str) -> None:
@@ -132,10 +165,11 @@ def _answer_may_be_shared(request: HttpRequest, response: HttpResponse) -> bool:
     return not len(get_messages(request))  # the view added a message
 
 
-def _page_key(request: HttpRequest, versions: str) -> str:
+def _page_key(request: HttpRequest) -> str:
+    """The entry's key. The language is the address's (the portal never takes it from the
+    browser), so both ways to the entry know it before the locale middleware has run."""
     parts = [
-        versions,
-        get_language() or "",
+        translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
         timezone.localdate().isoformat(),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
@@ -154,23 +188,38 @@ def _normalise_request(request: HttpRequest) -> None:
     request.GET = QueryDict(query)
 
 
-def _entry_from(response: HttpResponse, hit_data: dict | None) -> dict:
+def _read(key: str, version_keys: tuple[str, ...]) -> tuple[dict | None, dict]:
+    """The entry under `key` if the data it shows is still current, and the versions read;
+    one round trip to the cache."""
+    found = cache.get_many([key, *version_keys])
+    entry = found.pop(key, None)
+    if entry is not None and any(
+        found.get(name) != value for name, value in entry["versions"].items()
+    ):
+        entry = None
+    return entry, found
+
+
+def _entry_from(response: HttpResponse, versions: dict[str, str], shared: SharedPage) -> dict:
     body = response.content
     return {
+        "versions": versions,
         "gzip": gzip.compress(body, compresslevel=6, mtime=0),
         "etag": response.get("ETag") or f'W/"{hashlib.md5(body).hexdigest()}"',  # noqa: S324 (a tag, not security)
         "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
-        "hit_data": hit_data,
+        "final_headers": None,  # the middleware's, when it stores the entry
+        "hit_data": getattr(response, "page_cache_data", None),
+        "timeout": shared.timeout or settings.PAGE_CACHE_TIMEOUT,
     }
 
 
-def _response_from(request: HttpRequest, entry: dict) -> HttpResponse:
+def _response_from(request: HttpRequest, entry: dict, headers: dict[str, str]) -> HttpResponse:
     if _accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(entry["gzip"])
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(zlib.decompress(entry["gzip"], wbits=31))
-    for name, value in entry["headers"].items():
+    for name, value in headers.items():
         response[name] = value
     response["ETag"] = entry["etag"]
     return response
@@ -183,7 +232,7 @@ def _mark_public(response: HttpResponse, *, cached: bool) -> HttpResponse:
         )
     patch_vary_headers(response, ("Accept-Encoding",))
     response["X-Page-Cache"] = "hit" if cached else "miss"
-    response.shared_page = True  # PublicPageVaryMiddleware: no Vary: Cookie
+    response.shared_page = True  # SharedPageMiddleware: no Vary: Cookie
     return response
 
 
@@ -206,6 +255,11 @@ def _cache_call(method: Callable, *args, default=None):
         return default
 
 
+def _count_hit(request: HttpRequest, shared: SharedPage, entry: dict) -> None:
+    if shared.on_hit is not None and entry["hit_data"] is not None:
+        shared.on_hit(request, entry["hit_data"])
+
+
 def shared_page_cache(
     *,
     versions: Iterable[str],
@@ -220,7 +274,7 @@ def shared_page_cache(
     even when its page is shared (the catalogue counts searches); `data` is what the view
     put in `response.page_cache_data` when the page was rendered.
     """
-    version_keys = tuple(versions)
+    shared = SharedPage(versions=tuple(versions), timeout=timeout, on_hit=on_hit)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -231,48 +285,116 @@ def shared_page_cache(
                     patch_cache_control(response, private=True)
                 return response
             _normalise_request(request)
-            version = _cache_call(page_versions, version_keys)
-            key = _page_key(request, version) if version is not None else None
-            entry = _cache_call(cache.get, key) if key else None
+            key = _page_key(request)
+            if getattr(request, "page_cache_unavailable", False):
+                entry, found = None, None  # the middleware just tried: do not wait twice
+            else:
+                entry, found = _cache_call(_read, key, shared.versions, default=(None, None))
             if entry is not None:
-                if on_hit is not None and entry["hit_data"] is not None:
-                    on_hit(request, entry["hit_data"])
-                response = _mark_public(_response_from(request, entry), cached=True)
-                return _conditional(request, response)
+                _count_hit(request, shared, entry)
+                response = _response_from(request, entry, entry["headers"])
+                return _conditional(request, _mark_public(response, cached=True))
             response = view(request, *args, **kwargs)
             if not _answer_may_be_shared(request, response):
                 if not response.has_header("Cache-Control"):
                     patch_cache_control(response, private=True)
                 return response
-            entry = _entry_from(response, getattr(response, "page_cache_data", None))
-            if key:
-                _cache_call(cache.set, key, entry, timeout or settings.PAGE_CACHE_TIMEOUT)
-            response = _mark_public(_response_from(request, entry), cached=False)
+            current = (
+                _cache_call(page_versions, shared.versions, found) if found is not None else None
+            )
+            entry = _entry_from(response, current or {}, shared)
+            response = _mark_public(_response_from(request, entry, entry["headers"]), cached=False)
+            if current is not None:
+                # SharedPageMiddleware stores it, with the headers the stack below adds; a
+                # 304 answer (a new object) has too few of them to be stored.
+                response.page_cache_store = (key, entry)
             return _conditional(request, response)
 
+        wrapped.shared_page = shared  # SharedPageMiddleware: this view's pages may be shared
         return wrapped
 
     return decorator
 
 
-class PublicPageVaryMiddleware:
-    """Takes `Cookie` out of `Vary` on answers `shared_page_cache` shared: their content is
-    the same whatever cookie came with the request. Sits just above the session middleware,
-    which adds it."""
+class SharedPageMiddleware:
+    """Answers requests without a session from the shared cache before the rest of the stack,
+    stores the pages `shared_page_cache` prepared, and takes `Cookie` out of `Vary` on shared
+    answers (see the module docstring). Sits just above the session middleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.PAGE_CACHE:
+            response = self._from_cache(request)
+            if response is not None:
+                return response
         response = self.get_response(request)
-        if getattr(response, "shared_page", False) and response.has_header("Vary"):
-            kept = [
-                value.strip()
-                for value in response["Vary"].split(",")
-                if value.strip() and value.strip().lower() != "cookie"
-            ]
-            if kept:
-                response["Vary"] = ", ".join(kept)
-            else:
-                del response["Vary"]
+        if getattr(response, "shared_page", False):
+            self._without_cookie_vary(response)
+            store = getattr(response, "page_cache_store", None)
+            if store is not None:
+                self._store(response, *store)
         return response
+
+    @staticmethod
+    def _shared_view(request: HttpRequest) -> SharedPage | None:
+        """The marking of the view this request's address names, if it has one."""
+        with translation.override(
+            translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        ):
+            try:
+                match = resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return None
+        return getattr(match.func, "shared_page", None)
+
+    def _from_cache(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return None  # the decorator's way: the session may hold a login, Merkliste …
+        request.get_host()  # a host that is not allowed is refused, as below
+        if request_has_bad_text(request):
+            return None  # the long way to the 400 that says what is wrong
+        shared = self._shared_view(request)
+        if shared is None:
+            return None
+        _normalise_request(request)
+        entry, found = _cache_call(_read, _page_key(request), shared.versions, default=(None, None))
+        if found is None:
+            request.page_cache_unavailable = True  # logged; the page is rendered as usual
+        if entry is None:
+            return None
+        request.htmx = HtmxDetails(request)  # as django_htmx's middleware would, for on_hit
+        _count_hit(request, shared, entry)
+        response = _response_from(request, entry, entry["final_headers"])
+        response["X-Page-Cache"] = "hit"
+        return _conditional(request, response)
+
+    @staticmethod
+    def _without_cookie_vary(response: HttpResponse) -> None:
+        """The session middleware adds `Cookie` to `Vary` when the header or the Merkliste
+        button looked at the session; for a shared answer that made no difference."""
+        if not response.has_header("Vary"):
+            return
+        kept = [
+            value.strip()
+            for value in response["Vary"].split(",")
+            if value.strip() and value.strip().lower() != "cookie"
+        ]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+
+    @staticmethod
+    def _store(response: HttpResponse, key: str, entry: dict) -> None:
+        if response.cookies:  # set below the view (session, CSRF, messages): not shareable
+            response["Cache-Control"] = "private"
+            return
+        entry["final_headers"] = {
+            name: value for name, value in response.items() if name.lower() not in _NOT_KEPT
+        }
+        _cache_call(cache.set, key, entry, entry["timeout"])

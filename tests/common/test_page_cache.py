@@ -280,3 +280,141 @@ def test_an_htmx_redirect_is_never_stored_as_an_empty_page(offer):
         response = Client().get("/kurse/?q=kostenlos", headers={"HX-Request": "true"})
         assert response["HX-Redirect"].startswith("/kurse/?")
         assert "X-Page-Cache" not in response
+
+
+def response_headers(response) -> dict[str, str]:
+    """The headers a visitor's browser acts on: all but the ones of one transfer."""
+    skipped = {"date", "x-page-cache", "content-length", "content-encoding"}
+    return {name.lower(): value for name, value in response.items() if name.lower() not in skipped}
+
+
+@pytest.fixture
+def sessions_opened(monkeypatch):
+    """How often the session middleware ran: a hit for a visitor without a session cookie
+    is answered above it, without the rest of the stack."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    opened = []
+    original = SessionMiddleware.process_request
+
+    def counting(self, request):
+        opened.append(request.path)
+        return original(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", counting)
+    return opened
+
+
+@pytest.mark.parametrize("path", ["/kurse/?q=Excel", "/en/kurse/", "/", "/kurse/feed/?q=Excel"])
+def test_a_hit_without_session_skips_the_stack_and_keeps_every_header(offer, sessions_opened, path):
+    rendered = Client().get(path)
+    sessions_opened.clear()
+    hit = Client().get(path)
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert sessions_opened == []
+    assert hit.content == rendered.content
+    # Security policy, frame options, language and Vary exactly as the rendered answer had.
+    assert response_headers(hit) == response_headers(rendered)
+    assert "content-security-policy" in response_headers(hit)
+    assert "cookie" not in vary(hit)
+
+
+def test_german_and_english_addresses_keep_their_own_pages(offer):
+    for _ in range(2):
+        german = Client().get("/kurse/")
+        english = Client().get("/en/kurse/")
+    assert german["X-Page-Cache"] == english["X-Page-Cache"] == "hit"
+    assert german["Content-Language"] == "de"
+    assert english["Content-Language"] == "en"
+    assert '<html lang="de"' in german.text
+    assert '<html lang="en"' in english.text
+
+
+def test_a_visitor_with_an_empty_session_is_served_the_same_page(offer, sessions_opened):
+    rendered = Client().get("/kurse/")
+    visitor = Client()
+    visitor.cookies["sessionid"] = "no-such-session"
+
+    hit = visitor.get("/kurse/")
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert sessions_opened  # answered by the view's decorator, below the session
+    assert hit.content == rendered.content
+    assert response_headers(hit)["content-security-policy"] == rendered["Content-Security-Policy"]
+
+
+def test_a_host_that_is_not_allowed_gets_400_even_for_a_stored_page(offer):
+    Client().get("/kurse/")
+    assert Client().get("/kurse/")["X-Page-Cache"] == "hit"
+
+    response = Client().get("/kurse/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "X-Page-Cache" not in response
+
+
+def test_refused_text_gets_its_400_even_when_a_page_shares_the_key(offer):
+    """%FF is read as U+FFFD, so both queries have one key; the broken one still gets the
+    page that says what is wrong, never the stored page."""
+    Client().get("/kurse/?q=%EF%BF%BD")
+    assert Client().get("/kurse/?q=%EF%BF%BD")["X-Page-Cache"] == "hit"
+
+    response = Client().get("/kurse/?q=%FF")
+
+    assert response.status_code == 400
+    assert "X-Page-Cache" not in response
+    assert "Zeichen, die wir nicht verarbeiten können" in response.text
+
+
+def test_an_answer_that_sets_a_cookie_below_the_view_is_neither_stored_nor_public(
+    offer, monkeypatch
+):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    original = SessionMiddleware.process_response
+
+    def with_cookie(self, request, response):
+        response = original(self, request, response)
+        response.set_cookie("tracking", "one-visitor")
+        return response
+
+    monkeypatch.setattr(SessionMiddleware, "process_response", with_cookie)
+    first = Client().get("/kurse/")
+    monkeypatch.setattr(SessionMiddleware, "process_response", original)
+    second = Client().get("/kurse/")
+
+    assert first.cookies["tracking"].value == "one-visitor"
+    assert first["Cache-Control"] == "private"
+    assert second["X-Page-Cache"] == "miss"
+    assert "tracking" not in second.cookies
+
+
+def test_a_page_stored_before_an_edit_is_not_served_without_session(
+    client_for, member, institution, offer, django_capture_on_commit_callbacks
+):
+    url = offer.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(member).post(f"/kurse/bereich/{institution.slug}/{offer.pk}/archivieren/")
+
+    assert Client().get(url).status_code == 404
+
+
+def test_a_cache_that_is_down_is_tried_once_and_the_page_still_shows(offer, monkeypatch):
+    from common import pagecache
+
+    tries = []
+
+    def down(keys):
+        tries.append(keys)
+        raise ConnectionError("Redis is gone")
+
+    monkeypatch.setattr(pagecache.cache, "get_many", down)
+    response = Client().get("/kurse/")
+
+    assert response.status_code == 200
+    assert "Excel für Einsteiger" in response.text
+    assert len([keys for keys in tries if keys[0].startswith(pagecache.KEY_PREFIX)]) == 1
