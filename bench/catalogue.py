@@ -17,28 +17,15 @@ Usage (creates and fills the database on the first run, which takes about a minu
 
 import argparse
 import os
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ENVIRONMENT, ROOT, catalogue_prepare, free_port, gunicorn_start, gunicorn_stop
+
 sys.path.insert(0, str(ROOT))
-
-ENVIRONMENT = {
-    "DJANGO_SETTINGS_MODULE": "beweqo.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "false",
-    "SITE_URL": "http://127.0.0.1",
-    "LOG_LEVEL": "WARNING",
-}
 
 SEARCHES = [
     "",
@@ -100,16 +87,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def prepare(skip_seed: bool) -> int:
-    from django.core.management import call_command
-
     from offerings.models import Offer
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--no-input", verbosity=0)
-    if not skip_seed and Offer.objects.count() < 20_000:
-        print("Filling the benchmark catalogue (seed_large) …", flush=True)
-        call_command("load_places", verbosity=0)
-        call_command("seed_large", "--force", verbosity=0)
+    catalogue_prepare(20_000, skip_seed)
     return Offer.objects.in_catalogue().count()
 
 
@@ -186,12 +166,6 @@ def query_counts() -> None:
         print(f"   page size 1: {counts[0]}, page size 20: {counts[1]}   (?{query})")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def load(url: str, requests: int, concurrency: int) -> float:
     """Requests per second for `requests` GETs of `url` from `concurrency` threads."""
     remaining = iter(range(requests))
@@ -217,29 +191,8 @@ def load(url: str, requests: int, concurrency: int) -> float:
 def throughput_and_weight(requests: int) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "beweqo.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ | ENVIRONMENT,
-    )
+    server = gunicorn_start(port, workers=2)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
         page = base + "/kurse/?q=Excel&kostenlos=on"
         load(page, 20, 2)
         load(base + "/healthz", 20, 2)
@@ -256,8 +209,7 @@ def throughput_and_weight(requests: int) -> None:
         )
         page_weight(base + "/kurse/")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        gunicorn_stop(server)
 
 
 def page_weight(url: str) -> None:

@@ -29,32 +29,20 @@ own to keep both). --workers N sets WEB_CONCURRENCY, as a deployment would.
 import argparse
 import json
 import os
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ENVIRONMENT, ROOT, catalogue_prepare, free_port, gunicorn_start, gunicorn_stop
+
 sys.path.insert(0, str(ROOT))
 
-ENVIRONMENT = {
-    "DJANGO_SETTINGS_MODULE": "beweqo.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "BEHIND_TLS_PROXY": "false",
-    "SITE_URL": "http://127.0.0.1",
-    "LOG_LEVEL": "WARNING",
-}
 # Searches of the mix: none of them has words the page would turn into filters (those answer
 # with a redirect to the understood URL, which wrk would not follow).
 MIX_SEARCHES = [
@@ -111,23 +99,6 @@ def load_average() -> str:
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def prepare(offers: int, skip_seed: bool) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from offerings.models import Offer
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--no-input", verbosity=0)
-    count = Offer.objects.filter(institution__slug__startswith="bench-").count()
-    if not skip_seed and abs(count - offers) > offers // 100:
-        print(f"Filling the benchmark catalogue (seed_large --offers {offers}) …", flush=True)
-        call_command("load_places", verbosity=0)
-        call_command("seed_large", "--force", "--offers", str(offers), verbosity=0)
-        with connection.cursor() as cursor:  # fresh bulk data has no planner statistics yet
-            cursor.execute("ANALYZE")
-
-
 def pages() -> dict[str, str]:
     """The pages of phase 1, and the course pages of the mix, from this database."""
     from django.templatetags.static import static
@@ -148,12 +119,6 @@ def pages() -> dict[str, str]:
         "API": "/kurse/api/angebote/?q=Excel",
         "_course_pages": course_pages,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wrk(
@@ -310,29 +275,6 @@ def resident_mb(pid: int) -> float:
     return int(kilobytes) / 1024
 
 
-def serve(port: int, workers: int | None, log: Path) -> subprocess.Popen:
-    """gunicorn as the web service runs it (docker-compose.yml), on a loopback port."""
-    environment = os.environ | ENVIRONMENT
-    if workers:
-        environment["WEB_CONCURRENCY"] = str(workers)
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "beweqo.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            str(log),
-        ],
-        cwd=ROOT,  # gunicorn.conf.py is read from here, as in the image's /app
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log.with_suffix(".err").open("w"),
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=5, help="seconds per page and round")
@@ -357,7 +299,7 @@ def main() -> None:
     django.setup()
     from offerings.models import Offer
 
-    prepare(args.offers, args.skip_seed)
+    catalogue_prepare(args.offers, args.skip_seed)
     named = pages()
     course_pages = named.pop("_course_pages")
     mix = [page for pair in zip(MIX_SEARCHES, course_pages, strict=False) for page in pair]
@@ -370,16 +312,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="beweqo-load-") as scratch:
         scripts = Path(scratch)
-        server = serve(port, args.workers, scripts / "access.log")
+        server = gunicorn_start(port, workers=args.workers, log=scripts / "access.log")
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-                if server.poll() is not None:
-                    sys.exit((scripts / "access.err").read_text())
             workers = len(children(server.pid))
             with urllib.request.urlopen(base + "/kurse/", timeout=60) as response:
                 cache_control = response.headers.get("Cache-Control", "–")
@@ -400,11 +334,7 @@ def main() -> None:
                 + f" MB resident (master {resident_mb(server.pid):.0f} MB)."
             )
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            gunicorn_stop(server)
     print(f"\nLoad average after (1/5/15 min): {load_average()}.")
     print(
         "Goals (issue 19, 2 cores): /kurse/ ÷ /healthz ≥ 0.5; 200 connections with 0 errors and"
