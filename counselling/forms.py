@@ -258,6 +258,7 @@ class BoardThresholdForm(forms.Form):
     """The office's threshold on the demand board: from this much demand (companies plus
     course wishes) a group is marked as a chance for a joint course."""
 
+    # The bounds are the model's; the messages name them in words, so change both together.
     threshold = forms.IntegerField(
         label=_("Schwelle für eine Chance (Unternehmen und Kurswünsche)"),
         min_value=BOARD_THRESHOLD_MIN,

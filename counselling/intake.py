@@ -8,6 +8,9 @@ is submitted (`services.request_submit`: routing, confirmation, notification).
 """
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -24,47 +27,47 @@ RATE_SCOPE = "counselling-request"
 SESSION_REFERENCE = "counselling_reference"
 
 
-def request_intake(
-    request: HttpRequest,
-    *,
-    submission_key: uuid.UUID,
-    name: str,
-    email: str,
-    phone: str,
-    channel: str,
-    language: str,
-    district: str,
-    situation: str,
-    topic: str,
-    message: str,
-    easy_language: bool = False,
-) -> CounsellingRequest | None:
+@dataclass(frozen=True, kw_only=True)
+class IntakeAnswers:
+    """A person's answers as `services.request_submit` takes them."""
+
+    submission_key: uuid.UUID
+    name: str
+    email: str
+    phone: str
+    channel: str
+    language: str
+    district: str
+    situation: str
+    topic: str
+    message: str
+    easy_language: bool = False
+
+    @classmethod
+    def from_cleaned_data(
+        cls, data: Mapping[str, Any], *, easy_language: bool = False
+    ) -> "IntakeAnswers":
+        """The answers of a valid form. Both forms clean to the same keys: the short form
+        fills in what it does not ask (no way chosen, German, no message)."""
+        names = [field.name for field in fields(cls) if field.name != "easy_language"]
+        return cls(**{name: data[name] for name in names}, easy_language=easy_language)
+
+
+def request_intake(request: HttpRequest, answers: IntakeAnswers) -> CounsellingRequest | None:
     """The request for these answers, or None when the flood limit refuses it (nothing is
     written then). A form posted again returns its first request without counting."""
-    existing = CounsellingRequest.objects.filter(submission_key=submission_key).first()
+    existing = CounsellingRequest.objects.filter(submission_key=answers.submission_key).first()
     if existing is not None:
         request.session[SESSION_REFERENCE] = existing.reference
         return existing
     if rate_limited(
         RATE_SCOPE,
         request=request,
-        contact=email or phone,
+        contact=answers.email or answers.phone,
         per_ip=RATE_PER_IP,
         per_contact=RATE_PER_CONTACT,
     ):
         return None
-    counselling_request = request_submit(
-        submission_key=submission_key,
-        name=name,
-        email=email,
-        phone=phone,
-        channel=channel,
-        language=language,
-        district=district,
-        situation=situation,
-        topic=topic,
-        message=message,
-        easy_language=easy_language,
-    )
+    counselling_request = request_submit(**asdict(answers))
     request.session[SESSION_REFERENCE] = counselling_request.reference
     return counselling_request

@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from common.i18n import active_language
 from counselling.joint.services import joint_measure_offer_set
 from counselling.models import (
-    BOARD_THRESHOLD_MAX,
-    BOARD_THRESHOLD_MIN,
     TOPIC_KIND,
     AccessAction,
     BoardSettings,
@@ -584,9 +582,12 @@ def need_register(*, submission_key: uuid.UUID, now=None, **fields) -> CompanyNe
 
 
 def board_threshold_set(*, value: int, user) -> BoardSettings:
-    """Set the demand a board group needs to be marked as a chance for a joint course."""
-    if not BOARD_THRESHOLD_MIN <= value <= BOARD_THRESHOLD_MAX:
-        raise ValidationError(_("Die Schwelle muss zwischen 1 und 50 liegen."))
+    """Set the demand a board group needs to be marked as a chance for a joint course.
+
+    The bounds are the model's (its validators, BOARD_THRESHOLD_MIN/MAX): a value outside
+    them raises ValidationError and nothing is written. The office's form says why in
+    words before it gets here."""
+    BoardSettings(chance_threshold=value).full_clean()
     settings_row, _created = BoardSettings.objects.update_or_create(
         pk=1,
         defaults={"chance_threshold": value, "updated_at": timezone.now(), "updated_by": user},

@@ -39,7 +39,13 @@ from counselling.forms import (
     StatusLookupForm,
     funding_check_initial,
 )
-from counselling.intake import RATE_PER_CONTACT, RATE_PER_IP, SESSION_REFERENCE, request_intake
+from counselling.intake import (
+    RATE_PER_CONTACT,
+    RATE_PER_IP,
+    SESSION_REFERENCE,
+    IntakeAnswers,
+    request_intake,
+)
 from counselling.joint.forms import ParticipantsForm
 from counselling.joint.selectors import (
     company_offer_for,
@@ -145,20 +151,8 @@ def request_form(request):
     if request.method == "POST":
         form = CounsellingRequestForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            counselling_request = request_intake(
-                request,
-                submission_key=data["submission_key"],
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                channel=data["channel"],
-                language=data["language"],
-                district=data["district"],
-                situation=data["situation"],
-                topic=data["topic"],
-                message=data["message"],
-            )
+            answers = IntakeAnswers.from_cleaned_data(form.cleaned_data)
+            counselling_request = request_intake(request, answers)
             if counselling_request is None:
                 form.add_error(None, TOO_MANY)
             else:

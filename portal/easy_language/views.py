@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from counselling.forms import EasyCounsellingForm
-from counselling.intake import SESSION_REFERENCE, request_intake
+from counselling.intake import SESSION_REFERENCE, IntakeAnswers, request_intake
 from counselling.selectors import request_get_by_reference
 from offerings.selectors import catalogue_search
 from offerings.understanding import understanding_apply
@@ -86,21 +86,8 @@ def counselling(request):
     if request.method == "POST":
         form = EasyCounsellingForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            counselling_request = request_intake(
-                request,
-                submission_key=data["submission_key"],
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                channel=data["channel"],
-                language=data["language"],
-                district=data["district"],
-                situation=data["situation"],
-                topic=data["topic"],
-                message=data["message"],
-                easy_language=True,
-            )
+            answers = IntakeAnswers.from_cleaned_data(form.cleaned_data, easy_language=True)
+            counselling_request = request_intake(request, answers)
             if counselling_request is None:
                 form.add_error(None, TOO_MANY)
             else:

@@ -43,7 +43,9 @@ MATRICES = {
 
 PUBLIC = {
     # Anyone, anonymous visitors included: published content, forms anyone may send, the
-    # visitor's own session (bookmarks), health checks.
+    # visitor's own session (bookmarks), health checks. None shows personal data: the
+    # second-factor walk (tests/common/test_twofactor.py) counts these, and BY_TOKEN, as not
+    # personal instead of listing them again.
     "healthz",
     "readyz",
     "portal:home",

@@ -4,6 +4,7 @@ plus the open course wishes on its topic in its district. Only the office may ch
 bad input changes nothing and says why, and the working groups' digest follows it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from counselling.models import BoardSettings
@@ -121,6 +122,17 @@ def test_bad_input_says_why_and_changes_nothing(value, message, client_for, offi
     response = client_for(office).post(reverse(URL), {"threshold": value})
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert board_threshold_get() == 5
+    assert BoardSettings.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", [0, 51])
+def test_the_service_refuses_a_value_outside_the_models_bounds(value, office):
+    """The bounds live on the model; the service asks it instead of checking on its own."""
+    board_threshold_set(value=5, user=office)
+    with pytest.raises(ValidationError) as refused:
+        board_threshold_set(value=value, user=office)
+    assert set(refused.value.message_dict) == {"chance_threshold"}
     assert board_threshold_get() == 5
     assert BoardSettings.objects.count() == 1
 
