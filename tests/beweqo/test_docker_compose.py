@@ -414,12 +414,14 @@ def test_database_has_a_health_check_and_a_volume(compose):
     assert volume in compose["volumes"]
 
 
-def test_redis_persists_and_never_evicts(compose):
+def test_redis_persists_and_evicts_only_what_expires(compose):
+    """Queued tasks have no expiry and so are never evicted; cache entries make room."""
     redis = compose["services"]["redis"]
     assert redis["image"] == "redis:7"
-    argv = command_lines(redis["command"])[0]
+    argv = [interpolate(arg) for arg in command_lines(redis["command"])[0]]
     assert argv[argv.index("--appendonly") + 1] == "yes"
-    assert argv[argv.index("--maxmemory-policy") + 1] == "noeviction"
+    assert argv[argv.index("--maxmemory-policy") + 1] == "volatile-lru"
+    assert argv[argv.index("--maxmemory") + 1] == "512mb"
     assert any(str(v).endswith(":/data") for v in redis["volumes"])
     assert "healthcheck" in redis
 

@@ -418,3 +418,23 @@ def test_a_cache_that_is_down_is_tried_once_and_the_page_still_shows(offer, monk
     assert response.status_code == 200
     assert "Excel für Einsteiger" in response.text
     assert len([keys for keys in tries if keys[0].startswith(pagecache.KEY_PREFIX)]) == 1
+
+
+def test_every_stored_page_expires_so_redis_may_evict_it(offer):
+    """docker-compose's Redis evicts only keys with an expiry (volatile-lru): pages must
+    have one, or a crawler walking every filter would fill Redis for good."""
+    from django.core.cache import caches
+
+    from common.cache import RedisCache
+    from common.pagecache import KEY_PREFIX
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("Redis is not configured")  # .ci/run always configures it
+    for path in ("/kurse/", "/kurse/?q=Excel", offer.get_absolute_url(), "/aktuelles/"):
+        Client().get(path)
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.make_key(KEY_PREFIX)}*"))
+
+    assert len(keys) == 4
+    assert all(0 < client.ttl(key) <= 3600 for key in keys)
