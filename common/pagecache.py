@@ -4,9 +4,9 @@ Most requests for the catalogue, the course pages, the feeds, events and news co
 anonymous visitors who all see the same page, so one rendered response can serve them all.
 `shared_page_cache` keeps the gzipped bytes of such a response in the default cache (Redis
 in production) under the normalised URL (parameters sorted, `utm_*` dropped), the language,
-the day, htmx's request headers and the data versions the page shows; a write to that data
-replaces its version on commit (`page_version_bump`, or the catalogue index's token), so the
-next visitor gets a fresh page.
+the day and htmx's request headers, together with the data versions the page showed; a write
+to that data replaces its version on commit (`page_version_bump`, or the catalogue index's
+token), so the next visitor gets a fresh page.
 
 A response is stored and served only when nothing in it can belong to one visitor:
 - a GET or HEAD by a visitor who is not logged in and whose session (if any) is empty, with
@@ -37,8 +37,9 @@ Two ways to a stored page, one entry:
   without a cookie being set, and takes `Cookie` out of `Vary` on shared answers.
 - the decorator answers the rest that may share (a session cookie with an empty session)
   from the same entry, with the view's own headers, and the middleware below adds theirs.
-The data versions are stored in the entry and compared on each read, so a write makes every
-page that showed its data a miss at once.
+The versions are compared on each read (kept out of the key, so that one read fetches the
+entry and the versions together): a write makes every page that showed its data a miss at
+once, and the fresh page replaces the old one under the same key.
 """
 
 import gzip
