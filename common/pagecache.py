@@ -42,17 +42,21 @@ entry and the versions together): a write makes every page that showed its data 
 once, and the fresh page replaces the old one under the same key.
 """
 
+import functools
 import gzip
 import hashlib
 import logging
+import os
 import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+import django
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -82,6 +86,9 @@ _KEPT_HEADERS = (
     "Cache-Control",
     "X-Robots-Tag",
 )
+# What a page is rendered with, below the project's folder (`_release`).
+_RELEASE_SUFFIXES = (".py", ".html", ".txt", ".mo")
+_RELEASE_SKIPPED = {".git", ".venv", "node_modules", "var", "static", "tests", "bench"}
 # Headers of the finished answer that belong to one response, not to the page.
 _NOT_KEPT = {"content-encoding", "content-length", "date", "x-page-cache"}
 
@@ -166,10 +173,33 @@ def _answer_may_be_shared(request: HttpRequest, response: HttpResponse) -> bool:
     return not len(get_messages(request))  # the view added a message
 
 
+@functools.cache
+def _release() -> str:
+    """A digest of what this deploy renders pages with: the code, templates and compiled
+    translations, the static files' manifest (pages name the files' hashed addresses, and
+    the old ones are gone after a deploy) and Django's version. Part of every key, so that a
+    new release never serves a page rendered by the previous one. Read once per process."""
+    digest = hashlib.sha256(django.get_version().encode())
+    root = Path(settings.BASE_DIR)
+    files = []
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if name not in _RELEASE_SKIPPED]
+        files += [Path(folder, name) for name in names if name.endswith(_RELEASE_SUFFIXES)]
+    manifest = Path(settings.STATIC_ROOT or root) / "staticfiles.json"
+    for path in [*sorted(files), manifest]:
+        if path.is_file():
+            digest.update(
+                str(path.relative_to(root) if path.is_relative_to(root) else path).encode()
+            )
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _page_key(request: HttpRequest) -> str:
     """The entry's key. The language is the address's (the portal never takes it from the
     browser), so both ways to the entry know it before the locale middleware has run."""
     parts = [
+        _release(),
         translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
         timezone.localdate().isoformat(),
         request.headers.get("HX-Request", ""),

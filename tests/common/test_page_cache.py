@@ -438,3 +438,36 @@ def test_every_stored_page_expires_so_redis_may_evict_it(offer):
 
     assert len(keys) == 4
     assert all(0 < client.ttl(key) <= 3600 for key in keys)
+
+
+def test_a_new_release_never_gets_the_pages_of_the_previous_one(settings, tmp_path):
+    """Pages name the static files by their hashed addresses, which are gone after a
+    deploy; a changed template or code renders differently. Either starts fresh keys."""
+    from common.pagecache import _release
+
+    (tmp_path / "app" / "templates").mkdir(parents=True)
+    template = tmp_path / "app" / "templates" / "page.html"
+    template.write_text("<p>eins</p>")
+    (tmp_path / "var").mkdir()
+    manifest = tmp_path / "var" / "staticfiles.json"
+    manifest.write_text('{"paths": {"css/portal.css": "css/portal.aaa.css"}}')
+    (tmp_path / "node_modules").mkdir()
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "var"
+
+    def release() -> str:
+        _release.cache_clear()
+        return _release()
+
+    try:
+        first = release()
+        (tmp_path / "node_modules" / "other.py").write_text("x = 1")  # not the portal's
+        assert release() == first
+        template.write_text("<p>zwei</p>")
+        second = release()
+        manifest.write_text('{"paths": {"css/portal.css": "css/portal.bbb.css"}}')
+        third = release()
+    finally:
+        _release.cache_clear()
+
+    assert len({first, second, third}) == 3
