@@ -58,7 +58,7 @@ def gunicorn_start(port: int, *, workers: int | None = None, log: Path | None = 
     if workers:
         environment["WEB_CONCURRENCY"] = str(workers)
     command = [sys.executable, "-m", "gunicorn", "beweqo.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     if log is not None:
         command += ["--access-logfile", str(log)]
     errors = log.with_suffix(".err") if log is not None else None
