@@ -34,25 +34,15 @@ import argparse
 import datetime
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ENVIRONMENT, ROOT
+
 sys.path.insert(0, str(ROOT))
 
-ENVIRONMENT = {
-    "DJANGO_SETTINGS_MODULE": "beweqo.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "false",
-    "SITE_URL": "http://127.0.0.1",
-    "LOG_LEVEL": "WARNING",
-}
 MARKER = "BQ-Y"  # reference prefix of the generated counselling requests
 SEED = 8
 SEARCH_TEXTS = [

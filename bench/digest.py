@@ -25,14 +25,14 @@ import os
 import random
 import resource
 import secrets
-import socket
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ROOT, free_port
+
 sys.path.insert(0, str(ROOT))
 
 MARKER = "digest-bench.invalid"
@@ -64,12 +64,6 @@ SEARCHES = [
     "q=Excel&kostenlos=on",
 ]
 EXTRAS = ["", "kostenlos=on", "tageszeit=evening", "landkreis=ostalbkreis", "zeitmodell=part_time"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _environment(smtp_port: int) -> dict[str, str]:
@@ -284,7 +278,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    port = _free_port()
+    port = free_port()
     env = _environment(port)
     os.environ.update(env)
     ensure_database()
