@@ -253,6 +253,7 @@ def _response_from(request: HttpRequest, entry: dict, headers: dict[str, str]) -
     for name, value in headers.items():
         response[name] = value
     response["ETag"] = entry["etag"]
+    response["Content-Length"] = str(len(response.content))  # as CommonMiddleware would
     return response
 
 

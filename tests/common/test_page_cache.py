@@ -314,6 +314,7 @@ def test_a_hit_without_session_skips_the_stack_and_keeps_every_header(offer, ses
     assert hit["X-Page-Cache"] == "hit"
     assert sessions_opened == []
     assert hit.content == rendered.content
+    assert hit["Content-Length"] == str(len(hit.content))
     # Security policy, frame options, language and Vary exactly as the rendered answer had.
     assert response_headers(hit) == response_headers(rendered)
     assert "content-security-policy" in response_headers(hit)
