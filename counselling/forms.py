@@ -263,6 +263,10 @@ class BoardThresholdForm(forms.Form):
         label=_("Schwelle für eine Chance (Unternehmen und Kurswünsche)"),
         min_value=BOARD_THRESHOLD_MIN,
         max_value=BOARD_THRESHOLD_MAX,
+        # A number of at most two digits: KERN's narrow input, not the form's full width.
+        widget=forms.NumberInput(
+            attrs={"class": "kern-form-input__input--width-4", "inputmode": "numeric"}
+        ),
         error_messages={
             "required": _("Bitte geben Sie eine Zahl zwischen 1 und 50 ein."),
             "invalid": _("Bitte geben Sie eine ganze Zahl zwischen 1 und 50 ein."),
