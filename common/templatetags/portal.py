@@ -27,6 +27,8 @@ def kern_widget(bound_field):
     if bound_field.errors:
         css = f"{css} {css}--error"
     existing = widget.attrs.get("class", "")
+    if isinstance(widget, forms.NumberInput) and "--width-" not in existing:
+        css = f"{css} kern-form-input__input--number"  # a number, not a line of text
     return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 

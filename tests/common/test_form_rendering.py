@@ -27,3 +27,27 @@ def test_radio_buttons_and_checkboxes_of_a_group_carry_the_kern_classes():
         '<input type="radio" name="channel" value="video" id="id_channel_1" required checked'
         ' class="kern-form-check__radio">'
     ) in html  # the choice keeps its own attributes and its state
+
+
+class AmountsForm(forms.Form):
+    price = forms.DecimalField(label="Preis", max_digits=8, decimal_places=2)
+    hours = forms.IntegerField(label="Stunden")
+    name = forms.CharField(label="Name")
+    threshold = forms.IntegerField(
+        label="Schwelle",
+        widget=forms.NumberInput(attrs={"class": "kern-form-input__input--width-4"}),
+    )
+
+
+def test_number_fields_are_narrow_and_text_fields_keep_the_line():
+    form = AmountsForm(data={"price": "x", "hours": "3", "name": "Anna", "threshold": "2"})
+    html = Template(
+        "{% load portal %}{{ form.price|kern_widget }}{{ form.hours|kern_widget }}"
+        "{{ form.name|kern_widget }}{{ form.threshold|kern_widget }}"
+    ).render(Context({"form": form}))
+
+    assert html.count("kern-form-input__input--number") == 2  # price (with its error), hours
+    assert 'class="kern-form-input__input kern-form-input__input--error' in html
+    assert '<input type="text" name="name" value="Anna" class="kern-form-input__input"' in html
+    # A field that chose its own KERN width keeps it.
+    assert 'class="kern-form-input__input--width-4 kern-form-input__input" ' in html
