@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AccessibleModelAdmin
-from counselling.models import CounsellingService, CourseWish, JointMeasure, PersonalDataAccess
+from counselling.models import (
+    CounsellingService,
+    CourseWish,
+    JointMeasure,
+    JointQuote,
+    PersonalDataAccess,
+)
 
 
 @admin.register(CounsellingService)
@@ -33,6 +39,37 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 @admin.register(JointMeasure)
 class JointMeasureAdmin(admin.ModelAdmin):
     list_display = ["title", "topic", "district", "period", "status"]
+
+
+@admin.register(JointQuote)
+class JointQuoteAdmin(admin.ModelAdmin):
+    """The invited providers' quotes, to look at: what a quote says is the provider's own
+    (it revises or withdraws it on its joint pages), and choosing one also settles the
+    measure and the other quotes (counselling.joint.services.joint_quote_choose), so the
+    office chooses on the joint pages. Nothing here is written."""
+
+    list_display = [
+        "measure",
+        "institution",
+        "price",
+        "min_participants",
+        "max_participants",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["measure", "institution"]
+    search_fields = ["measure__title", "institution__name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CourseWish)
