@@ -102,7 +102,13 @@ def test_the_quotes_list_and_a_quote_open_for_a_superuser(superuser_client, quot
     assert "Bildungswerk Aalen" in page
     shown = superuser_client.get(f"/verwaltung/counselling/jointquote/{quote.pk}/change/")
     assert shown.status_code == 200
-    assert "950,00" in shown.content.decode()
+    page = shown.content.decode()
+    assert "950,00" in page
+    # Every label German, also of the fields the model names only in English.
+    assert "Verbundmaßnahme" in page
+    assert "Angelegt von" in page
+    assert "Measure" not in page
+    assert "Submitted by" not in page
 
 
 def test_a_quote_is_the_providers_and_not_written_in_the_admin(superuser_client, quote):
