@@ -433,3 +433,33 @@ def test_a_form_without_its_key_is_refused_and_writes_nothing(client_for, instit
     response = client_for(member).post(f"{base(institution)}neu/", data)
     assert response.status_code == 400
     assert not CounsellingService.objects.exists()
+
+
+def test_two_posts_at_the_same_moment_make_one_service(institution, member, office, monkeypatch):
+    """Both posts looked for the key before either saved: the unique key decides, and the
+    second gets the first's service."""
+    from counselling.backoffice import services
+
+    data = service_data()
+    key = uuid.UUID(data.pop("submission_key"))
+    first = services.service_create(
+        institution=institution, user=member, data=data, submission_key=key
+    )
+    looked_up = services.service_for_submission
+    calls = []
+
+    def racing(**kwargs):
+        # The second post's look-up came before the first was saved; later ones see it.
+        calls.append(kwargs)
+        return None if len(calls) == 1 else looked_up(**kwargs)
+
+    monkeypatch.setattr(services, "service_for_submission", racing)
+    second = services.service_create(
+        institution=institution, user=member, data=data, submission_key=key
+    )
+    assert second == first
+    assert len(calls) == 2  # the second look-up, after the unique key refused the save
+    assert CounsellingService.objects.count() == 1
+    assert (
+        OutboxMessage.objects.filter(key__startswith="counselling-service-approval:").count() == 1
+    )
