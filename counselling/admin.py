@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AccessibleModelAdmin
-from counselling.models import CounsellingService, CourseWish, JointMeasure, PersonalDataAccess
+from counselling.models import (
+    CounsellingService,
+    CourseWish,
+    JointMeasure,
+    JointQuote,
+    PersonalDataAccess,
+)
 
 
 @admin.register(CounsellingService)
@@ -33,6 +39,58 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 @admin.register(JointMeasure)
 class JointMeasureAdmin(admin.ModelAdmin):
     list_display = ["title", "topic", "district", "period", "status"]
+
+
+@admin.register(JointQuote)
+class JointQuoteAdmin(admin.ModelAdmin):
+    """The invited providers' quotes, to look at: what a quote says is the provider's own
+    (it revises or withdraws it on its joint pages), and choosing one also settles the
+    measure and the other quotes (counselling.joint.services.joint_quote_choose), so the
+    office chooses on the joint pages. Nothing here is written."""
+
+    list_display = ["measure_title", "institution", "price", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["measure", "institution"]
+    search_fields = ["measure__title", "institution__name"]
+    # The model's `measure` and `submitted_by` have no German names: shown through these.
+    fields = [
+        "measure_title",
+        "institution",
+        "price",
+        "min_participants",
+        "max_participants",
+        "hours",
+        "starts_on",
+        "ends_on",
+        "dates",
+        "place",
+        "delivery_form",
+        "funding",
+        "note",
+        "status",
+        "submitter",
+        "created_at",
+        "revised_at",
+        "withdrawn_at",
+    ]
+    readonly_fields = ["measure_title", "submitter"]
+
+    @admin.display(description=_("Verbundmaßnahme"), ordering="measure__title")
+    def measure_title(self, obj: JointQuote) -> str:
+        return obj.measure.title
+
+    @admin.display(description=_("angelegt von"))
+    def submitter(self, obj: JointQuote) -> str:
+        return str(obj.submitted_by) if obj.submitted_by else "–"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CourseWish)

@@ -144,6 +144,11 @@ class CounsellingService(models.Model):
         related_name="+",
         verbose_name=_("entschieden von"),
     )
+    # The key of the back office's form that created it: the same form posted twice (a
+    # double click, a reload) is one service. Empty for services set up in the admin.
+    submission_key = models.UUIDField(
+        _("Formular-Schlüssel"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CounsellingServiceQuerySet.as_manager()
 

@@ -34,11 +34,11 @@ and their counts work on one fixed set of matches. Alerts, feeds and the API ask
 word: what they announce matches the whole search.
 
 On PostgreSQL the rank is ts_rank over the weighted tsvector (title A; keywords and topics
-B; summary C; description and provider D) plus a bonus when the words occur as the phrase
-typed. On SQLite (the zero-setup run) words are matched in the folded text (`search_text`)
-and ranked in Python by where they occur (title, keywords, elsewhere) and the same phrase
-bonus; there is no stemming: a word finds the longer words it is part of ("Pflege" finds
-"Krankenpflege") but not its shorter forms.
+B; summary C; description, the explanation in Leichte Sprache and provider D) plus a bonus
+when the words occur as the phrase typed. On SQLite (the zero-setup run) words are matched
+in the folded text (`search_text`) and ranked in Python by where they occur (title, keywords,
+elsewhere) and the same phrase bonus; there is no stemming: a word finds the longer words it
+is part of ("Pflege" finds "Krankenpflege") but not its shorter forms.
 """
 
 import math
@@ -626,14 +626,19 @@ _VECTOR_SQL = """
 
 
 def _fields(offer: Offer) -> tuple[str, str, str, str]:
-    """The offer's text by weight: title; keywords and topics; summary; description and
-    provider."""
+    """The offer's text by weight: title; keywords and topics; summary; description, the
+    explanation in Leichte Sprache and provider.
+
+    The explanation in Leichte Sprache weighs as the description: it says the same in plain
+    words, and a course whose only plain word for its subject stands there ("Rechnen" beside
+    "Mathematik") must be found by it.
+    """
     topics = " ".join(t.name for t in offer.topics.all())
     return (
         offer.title,
         f"{offer.keywords.replace(',', ' ')} {topics}",
         offer.summary,
-        f"{offer.description} {offer.institution.name}",
+        f"{offer.description} {offer.easy_language_summary} {offer.institution.name}",
     )
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from counselling.forms import PHONE
+from counselling.forms import PHONE, SubmissionKeyMixin
 from counselling.models import Channel, CounsellingService, Language, ServiceKind, Situation
 from network.models import District
 
@@ -160,6 +160,11 @@ class CounsellingServiceForm(forms.Form):
                 code="no_contact",
             )
         return data
+
+
+class CounsellingServiceCreateForm(SubmissionKeyMixin, CounsellingServiceForm):
+    """The form for a new service carries a key made when it is shown: posted twice, it
+    creates one service (counselling.backoffice.services.service_create)."""
 
 
 class ServiceDecisionForm(forms.Form):

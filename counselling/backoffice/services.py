@@ -3,8 +3,9 @@ network office's approval or rejection, each mailed through the outbox in the sa
 transaction. The approval rules: README.md beside this file."""
 
 import datetime
+import uuid
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,10 @@ SERVICE_FIELDS = (
     "contact_email",
     "contact_phone",
 )
+
+
+class SubmissionKeyTaken(Exception):
+    """The form's key belongs to another institution's service: the form was tampered with."""
 
 
 class DecisionError(Exception):
@@ -99,26 +104,66 @@ def _institution_notify(service: CounsellingService, *, decision: str, occasion:
         )
 
 
+def service_for_submission(
+    *, institution: Institution, submission_key: uuid.UUID
+) -> CounsellingService | None:
+    """The service that the form with `submission_key` created, if it did.
+
+    Raises SubmissionKeyTaken when the key is another institution's."""
+    service = CounsellingService.objects.filter(submission_key=submission_key).first()
+    if service is not None and service.institution_id != institution.pk:
+        raise SubmissionKeyTaken
+    return service
+
+
 def service_create(
-    *, institution: Institution, user, data: dict, now: datetime.datetime | None = None
+    *,
+    institution: Institution,
+    user,
+    data: dict,
+    submission_key: uuid.UUID | None = None,
+    now: datetime.datetime | None = None,
 ) -> CounsellingService:
     """A new service of `institution`: waiting for the office's approval, unless the office
-    itself creates it."""
+    itself creates it.
+
+    The same `submission_key` (the form posted twice: a double click, a reload) gives the
+    first service back instead of a second one, and the office is told once. Raises
+    SubmissionKeyTaken when the key is another institution's.
+    """
+    if submission_key is not None:
+        existing = service_for_submission(institution=institution, submission_key=submission_key)
+        if existing is not None:
+            return existing
     now = now or timezone.now()
     values = {name: data[name] for name in SERVICE_FIELDS}
-    with transaction.atomic():
-        if _is_office(user):
-            return CounsellingService.objects.create(
+    try:
+        with transaction.atomic():
+            if _is_office(user):
+                return CounsellingService.objects.create(
+                    institution=institution,
+                    approval=ServiceApproval.APPROVED,
+                    decided_at=now,
+                    decided_by=user,
+                    submission_key=submission_key,
+                    **values,
+                )
+            service = CounsellingService.objects.create(
                 institution=institution,
-                approval=ServiceApproval.APPROVED,
-                decided_at=now,
-                decided_by=user,
+                approval=ServiceApproval.PENDING,
+                submitted_at=now,
+                submission_key=submission_key,
                 **values,
             )
-        service = CounsellingService.objects.create(
-            institution=institution, approval=ServiceApproval.PENDING, submitted_at=now, **values
-        )
-        _office_notify(service, occasion="new")
+            _office_notify(service, occasion="new")
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        # The same form posted twice at the same moment: the other service is the one.
+        existing = service_for_submission(institution=institution, submission_key=submission_key)
+        if existing is None:
+            raise
+        return existing
     return service
 
 

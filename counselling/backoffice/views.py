@@ -4,6 +4,7 @@ network.permissions.require_network_office; the rules of approval: README.md."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from counselling.backoffice import services
 from counselling.backoffice.forms import (
+    CounsellingServiceCreateForm,
     CounsellingServiceForm,
     ServiceDecisionForm,
     ServiceRejectForm,
@@ -59,11 +61,22 @@ def service_list(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def service_create(request, slug: str):
     institution = get_service_backoffice_for(request, slug, write=True).obj
-    form = CounsellingServiceForm(request.POST or None)
+    form = CounsellingServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = services.service_create(
-            institution=institution, user=request.user, data=form.cleaned_data
-        )
+        key = form.cleaned_data["submission_key"]
+        try:
+            # Posted before (a double click, a reload): the service it created, once.
+            existing = services.service_for_submission(institution=institution, submission_key=key)
+            if existing is not None:
+                return _edit(existing)
+            service = services.service_create(
+                institution=institution,
+                user=request.user,
+                data=form.cleaned_data,
+                submission_key=key,
+            )
+        except services.SubmissionKeyTaken:
+            raise SuspiciousOperation("A counselling service form with another's key.") from None
         if service.approval == "approved":
             messages.success(request, _("Das Beratungsangebot ist angelegt und freigegeben."))
         else:

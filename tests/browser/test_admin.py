@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Page
 
 from tests.browser.conftest import force_login, visit
+from tests.counselling.joint_helpers import measure_for, provider_with_editor, quote_for
 from tests.offerings.factories import OfferDateFactory, OfferFactory
 
 
@@ -19,6 +20,9 @@ def office(network_office):
 def test_admin_pages_the_office_uses_are_accessible(page: Page, office, institution, subtests):
     offer = OfferFactory(institution=institution)
     OfferDateFactory(offer=offer)
+    provider, editor = provider_with_editor("Bildungswerk Aalen", "bw-aalen")
+    measure, _needs = measure_for(office, [provider])
+    quote = quote_for(measure, provider, editor)
     force_login(page, office)
     for path in [
         "/verwaltung/",
@@ -28,6 +32,8 @@ def test_admin_pages_the_office_uses_are_accessible(page: Page, office, institut
         f"/verwaltung/network/institution/{institution.pk}/change/",
         "/verwaltung/network/user/",
         f"/verwaltung/network/user/{office.pk}/change/",
+        "/verwaltung/counselling/jointquote/",
+        f"/verwaltung/counselling/jointquote/{quote.pk}/change/",
     ]:
         with subtests.test(path):
             visit(page, path)

@@ -5,6 +5,7 @@ office and anonymous visitors. Strangers get a 404, counsellors a 403, anonymous
 the login page, everybody but the office a 403 on the approval queue; a refused request
 changes nothing, an allowed change changes something."""
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -50,6 +51,9 @@ def service_data(**overrides) -> dict:
         "opening_hours": "Mo–Do 9–12 Uhr",
         "contact_email": "beratung@vhs-aalen.de",
         "contact_phone": "07361 123456",
+        # The new-service form's key, fresh per call as per form shown (the edit form has
+        # none and ignores it).
+        "submission_key": str(uuid.uuid4()),
     }
     data.update(overrides)
     return data

@@ -5,6 +5,8 @@ the state and the office's reason and is mailed on each decision, and bad input 
 with a clear message and nothing written."""
 
 import importlib
+import re
+import uuid
 
 import pytest
 from django.apps import apps as django_apps
@@ -366,3 +368,98 @@ def test_the_lists_ask_the_same_number_of_queries_for_one_service_and_for_three(
     one = count()
     CounsellingServiceFactory.create_batch(2, institution=institution, approval="pending")
     assert count() == one
+
+
+# --- the same form posted twice ---------------------------------------------------------
+
+
+def form_key(client, institution) -> str:
+    """The key of the new-service form, as the page gives it."""
+    page = client.get(f"{base(institution)}neu/").content.decode()
+    return re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page).group(1)
+
+
+@pytest.mark.parametrize("who", ["member", "office"])
+def test_the_same_form_posted_twice_creates_one_service(
+    client_for, institution, member, office, who
+):
+    """A double click, or the form sent again after going back: one service, and the
+    second answer leads to it like the first."""
+    client = client_for({"member": member, "office": office}[who])
+    data = service_data(submission_key=form_key(client, institution))
+
+    first = client.post(f"{base(institution)}neu/", data)
+    second = client.post(f"{base(institution)}neu/", data)
+
+    service = CounsellingService.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"{base(institution)}{service.pk}/"
+    page = client.get(second["Location"])
+    assert page.status_code == 200
+    assert "Beratung im Quartier" in page.content.decode()
+    # The office is told of the new service once (its own needs no approval).
+    told = OutboxMessage.objects.filter(key__startswith="counselling-service-approval:")
+    assert told.count() == (1 if who == "member" else 0)
+
+
+def test_two_forms_create_two_services(client_for, institution, member):
+    client = client_for(member)
+    for name in ("Beratung Aalen", "Beratung Ellwangen"):
+        data = service_data(name=name, submission_key=form_key(client, institution))
+        assert client.post(f"{base(institution)}neu/", data).status_code == 302
+    assert sorted(CounsellingService.objects.values_list("name", flat=True)) == [
+        "Beratung Aalen",
+        "Beratung Ellwangen",
+    ]
+
+
+def test_another_institutions_form_key_creates_nothing_and_shows_nothing(
+    client_for, institution, other_institution, member
+):
+    theirs = CounsellingServiceFactory(
+        institution=other_institution, name="Fremde Beratung", submission_key=uuid.uuid4()
+    )
+    response = client_for(member).post(
+        f"{base(institution)}neu/", service_data(submission_key=str(theirs.submission_key))
+    )
+    assert response.status_code == 400
+    assert "Fremde Beratung" not in response.content.decode()
+    assert list(CounsellingService.objects.all()) == [theirs]
+
+
+def test_a_form_without_its_key_is_refused_and_writes_nothing(client_for, institution, member):
+    data = service_data()
+    del data["submission_key"]
+    response = client_for(member).post(f"{base(institution)}neu/", data)
+    assert response.status_code == 400
+    assert not CounsellingService.objects.exists()
+
+
+def test_two_posts_at_the_same_moment_make_one_service(institution, member, office, monkeypatch):
+    """Both posts looked for the key before either saved: the unique key decides, and the
+    second gets the first's service."""
+    from counselling.backoffice import services
+
+    data = service_data()
+    key = uuid.UUID(data.pop("submission_key"))
+    first = services.service_create(
+        institution=institution, user=member, data=data, submission_key=key
+    )
+    looked_up = services.service_for_submission
+    calls = []
+
+    def racing(**kwargs):
+        # The second post's look-up came before the first was saved; later ones see it.
+        calls.append(kwargs)
+        return None if len(calls) == 1 else looked_up(**kwargs)
+
+    monkeypatch.setattr(services, "service_for_submission", racing)
+    second = services.service_create(
+        institution=institution, user=member, data=data, submission_key=key
+    )
+    assert second == first
+    assert len(calls) == 2  # the second look-up, after the unique key refused the save
+    assert CounsellingService.objects.count() == 1
+    assert (
+        OutboxMessage.objects.filter(key__startswith="counselling-service-approval:").count() == 1
+    )

@@ -1,9 +1,12 @@
 """The optional "Kurz erklärt in Leichter Sprache" of an offer (issue 20): written by the
 provider's editors in the back office, refused when too long or by a stranger, shown on
-the course page in a marked German box, absent where there is none."""
+the course page in a marked German box, absent where there is none, and searched by the
+catalogue like the description."""
 
 import pytest
+from django.core.cache import cache
 
+from offerings.index import TOKEN_KEY
 from offerings.models import EASY_LANGUAGE_SUMMARY_MAX, DeliveryForm, Offer
 from tests.offerings.factories import OfferFactory
 
@@ -130,3 +133,46 @@ def test_an_import_that_updates_the_offer_keeps_the_explanation(institution):
     offer.refresh_from_db()
     assert offer.price != 1  # the import did update the offer
     assert offer.easy_language_summary == EXPLAINED
+
+
+# --- the catalogue's search -----------------------------------------------------------
+
+
+def found(client, text: str) -> list[str]:
+    """The titles the public catalogue shows for a search."""
+    response = client.get("/kurse/", {"q": text})
+    assert response.status_code == 200
+    return [offer.title for offer in response.context["result"].page.object_list]
+
+
+def test_a_word_only_in_the_explanation_finds_the_course(client):
+    offer = OfferFactory(
+        title="Tabellenkalkulation für Einsteiger",
+        summary="Formeln, Diagramme und Pivot-Tabellen.",
+        easy_language_summary="Sie lernen Excel.\nExcel ist ein Rechenblatt auf dem Computer.",
+    )
+    OfferFactory(title="Buchhaltung kompakt", summary="Konten und Belege.")
+    assert found(client, "Rechenblatt") == [offer.title]
+
+
+def test_editing_the_explanation_changes_what_the_search_finds_next(
+    client, client_for, institution, member, django_capture_on_commit_callbacks
+):
+    offer = OfferFactory(
+        institution=institution,
+        title="Tabellen im Büro",
+        easy_language_summary="Excel ist ein Rechenblatt.",
+    )
+    assert found(client, "Rechenblatt") == [offer.title]
+    assert found(client, "Taschenrechner") == []
+    token = cache.get(TOKEN_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(member).post(
+            edit_url(offer),
+            offer_data(offer, easy_language_summary="Excel rechnet wie ein Taschenrechner."),
+        )
+    assert response.status_code == 302
+    # Every process learns of the change: the shared token of the catalogue index is new.
+    assert cache.get(TOKEN_KEY) != token
+    assert found(client, "Taschenrechner") == [offer.title]
+    assert found(client, "Rechenblatt") == []

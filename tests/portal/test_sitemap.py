@@ -1,5 +1,6 @@
 """sitemap.xml and robots.txt: the sitemap read with an XML parser (defusedxml over
 xml.etree), every address in it answering 200 to a visitor and allowed by robots.txt,
+each page in German and English with the other as its alternate, no address twice,
 nothing unpublished in it, and the index split into files when a section is large."""
 
 import re
@@ -11,6 +12,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from common.sitemaps import PortalSitemap
 from news.services import news_post_save
@@ -22,7 +24,7 @@ from tests.offerings.factories import OfferFactory
 pytestmark = pytest.mark.django_db
 
 SITE = "https://beweqo.test"
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 
 
 def xml(client, url: str) -> Element:
@@ -37,14 +39,24 @@ def path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def sitemap_urls(client) -> list[str]:
+def sitemap_entries(client) -> list[Element]:
+    """The <url> elements of every file the index lists."""
     index = xml(client, "/sitemap.xml")
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"
-    urls = []
+    entries = []
     for loc in index.findall("sm:sitemap/sm:loc", NS):
-        urlset = xml(client, path_of(loc.text))
-        urls += [u.text for u in urlset.findall("sm:url/sm:loc", NS)]
-    return urls
+        entries += xml(client, path_of(loc.text)).findall("sm:url", NS)
+    return entries
+
+
+def sitemap_urls(client) -> list[str]:
+    return [entry.find("sm:loc", NS).text for entry in sitemap_entries(client)]
+
+
+def alternates(entry: Element) -> dict[str, str]:
+    links = entry.findall("xhtml:link", NS)
+    assert all(link.get("rel") == "alternate" for link in links)
+    return {link.get("hreflang"): link.get("href") for link in links}
 
 
 def post(title: str, *, minutes_ago: int):
@@ -77,38 +89,82 @@ def test_every_address_in_the_sitemap_answers_a_visitor(client, content):
     assert all(url.startswith(f"{SITE}/") for url in urls)
     for url in urls:
         assert client.get(path_of(url)).status_code == 200, url
-    expected = [
-        SITE + "/",
-        SITE + reverse("offerings:catalogue"),
-        SITE + reverse("portal:open_data"),
-        SITE + content["offer"].get_absolute_url(),
-        SITE + content["event"].get_absolute_url(),
-        SITE + content["post"].get_absolute_url(),
-        SITE + content["offer"].institution.get_absolute_url(),
-    ]
-    assert set(expected) <= set(urls)
+    with override("de"):  # the last request (an English page) left English active
+        german = [
+            "/",
+            reverse("offerings:catalogue"),
+            reverse("portal:open_data"),
+            reverse("portal:easy_language"),
+            content["offer"].get_absolute_url(),
+            content["event"].get_absolute_url(),
+            content["post"].get_absolute_url(),
+            content["offer"].institution.get_absolute_url(),
+        ]
+    assert {SITE + path for path in german} <= set(urls)
+    assert {f"{SITE}/en{path}" for path in german} <= set(urls)
     hidden = [
         content["draft"],
         content["draft_event"],
         content["scheduled"],
         content["former"],
     ]
-    assert not {SITE + item.get_absolute_url() for item in hidden} & set(urls)
+    with override("de"):
+        hidden_paths = {item.get_absolute_url() for item in hidden}
+    assert not {SITE + p for p in hidden_paths} & set(urls)
+    assert not {f"{SITE}/en{p}" for p in hidden_paths} & set(urls)
+
+
+def test_each_page_is_listed_in_german_and_english_with_its_alternates(client, content):
+    entries = sitemap_entries(client)
+    urls = [entry.find("sm:loc", NS).text for entry in entries]
+
+    assert len(urls) == len(set(urls))
+    german_urls = {url for url in urls if not url.startswith(f"{SITE}/en/")}
+    english_urls = {url for url in urls if url.startswith(f"{SITE}/en/")}
+    # Every page once per language: as many English addresses as German ones.
+    assert {url.replace(f"{SITE}/en/", f"{SITE}/", 1) for url in english_urls} == german_urls
+    for entry, url in zip(entries, urls, strict=True):
+        german = url.replace(f"{SITE}/en/", f"{SITE}/", 1)
+        english = f"{SITE}/en" + german.removeprefix(SITE)
+        # As the page's own head names them (tests/beweqo/test_languages.py).
+        assert alternates(entry) == {"de": german, "en": english, "x-default": german}, url
+
+
+def test_x_default_is_the_german_address_even_with_a_de_in_its_path(client):
+    """Django removes the first "/de/" from an address to make its x-default; without a
+    prefix for German that would cut an institution's slug "de" out of its address."""
+    provider = InstitutionFactory(slug="de", name="Deutsche Erwachsenenbildung")
+    path = provider.get_absolute_url()
+    assert "/de/" in path
+    entries = sitemap_entries(client)
+    by_url = {entry.find("sm:loc", NS).text: entry for entry in entries}
+
+    assert alternates(by_url[SITE + path]) == {
+        "de": SITE + path,
+        "en": f"{SITE}/en{path}",
+        "x-default": SITE + path,
+    }
 
 
 def test_a_large_section_is_split_into_files(client, content, institution, monkeypatch):
     for n in range(4):
         OfferFactory(institution=institution, title=f"Kurs {n}")
-    monkeypatch.setattr(PortalSitemap, "limit", 2)
+    monkeypatch.setattr(PortalSitemap, "limit", 3)
 
     index = xml(client, "/sitemap.xml")
     files = [path_of(loc.text) for loc in index.findall("sm:sitemap/sm:loc", NS)]
 
+    # Five courses, each in German and English: ten addresses.
     courses = [f for f in files if f.startswith("/sitemap-kurse.xml")]
-    assert courses == ["/sitemap-kurse.xml", "/sitemap-kurse.xml?p=2", "/sitemap-kurse.xml?p=3"]
+    assert courses == [
+        "/sitemap-kurse.xml",
+        "/sitemap-kurse.xml?p=2",
+        "/sitemap-kurse.xml?p=3",
+        "/sitemap-kurse.xml?p=4",
+    ]
     sizes = [len(xml(client, f).findall("sm:url", NS)) for f in courses]
-    assert sizes == [2, 2, 1]
-    assert client.get("/sitemap-kurse.xml?p=4").status_code == 404
+    assert sizes == [3, 3, 3, 1]
+    assert client.get("/sitemap-kurse.xml?p=5").status_code == 404
 
 
 def robots_rules(text: str) -> list[tuple[bool, str]]:
@@ -169,12 +225,12 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(
     files = [
         path_of(loc.text) for loc in xml(client, "/sitemap.xml").findall("sm:sitemap/sm:loc", NS)
     ]
-    assert "/sitemap-kurse.xml?p=2" not in files  # one course: one file
+    assert "/sitemap-kurse.xml?p=3" not in files  # one course: two files (German, English)
     OfferFactory(institution=content["offer"].institution)
     files = [
         path_of(loc.text) for loc in xml(client, "/sitemap.xml").findall("sm:sitemap/sm:loc", NS)
     ]
-    assert "/sitemap-kurse.xml?p=2" in files
+    assert "/sitemap-kurse.xml?p=3" in files
     monkeypatch.undo()
     blocked = [f for f in files if not robots_allow(rules, f)]
     blocked += [u for u in sitemap_urls(client) if not robots_allow(rules, path_of(u))]
