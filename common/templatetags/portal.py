@@ -27,8 +27,11 @@ def kern_widget(bound_field):
     if bound_field.errors:
         css = f"{css} {css}--error"
     existing = widget.attrs.get("class", "")
-    if isinstance(widget, forms.NumberInput) and "--width-" not in existing:
-        css = f"{css} kern-form-input__input--number"  # a number, not a line of text
+    # A number (also a price typed the German way, in a text input) is a few characters,
+    # not a line of text. Decimal and float fields are integer fields in Django.
+    number = isinstance(bound_field.field, forms.IntegerField) and not widget.is_hidden
+    if number and "--width-" not in existing:
+        css = f"{css} kern-form-input__input--number"
     return bound_field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 

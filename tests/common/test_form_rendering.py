@@ -30,7 +30,7 @@ def test_radio_buttons_and_checkboxes_of_a_group_carry_the_kern_classes():
 
 
 class AmountsForm(forms.Form):
-    price = forms.DecimalField(label="Preis", max_digits=8, decimal_places=2)
+    price = forms.DecimalField(label="Preis", max_digits=8, decimal_places=2, localize=True)
     hours = forms.IntegerField(label="Stunden")
     name = forms.CharField(label="Name")
     threshold = forms.IntegerField(
@@ -46,6 +46,8 @@ def test_number_fields_are_narrow_and_text_fields_keep_the_line():
         "{{ form.name|kern_widget }}{{ form.threshold|kern_widget }}"
     ).render(Context({"form": form}))
 
+    # The price is typed the German way ("890,00"): a text input, and still a number.
+    assert '<input type="text" name="price"' in html
     assert html.count("kern-form-input__input--number") == 2  # price (with its error), hours
     assert 'class="kern-form-input__input kern-form-input__input--error' in html
     assert '<input type="text" name="name" value="Anna" class="kern-form-input__input"' in html
