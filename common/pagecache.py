@@ -387,12 +387,12 @@ class SharedPageMiddleware:
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
             return None  # the decorator's way: the session may hold a login, Merkliste …
-        request.get_host()  # a host that is not allowed is refused, as below
         if request_has_bad_text(request):
             return None  # the long way to the 400 that says what is wrong
         shared = self._shared_view(request)
         if shared is None:
             return None
+        request.get_host()  # a host that is not allowed is refused (400), as below
         _normalise_request(request)
         entry, found = _cache_call(_read, _page_key(request), shared.versions, default=(None, None))
         if found is None:
