@@ -3,6 +3,7 @@ institution's public profile and "Mein Bereich". Each asks the apps' selectors f
 """
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -101,14 +102,60 @@ def open_data(request):
     )
 
 
+# Addresses crawlers leave alone, in every language (German without prefix, "/en/…").
+ROBOTS_PRIVATE = [
+    "/konto/",
+    "/mein-bereich/",
+    "/kurse/bereich/",
+    "/kurse/merkliste/",
+    "/kurse/suchauftrag/",
+    "/kurse/*/merken/",
+    "/kurse/feed/",
+    "/kurse/api/",
+    "/veranstaltungen/*/anmelden/",
+    "/veranstaltungen/abmelden/",
+    "/aktuelles/verwalten/",
+    "/newsletter/verwalten/",
+    "/newsletter/bestaetigen/",
+    "/newsletter/abmelden/",
+    "/beratung/anfrage/gesendet/",
+    "/beratung/bedarf/gesendet/",
+    "/beratung/anfragen/",
+    "/beratung/geschaeftsstelle/",
+    "/beratung/freigaben/",
+    "/beratung/einrichtung/",
+    "/beratung/bedarfsboerse/",
+    "/netzwerk/kennzahlen/",
+    "/mitglieder/*/profil/",
+    "/mitglieder/*/team/",
+    "/arbeitsgruppen/suche/",
+    "/arbeitsgruppen/meine-aufgaben/",
+    "/arbeitsgruppen/uebersicht/",
+    "/arbeitsgruppen/zusammenfassung/",
+    "/arbeitsgruppen/*/intern/",
+    "/arbeitsgruppen/*/sitzungen/",
+    "/arbeitsgruppen/*/aufgaben/",
+    "/arbeitsgruppen/*/massnahmen/",
+]
+# Outside the language prefix.
+ROBOTS_PRIVATE_UNPREFIXED = ["/verwaltung/", "/healthz", "/readyz"]
+
+
 @require_safe
 def robots_txt(request):
     """Crawlers may read the public pages; not the back office, accounts, forms' answers,
     or the endless variants of a search (any address with parameters)."""
+    prefixes = [""] + [
+        f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
+    disallowed = [prefix + path for prefix in prefixes for path in ROBOTS_PRIVATE]
     return render(
         request,
         "portal/robots.txt",
-        {"sitemap_url": absolute(reverse("portal:sitemap"))},
+        {
+            "disallowed": disallowed + ROBOTS_PRIVATE_UNPREFIXED,
+            "sitemap_url": absolute(reverse("portal:sitemap")),
+        },
         content_type="text/plain; charset=utf-8",
     )
 

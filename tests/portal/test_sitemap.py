@@ -216,10 +216,19 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(
         "/kurse/?q=Excel&kostenlos=on",
         "/veranstaltungen/?art=workshop",
         "/kurse/api/angebote/?seite=2",
+        # The same areas under the English prefix.
+        "/en/konto/login/",
+        "/en/mein-bereich/",
+        "/en/kurse/bereich/vhs-aalen/",
+        "/en/beratung/anfragen/",
+        "/en/beratung/einrichtung/vhs-aalen/angebote/",
+        "/en/arbeitsgruppen/unternehmen/intern/",
+        "/en/kurse/?q=Excel",
     ):
         assert not robots_allow(rules, private), private
-    for public in ("/", "/kurse/", content["offer"].get_absolute_url(), "/daten/"):
+    for public in ("/", "/kurse/", content["offer"].get_absolute_url(), "/daten/", "/en/"):
         assert robots_allow(rules, public), public
+    assert robots_allow(rules, "/en" + content["offer"].get_absolute_url())
     # Every address of the sitemap may be crawled, and every file of it, pages included.
     monkeypatch.setattr(PortalSitemap, "limit", 1)
     files = [
