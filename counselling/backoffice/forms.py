@@ -73,7 +73,7 @@ class CounsellingServiceForm(forms.Form):
         required=False,
         max_length=_field_max("description"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Optional, höchstens 1500 Zeichen."),
+        help_text=_("Höchstens 1500 Zeichen."),
     )
     situations = _choices_field(
         _("Für wen ist das Angebot?"),
