@@ -47,9 +47,12 @@ def service_list_for_institution(*, institution: Institution) -> QuerySet[Counse
 
 
 def service_approvals_pending() -> QuerySet[CounsellingService]:
-    """What waits for the office, the longest waiting first."""
+    """What waits for the office, the longest waiting first. Services of an institution that
+    is no longer active wait outside the queue (approving them would list nothing) and are
+    back in it when the institution is active again."""
     return (
         CounsellingService.objects.awaiting_approval()
+        .filter(institution__is_active=True)
         .select_related("institution")
         .order_by("submitted_at", "pk")
     )

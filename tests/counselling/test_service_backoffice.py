@@ -463,3 +463,20 @@ def test_two_posts_at_the_same_moment_make_one_service(institution, member, offi
     assert (
         OutboxMessage.objects.filter(key__startswith="counselling-service-approval:").count() == 1
     )
+
+
+def test_services_of_an_institution_no_longer_active_wait_outside_the_queue(
+    client_for, office, other_institution
+):
+    CounsellingServiceFactory(
+        institution=other_institution, name="Beratung ohne Träger", approval="pending"
+    )
+    assert "Beratung ohne Träger" in client_for(office).get(APPROVALS).content.decode()
+
+    other_institution.is_active = False
+    other_institution.save()
+    assert "Beratung ohne Träger" not in client_for(office).get(APPROVALS).content.decode()
+
+    other_institution.is_active = True
+    other_institution.save()
+    assert "Beratung ohne Träger" in client_for(office).get(APPROVALS).content.decode()
