@@ -2,9 +2,17 @@
 either gets the page or change (and an allowed change changes something), is sent to
 the login page, or gets the expected refusal, and a refusal changes nothing."""
 
+import time
 from urllib.parse import urlsplit
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.urls import resolve
 
 OK, LOGIN = "ok", "login"
@@ -14,6 +22,17 @@ def with_second_factor(user):
     """`user` with a confirmed TOTP authenticator, as the roles that see personal data need."""
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def totp_code_now(secret: str) -> str:
+    """The code an authenticator app shows now. Near the end of its window the code could
+    expire before the login checks it (allauth accepts no neighbouring window), so this
+    waits for the next window then, as a person would wait for the next code."""
+    period = mfa_settings.TOTP_PERIOD
+    remaining = period - time.time() % period
+    if remaining < 2:
+        time.sleep(remaining + 0.05)
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 def assert_access(client, *, method: str, url: str, data, expected, state) -> None:

@@ -5,14 +5,12 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.conf import settings
 from django.urls import reverse
 
+from tests.access import totp_code_now
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +20,6 @@ LOGIN = "/konto/login/"
 
 def session_key(client) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 def test_login_gives_a_new_session_key(client):
@@ -46,7 +40,7 @@ def test_the_second_factor_at_login_gives_a_new_session_key(client):
     client.post(LOGIN, {"login": user.email, "password": TEST_PASSWORD})
     halfway = session_key(client)  # password given, code not yet
     assert "_auth_user_id" not in client.session
-    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code_now(secret)})
     assert int(client.session["_auth_user_id"]) == user.pk
     assert session_key(client) != halfway
 
@@ -64,7 +58,7 @@ def test_setting_up_a_second_factor_gives_a_new_session_key(client):
     assert page.status_code == 200, (page.status_code, page.headers.get("Location"))
     secret = client.session["mfa.totp.secret"]
     before = session_key(client)
-    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code_now(secret)})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert session_key(client) != before
