@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import AccessibleModelAdmin
+from counselling.joint.services import QUOTE_FIELDS
 from counselling.models import (
     CounsellingService,
     CourseWish,
@@ -56,17 +57,8 @@ class JointQuoteAdmin(admin.ModelAdmin):
     fields = [
         "measure_title",
         "institution",
-        "price",
-        "min_participants",
-        "max_participants",
-        "hours",
-        "starts_on",
-        "ends_on",
-        "dates",
-        "place",
-        "delivery_form",
+        *QUOTE_FIELDS,  # what the provider offers, as its quote form asks for it
         "funding",
-        "note",
         "status",
         "submitter",
         "created_at",
