@@ -137,25 +137,17 @@ def service_create(
             return existing
     now = now or timezone.now()
     values = {name: data[name] for name in SERVICE_FIELDS}
+    if _is_office(user):
+        approval = {"approval": ServiceApproval.APPROVED, "decided_at": now, "decided_by": user}
+    else:
+        approval = {"approval": ServiceApproval.PENDING, "submitted_at": now}
     try:
         with transaction.atomic():
-            if _is_office(user):
-                return CounsellingService.objects.create(
-                    institution=institution,
-                    approval=ServiceApproval.APPROVED,
-                    decided_at=now,
-                    decided_by=user,
-                    submission_key=submission_key,
-                    **values,
-                )
             service = CounsellingService.objects.create(
-                institution=institution,
-                approval=ServiceApproval.PENDING,
-                submitted_at=now,
-                submission_key=submission_key,
-                **values,
+                institution=institution, submission_key=submission_key, **approval, **values
             )
-            _office_notify(service, occasion="new")
+            if service.approval == ServiceApproval.PENDING:
+                _office_notify(service, occasion="new")
     except IntegrityError:
         if submission_key is None:
             raise

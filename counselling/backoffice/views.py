@@ -63,17 +63,13 @@ def service_create(request, slug: str):
     institution = get_service_backoffice_for(request, slug, write=True).obj
     form = CounsellingServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["submission_key"]
         try:
             # Posted before (a double click, a reload): the service it created, once.
-            existing = services.service_for_submission(institution=institution, submission_key=key)
-            if existing is not None:
-                return _edit(existing)
             service = services.service_create(
                 institution=institution,
                 user=request.user,
                 data=form.cleaned_data,
-                submission_key=key,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except services.SubmissionKeyTaken:
             raise SuspiciousOperation("A counselling service form with another's key.") from None
