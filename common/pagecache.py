@@ -318,8 +318,10 @@ def shared_page_cache(
                 return response
             _normalise_request(request)
             key = _page_key(request)
-            if getattr(request, "page_cache_unavailable", False):
-                entry, found = None, None  # the middleware just tried: do not wait twice
+            if hasattr(request, "page_cache_versions"):
+                # SharedPageMiddleware just read the cache and found no page: its versions
+                # (None: the cache did not answer) serve here, without a second read.
+                entry, found = None, request.page_cache_versions
             else:
                 entry, found = _cache_call(_read, key, shared.versions, default=(None, None))
             if entry is not None:
@@ -395,9 +397,8 @@ class SharedPageMiddleware:
         request.get_host()  # a host that is not allowed is refused (400), as below
         _normalise_request(request)
         entry, found = _cache_call(_read, _page_key(request), shared.versions, default=(None, None))
-        if found is None:
-            request.page_cache_unavailable = True  # logged; the page is rendered as usual
         if entry is None:
+            request.page_cache_versions = found  # for the decorator below
             return None
         request.htmx = HtmxDetails(request)  # as django_htmx's middleware would, for on_hit
         _count_hit(request, shared, entry)

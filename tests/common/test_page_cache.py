@@ -472,3 +472,22 @@ def test_a_new_release_never_gets_the_pages_of_the_previous_one(settings, tmp_pa
         _release.cache_clear()
 
     assert len({first, second, third}) == 3
+
+
+def test_a_page_not_yet_stored_is_looked_up_once(offer, monkeypatch):
+    """The middleware's read serves the view's decorator too: no second round trip."""
+    from common import pagecache
+
+    reads = []
+    original = pagecache.cache.get_many
+
+    def counting(keys):
+        reads.append(keys)
+        return original(keys)
+
+    monkeypatch.setattr(pagecache.cache, "get_many", counting)
+    response = Client().get("/kurse/")
+
+    assert response["X-Page-Cache"] == "miss"
+    assert len([keys for keys in reads if keys[0].startswith(pagecache.KEY_PREFIX)]) == 1
+    assert Client().get("/kurse/")["X-Page-Cache"] == "hit"
